@@ -1,0 +1,300 @@
+//! What a person has answered so far, and the validation of each answer
+//! (known id, right kind, sane number, no contradictions).
+
+use std::fmt;
+
+use crate::condition::FactId;
+use crate::model::FindingKind;
+use crate::rulebase::RuleBase;
+
+/// One answer to one finding.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Answer {
+    Yes,
+    No,
+    /// Asked, but the person does not know: it stays unknown, never absent.
+    Unknown,
+    Number(f64),
+}
+
+impl fmt::Display for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Answer::Yes => f.write_str("yes"),
+            Answer::No => f.write_str("no"),
+            Answer::Unknown => f.write_str("unknown"),
+            Answer::Number(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+/// An answer as it arrives, before it is checked against its finding.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RawAnswer<'a> {
+    Word(&'a str),
+    Bool(bool),
+    Number(f64),
+}
+
+impl fmt::Display for RawAnswer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RawAnswer::Word(w) => f.write_str(w),
+            RawAnswer::Bool(b) => write!(f, "{b}"),
+            RawAnswer::Number(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+/// Why an answer was refused. Each displays as one line naming the id.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnswerError {
+    UnknownId {
+        id: String,
+        suggestion: Option<String>,
+    },
+    Derived {
+        id: String,
+    },
+    WrongKind {
+        id: String,
+        expected: FindingKind,
+        got: String,
+    },
+    OutOfRange {
+        id: String,
+        value: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    Conflict {
+        id: String,
+        first: Answer,
+        second: Answer,
+    },
+    GroupConflict {
+        member: String,
+        group: String,
+    },
+}
+
+impl fmt::Display for AnswerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnswerError::UnknownId { id, suggestion } => {
+                write!(f, "unknown finding '{id}'")?;
+                match suggestion {
+                    Some(s) => write!(f, " (did you mean '{s}'?)"),
+                    None => f.write_str(" (see 'backtriage rules list findings')"),
+                }
+            }
+            AnswerError::Derived { id } => write!(
+                f,
+                "'{id}' is concluded from other answers and cannot be answered directly"
+            ),
+            AnswerError::WrongKind { id, expected, got } => match expected {
+                FindingKind::Number => write!(f, "'{id}' takes a number, not '{got}'"),
+                FindingKind::YesNo => {
+                    write!(f, "'{id}' is answered yes, no or unknown, not '{got}'")
+                }
+            },
+            AnswerError::OutOfRange {
+                id,
+                value,
+                min,
+                max,
+            } => {
+                write!(f, "'{id}' must be a number")?;
+                match (min, max) {
+                    (Some(lo), Some(hi)) => write!(f, " from {lo} to {hi}")?,
+                    (Some(lo), None) => write!(f, " of at least {lo}")?,
+                    (None, Some(hi)) => write!(f, " of at most {hi}")?,
+                    (None, None) => {}
+                }
+                write!(f, ", not {value}")
+            }
+            AnswerError::Conflict { id, first, second } => write!(
+                f,
+                "'{id}' is answered twice with different values ({first} and {second})"
+            ),
+            AnswerError::GroupConflict { member, group } => write!(
+                f,
+                "'{member}' is answered yes, but its group '{group}' is answered no"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for AnswerError {}
+
+/// The answers given so far, one slot per finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answers {
+    values: Vec<Option<Answer>>,
+    given: usize,
+}
+
+impl Answers {
+    /// No answers yet.
+    pub fn new(rb: &RuleBase) -> Answers {
+        Answers {
+            values: vec![None; rb.n_findings],
+            given: 0,
+        }
+    }
+
+    /// The answer to a finding, if it was given.
+    pub fn get(&self, f: FactId) -> Option<Answer> {
+        self.values.get(usize::from(f)).copied().flatten()
+    }
+
+    /// How many findings have an answer (including "unknown").
+    pub fn given(&self) -> usize {
+        self.given
+    }
+
+    /// The answered findings with their answers, in rule-base order.
+    pub fn iter(&self) -> impl Iterator<Item = (FactId, Answer)> + '_ {
+        self.values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| a.map(|a| (i as FactId, a)))
+    }
+
+    /// Resolves an id and records its answer. See [`Answers::set`].
+    pub fn set_by_id(
+        &mut self,
+        rb: &RuleBase,
+        id: &str,
+        raw: RawAnswer<'_>,
+    ) -> Result<FactId, AnswerError> {
+        let f = resolve(rb, id)?;
+        let answer = interpret(rb, f, raw)?;
+        self.set(rb, f, answer)?;
+        Ok(f)
+    }
+
+    /// Records an answer. The same answer twice is fine; two different ones,
+    /// or a member "yes" under a group "no", are refused.
+    pub fn set(&mut self, rb: &RuleBase, f: FactId, answer: Answer) -> Result<(), AnswerError> {
+        let id = &rb.fact(f).id;
+        let Some(info) = rb.finding(f) else {
+            return Err(AnswerError::Derived { id: id.clone() });
+        };
+        if let Some(first) = self.get(f) {
+            if first == answer {
+                return Ok(());
+            }
+            return Err(AnswerError::Conflict {
+                id: id.clone(),
+                first,
+                second: answer,
+            });
+        }
+        if answer == Answer::Yes {
+            if let Some(g) = info.group {
+                if self.get(g) == Some(Answer::No) {
+                    return Err(AnswerError::GroupConflict {
+                        member: id.clone(),
+                        group: rb.fact(g).id.clone(),
+                    });
+                }
+            }
+        }
+        if answer == Answer::No {
+            if let Some(&m) = info
+                .members
+                .iter()
+                .find(|&&m| self.get(m) == Some(Answer::Yes))
+            {
+                return Err(AnswerError::GroupConflict {
+                    member: rb.fact(m).id.clone(),
+                    group: id.clone(),
+                });
+            }
+        }
+        self.values[usize::from(f)] = Some(answer);
+        self.given += 1;
+        Ok(())
+    }
+
+    /// Takes an answer back (the interview's `back`).
+    pub fn unset(&mut self, f: FactId) {
+        if let Some(slot) = self.values.get_mut(usize::from(f)) {
+            if slot.take().is_some() {
+                self.given -= 1;
+            }
+        }
+    }
+}
+
+/// The finding named `id`, or an error with a "did you mean" suggestion.
+pub fn resolve(rb: &RuleBase, id: &str) -> Result<FactId, AnswerError> {
+    match rb.fact_id(id) {
+        Some(f) if rb.finding(f).is_some() => Ok(f),
+        Some(_) => Err(AnswerError::Derived { id: id.to_owned() }),
+        None => Err(AnswerError::UnknownId {
+            id: id.to_owned(),
+            suggestion: suggest(id, rb.fact_ids()),
+        }),
+    }
+}
+
+/// The closest known id, when one is close enough to be a likely typo.
+pub fn suggest<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in known {
+        let score = strsim::jaro_winkler(id, candidate);
+        if score > 0.85 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, c)| c.to_owned())
+}
+
+/// Checks a raw answer against its finding's kind and range.
+pub fn interpret(rb: &RuleBase, f: FactId, raw: RawAnswer<'_>) -> Result<Answer, AnswerError> {
+    let id = &rb.fact(f).id;
+    let Some(info) = rb.finding(f) else {
+        return Err(AnswerError::Derived { id: id.clone() });
+    };
+    let wrong = || AnswerError::WrongKind {
+        id: id.clone(),
+        expected: info.kind,
+        got: raw.to_string(),
+    };
+    let word = match raw {
+        RawAnswer::Word(w) => Some(w.trim().to_ascii_lowercase()),
+        _ => None,
+    };
+    if word.as_deref() == Some("unknown") {
+        return Ok(Answer::Unknown);
+    }
+    match info.kind {
+        FindingKind::YesNo => match (raw, word.as_deref()) {
+            (RawAnswer::Bool(true), _) | (_, Some("yes")) => Ok(Answer::Yes),
+            (RawAnswer::Bool(false), _) | (_, Some("no")) => Ok(Answer::No),
+            _ => Err(wrong()),
+        },
+        FindingKind::Number => {
+            let value = match (raw, word.as_deref()) {
+                (RawAnswer::Number(x), _) => x,
+                (_, Some(w)) => w.parse::<f64>().map_err(|_| wrong())?,
+                _ => return Err(wrong()),
+            };
+            let in_range = value.is_finite()
+                && info.min.is_none_or(|lo| value >= lo)
+                && info.max.is_none_or(|hi| value <= hi);
+            if in_range {
+                Ok(Answer::Number(value))
+            } else {
+                Err(AnswerError::OutOfRange {
+                    id: id.clone(),
+                    value,
+                    min: info.min,
+                    max: info.max,
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,427 @@
+//! The condition language shared by red flags, causes, derived facts and advice:
+//! its YAML form, its compiled form, and three-valued (yes / no / unknown) evaluation.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// A condition as written in a rule file.
+///
+/// `fever`, `{all: [...]}`, `{any: [...]}`, `{not: c}` or
+/// `{number: age, at_least: 50}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Condition {
+    Fact(String),
+    All {
+        all: Vec<Condition>,
+    },
+    Any {
+        any: Vec<Condition>,
+    },
+    Not {
+        not: Box<Condition>,
+    },
+    Number {
+        number: String,
+        #[serde(flatten)]
+        bounds: Bounds,
+    },
+}
+
+/// The bounds of a number comparison; every bound given must hold.
+///
+/// (No `skip_serializing_if` here: the compiled rule base is stored in a
+/// format that needs every field written.)
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Bounds {
+    pub at_least: Option<f64>,
+    pub more_than: Option<f64>,
+    pub at_most: Option<f64>,
+    pub less_than: Option<f64>,
+}
+
+impl Bounds {
+    /// True when no bound is given.
+    pub fn is_empty(&self) -> bool {
+        self.at_least.is_none()
+            && self.more_than.is_none()
+            && self.at_most.is_none()
+            && self.less_than.is_none()
+    }
+
+    /// Whether `x` satisfies every bound.
+    pub fn holds(&self, x: f64) -> bool {
+        self.at_least.is_none_or(|b| x >= b)
+            && self.more_than.is_none_or(|b| x > b)
+            && self.at_most.is_none_or(|b| x <= b)
+            && self.less_than.is_none_or(|b| x < b)
+    }
+
+    /// The numbers named in the bounds, used to pick test values.
+    pub fn thresholds(&self) -> impl Iterator<Item = f64> {
+        [self.at_least, self.more_than, self.at_most, self.less_than]
+            .into_iter()
+            .flatten()
+    }
+}
+
+impl fmt::Display for Bounds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts = [
+            (">=", self.at_least),
+            (">", self.more_than),
+            ("<=", self.at_most),
+            ("<", self.less_than),
+        ];
+        let mut first = true;
+        for (op, value) in parts {
+            if let Some(v) = value {
+                if !first {
+                    f.write_str(" and")?;
+                }
+                write!(f, " {op} {v}")?;
+                first = false;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn list(f: &mut fmt::Formatter<'_>, name: &str, items: &[Condition]) -> fmt::Result {
+            write!(f, "{name}(")?;
+            for (i, c) in items.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{c}")?;
+            }
+            f.write_str(")")
+        }
+        match self {
+            Condition::Fact(id) => f.write_str(id),
+            Condition::All { all } => list(f, "all", all),
+            Condition::Any { any } => list(f, "any", any),
+            Condition::Not { not } => write!(f, "not({not})"),
+            Condition::Number { number, bounds } => write!(f, "{number}{bounds}"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Condition {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ConditionVisitor)
+    }
+}
+
+struct ConditionVisitor;
+
+const CONDITION_FORMS: &[&str] = &[
+    "all",
+    "any",
+    "not",
+    "number",
+    "at_least",
+    "more_than",
+    "at_most",
+    "less_than",
+];
+
+impl<'de> Visitor<'de> for ConditionVisitor {
+    type Value = Condition;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a finding id, or a map with one of `all`, `any`, `not` or `number`")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Condition, E> {
+        Ok(Condition::Fact(v.to_owned()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Condition, A::Error> {
+        Err(de::Error::custom(
+            "a condition cannot be a bare list: write `all: [...]` or `any: [...]`",
+        ))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Condition, A::Error> {
+        let mut all = None;
+        let mut any = None;
+        let mut not = None;
+        let mut number: Option<String> = None;
+        let mut bounds = Bounds::default();
+        let mut bound_given = false;
+        while let Some(key) = map.next_key::<String>()? {
+            let duplicate = || de::Error::custom(format!("duplicate key `{key}` in condition"));
+            match key.as_str() {
+                "all" => {
+                    if all.is_some() {
+                        return Err(duplicate());
+                    }
+                    all = Some(map.next_value::<Vec<Condition>>()?);
+                }
+                "any" => {
+                    if any.is_some() {
+                        return Err(duplicate());
+                    }
+                    any = Some(map.next_value::<Vec<Condition>>()?);
+                }
+                "not" => {
+                    if not.is_some() {
+                        return Err(duplicate());
+                    }
+                    not = Some(Box::new(map.next_value::<Condition>()?));
+                }
+                "number" => {
+                    if number.is_some() {
+                        return Err(duplicate());
+                    }
+                    number = Some(map.next_value::<String>()?);
+                }
+                "at_least" | "more_than" | "at_most" | "less_than" => {
+                    let value = map.next_value::<f64>()?;
+                    if !value.is_finite() {
+                        return Err(de::Error::custom(format!(
+                            "`{key}` must be a finite number"
+                        )));
+                    }
+                    let slot = match key.as_str() {
+                        "at_least" => &mut bounds.at_least,
+                        "more_than" => &mut bounds.more_than,
+                        "at_most" => &mut bounds.at_most,
+                        _ => &mut bounds.less_than,
+                    };
+                    if slot.is_some() {
+                        return Err(duplicate());
+                    }
+                    *slot = Some(value);
+                    bound_given = true;
+                }
+                other => return Err(de::Error::unknown_field(other, CONDITION_FORMS)),
+            }
+        }
+        let forms = usize::from(all.is_some())
+            + usize::from(any.is_some())
+            + usize::from(not.is_some())
+            + usize::from(number.is_some());
+        if forms != 1 {
+            return Err(de::Error::custom(
+                "a condition map needs exactly one of `all`, `any`, `not` or `number`",
+            ));
+        }
+        if let Some(number) = number {
+            if !bound_given {
+                return Err(de::Error::custom(format!(
+                    "`number: {number}` needs a bound: `at_least`, `more_than`, `at_most` or `less_than`"
+                )));
+            }
+            return Ok(Condition::Number { number, bounds });
+        }
+        if bound_given {
+            return Err(de::Error::custom(
+                "bounds such as `at_least` go with `number: ID`",
+            ));
+        }
+        if let Some(all) = all {
+            return Ok(Condition::All { all });
+        }
+        if let Some(any) = any {
+            return Ok(Condition::Any { any });
+        }
+        match not {
+            Some(not) => Ok(Condition::Not { not }),
+            None => Err(de::Error::custom("empty condition")),
+        }
+    }
+}
+
+/// A three-valued truth: the answer may not be known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tri {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl Tri {
+    /// Kleene negation.
+    pub fn negate(self) -> Tri {
+        match self {
+            Tri::Yes => Tri::No,
+            Tri::No => Tri::Yes,
+            Tri::Unknown => Tri::Unknown,
+        }
+    }
+
+    /// The word shown to a person.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tri::Yes => "yes",
+            Tri::No => "no",
+            Tri::Unknown => "unknown",
+        }
+    }
+}
+
+/// Index of a fact (finding or derived fact) in a compiled rule base.
+pub type FactId = u16;
+
+/// A condition with ids resolved to indices, ready to evaluate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Cond {
+    Fact(FactId),
+    All(Vec<Cond>),
+    Any(Vec<Cond>),
+    Not(Box<Cond>),
+    Number(FactId, Bounds),
+}
+
+/// Read access to the values of facts, for evaluation.
+pub trait Facts {
+    /// The truth of a yes/no fact.
+    fn truth(&self, fact: FactId) -> Tri;
+    /// The value of a number fact, if known.
+    fn number(&self, fact: FactId) -> Option<f64>;
+}
+
+impl Cond {
+    /// Kleene evaluation: unknown only when the known facts do not settle it.
+    pub fn eval(&self, facts: &impl Facts) -> Tri {
+        match self {
+            Cond::Fact(f) => facts.truth(*f),
+            Cond::All(items) => {
+                let mut result = Tri::Yes;
+                for c in items {
+                    match c.eval(facts) {
+                        Tri::No => return Tri::No,
+                        Tri::Unknown => result = Tri::Unknown,
+                        Tri::Yes => {}
+                    }
+                }
+                result
+            }
+            Cond::Any(items) => {
+                let mut result = Tri::No;
+                for c in items {
+                    match c.eval(facts) {
+                        Tri::Yes => return Tri::Yes,
+                        Tri::Unknown => result = Tri::Unknown,
+                        Tri::No => {}
+                    }
+                }
+                result
+            }
+            Cond::Not(c) => c.eval(facts).negate(),
+            Cond::Number(f, bounds) => match facts.number(*f) {
+                Some(x) if bounds.holds(x) => Tri::Yes,
+                Some(_) => Tri::No,
+                None => Tri::Unknown,
+            },
+        }
+    }
+
+    /// Calls `visit` on every fact the condition names, with whether it is
+    /// named under an odd number of `not`s.
+    pub fn visit_facts(&self, negated: bool, visit: &mut impl FnMut(FactId, bool)) {
+        match self {
+            Cond::Fact(f) | Cond::Number(f, _) => visit(*f, negated),
+            Cond::All(items) | Cond::Any(items) => {
+                for c in items {
+                    c.visit_facts(negated, visit);
+                }
+            }
+            Cond::Not(c) => c.visit_facts(!negated, visit),
+        }
+    }
+
+    /// The facts that make a true condition true: the present findings of the
+    /// branches that hold (the first one of an `any`), and the numbers compared.
+    pub fn reasons(&self, facts: &impl Facts, out: &mut Vec<FactId>) {
+        match self {
+            Cond::Fact(f) => {
+                if facts.truth(*f) == Tri::Yes && !out.contains(f) {
+                    out.push(*f);
+                }
+            }
+            Cond::Number(f, _) => {
+                if !out.contains(f) {
+                    out.push(*f);
+                }
+            }
+            Cond::All(items) => {
+                for c in items {
+                    c.reasons(facts, out);
+                }
+            }
+            Cond::Any(items) => {
+                if let Some(c) = items.iter().find(|c| c.eval(facts) == Tri::Yes) {
+                    c.reasons(facts, out);
+                }
+            }
+            // A `not` holds because something is absent: nothing present to name.
+            Cond::Not(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Table(Vec<Tri>, Vec<Option<f64>>);
+    impl Facts for Table {
+        fn truth(&self, f: FactId) -> Tri {
+            self.0[f as usize]
+        }
+        fn number(&self, f: FactId) -> Option<f64> {
+            self.1[f as usize]
+        }
+    }
+
+    #[test]
+    fn kleene_all_is_false_as_soon_as_one_part_is_false() {
+        let t = Table(vec![Tri::Unknown, Tri::No], vec![None, None]);
+        assert_eq!(
+            Cond::All(vec![Cond::Fact(0), Cond::Fact(1)]).eval(&t),
+            Tri::No
+        );
+        assert_eq!(
+            Cond::Any(vec![Cond::Fact(0), Cond::Fact(1)]).eval(&t),
+            Tri::Unknown
+        );
+        assert_eq!(Cond::Not(Box::new(Cond::Fact(0))).eval(&t), Tri::Unknown);
+    }
+
+    #[test]
+    fn number_bounds_compare_and_unknown_numbers_stay_unknown() {
+        let at_least_50 = Bounds {
+            at_least: Some(50.0),
+            ..Bounds::default()
+        };
+        let t = Table(vec![Tri::Unknown; 2], vec![Some(50.0), None]);
+        assert_eq!(Cond::Number(0, at_least_50).eval(&t), Tri::Yes);
+        assert_eq!(Cond::Number(1, at_least_50).eval(&t), Tri::Unknown);
+        let below = Bounds {
+            less_than: Some(50.0),
+            ..Bounds::default()
+        };
+        assert_eq!(Cond::Number(0, below).eval(&t), Tri::No);
+    }
+
+    #[test]
+    fn yaml_forms_parse_and_bad_forms_are_rejected() {
+        let c: Condition =
+            serde_yaml::from_str("{all: [fever, {not: b}, {number: age, at_least: 50}]}").unwrap();
+        assert_eq!(c.to_string(), "all(fever, not(b), age >= 50)");
+        let err = serde_yaml::from_str::<Condition>("{all: [a], any: [b]}").unwrap_err();
+        assert!(err.to_string().contains("exactly one of"), "{err}");
+        let err = serde_yaml::from_str::<Condition>("{number: age}").unwrap_err();
+        assert!(err.to_string().contains("needs a bound"), "{err}");
+        let err = serde_yaml::from_str::<Condition>("{alll: [a]}").unwrap_err();
+        assert!(err.to_string().contains("unknown field `alll`"), "{err}");
+    }
+}

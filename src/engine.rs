@@ -1,0 +1,437 @@
+//! The inference engine: answers in, an explained assessment out.
+//!
+//! Pure: no I/O, no printing. Red flags are hard rules evaluated first and
+//! never outweighed; causes combine evidence as MYCIN-style certainty
+//! factors; derived facts chain from findings. Everything here works on
+//! indices into the compiled [`RuleBase`], so the order in which answers were
+//! given cannot change the result.
+
+use serde::Serialize;
+
+use crate::answers::{Answer, Answers};
+use crate::condition::{Cond, FactId, Facts, Tri};
+use crate::model::{AdviceKind, Urgency};
+use crate::rulebase::{FactBody, RuleBase, RuleId};
+use crate::select;
+
+/// The value of every fact after the answers, groups and derived facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    truth: Vec<Tri>,
+    number: Vec<Option<f64>>,
+}
+
+impl Facts for State {
+    fn truth(&self, f: FactId) -> Tri {
+        self.truth
+            .get(usize::from(f))
+            .copied()
+            .unwrap_or(Tri::Unknown)
+    }
+    fn number(&self, f: FactId) -> Option<f64> {
+        self.number.get(usize::from(f)).copied().flatten()
+    }
+}
+
+impl State {
+    /// Works out every fact from the answers.
+    pub fn new(rb: &RuleBase, answers: &Answers) -> State {
+        let mut state = State {
+            truth: vec![Tri::Unknown; rb.facts.len()],
+            number: vec![None; rb.facts.len()],
+        };
+        state.fill(rb, answers);
+        state
+    }
+
+    /// Recomputes every fact in place (reusing the buffers).
+    pub fn fill(&mut self, rb: &RuleBase, answers: &Answers) {
+        for f in rb.findings() {
+            let i = usize::from(f);
+            let (truth, number) = match answers.get(f) {
+                Some(Answer::Yes) => (Tri::Yes, None),
+                Some(Answer::No) => (Tri::No, None),
+                Some(Answer::Number(x)) => (Tri::Unknown, Some(x)),
+                Some(Answer::Unknown) | None => (Tri::Unknown, None),
+            };
+            self.truth[i] = truth;
+            self.number[i] = number;
+        }
+        for f in rb.findings() {
+            let Some(info) = rb.finding(f) else { continue };
+            if info.members.is_empty() {
+                continue;
+            }
+            let group_answer = answers.get(f);
+            // A "no" to the group answers every member no.
+            if group_answer == Some(Answer::No) {
+                for &m in &info.members {
+                    if self.truth[usize::from(m)] == Tri::Unknown {
+                        self.truth[usize::from(m)] = Tri::No;
+                    }
+                }
+            }
+            let members = info.members.iter().map(|&m| self.truth[usize::from(m)]);
+            let any_yes = members.clone().any(|t| t == Tri::Yes);
+            let all_no = members.clone().all(|t| t == Tri::No);
+            self.truth[usize::from(f)] = if any_yes || group_answer == Some(Answer::Yes) {
+                Tri::Yes
+            } else if all_no {
+                Tri::No
+            } else {
+                Tri::Unknown
+            };
+        }
+        for &d in &rb.derived_order {
+            if let FactBody::Derived { when, .. } = &rb.fact(d).body {
+                self.truth[usize::from(d)] = when.eval(self);
+            }
+        }
+    }
+}
+
+/// Combines certainty factors: `a + b(1 - a)` for each that holds.
+fn combine<'a>(rules: impl Iterator<Item = (&'a Cond, f64)>, state: &State) -> f64 {
+    rules
+        .filter(|(when, _)| when.eval(state) == Tri::Yes)
+        .fold(0.0, |acc, (_, w)| acc + w * (1.0 - acc))
+}
+
+/// The MYCIN certainty of one cause: `(for - against) / (1 - min(for, against))`.
+pub fn cause_score(rb: &RuleBase, cause: RuleId, state: &State) -> (f64, f64, f64) {
+    let rule = &rb.causes[usize::from(cause)];
+    let for_ = combine(rule.support.iter().map(|w| (&w.when, w.weight)), state);
+    let against = combine(rule.against.iter().map(|w| (&w.when, w.weight)), state);
+    let denominator = 1.0 - for_.min(against);
+    let score = if denominator <= f64::EPSILON {
+        0.0
+    } else {
+        (for_ - against) / denominator
+    };
+    (score, for_, against)
+}
+
+/// Everything evaluated once per set of answers: facts, red flags, scores.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub state: State,
+    /// Per red flag: fired (yes), ruled out (no) or not checked (unknown).
+    pub flags: Vec<Tri>,
+    /// Per cause: its certainty factor score.
+    pub scores: Vec<f64>,
+}
+
+impl Evaluation {
+    /// Evaluates the rule base on the answers.
+    pub fn new(rb: &RuleBase, answers: &Answers) -> Evaluation {
+        let state = State::new(rb, answers);
+        let flags = rb.red_flags.iter().map(|r| r.when.eval(&state)).collect();
+        let scores = (0..rb.causes.len())
+            .map(|c| cause_score(rb, c as RuleId, &state).0)
+            .collect();
+        Evaluation {
+            state,
+            flags,
+            scores,
+        }
+    }
+
+    /// The most urgent level among the fired red flags.
+    pub fn flag_urgency(&self, rb: &RuleBase) -> Option<Urgency> {
+        self.flags
+            .iter()
+            .zip(&rb.red_flags)
+            .filter(|(t, _)| **t == Tri::Yes)
+            .map(|(_, r)| r.urgency)
+            .max()
+    }
+
+    /// The urgency: the most urgent fired red flag, otherwise the most urgent
+    /// cause with strong support, otherwise self-care.
+    pub fn urgency(&self, rb: &RuleBase) -> Urgency {
+        self.flag_urgency(rb)
+            .unwrap_or_else(|| cause_urgency(rb, &self.scores))
+    }
+
+    /// Causes with some support, most likely first (ties in rule order).
+    pub fn ranked(&self) -> Vec<RuleId> {
+        rank(&self.scores)
+    }
+}
+
+/// The urgency the causes ask for: only strongly supported causes count.
+pub fn cause_urgency(rb: &RuleBase, scores: &[f64]) -> Urgency {
+    scores
+        .iter()
+        .zip(&rb.causes)
+        .filter(|(s, _)| **s >= rb.settings.strong_support)
+        .map(|(_, c)| c.urgency)
+        .max()
+        .unwrap_or(Urgency::SelfCare)
+}
+
+/// The causes with a score above zero, highest first, ties in rule order.
+pub fn rank(scores: &[f64]) -> Vec<RuleId> {
+    let mut ranked: Vec<RuleId> = (0..scores.len() as RuleId)
+        .filter(|&c| scores[usize::from(c)] > 0.0)
+        .collect();
+    ranked.sort_by(|&a, &b| scores[usize::from(b)].total_cmp(&scores[usize::from(a)]));
+    ranked
+}
+
+/// A red flag that fired, with the findings that fired it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FiredFlag {
+    pub flag: RuleId,
+    pub because: Vec<FactId>,
+}
+
+/// A cause with support, its score and the findings for and against it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoredCause {
+    pub cause: RuleId,
+    pub score: f64,
+    pub because: Vec<FactId>,
+    pub against: Vec<FactId>,
+}
+
+/// The engine's result, in indices; `report` turns it into text and JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub urgency: Urgency,
+    pub red_flags: Vec<FiredFlag>,
+    pub unchecked_red_flags: Vec<RuleId>,
+    pub causes: Vec<ScoredCause>,
+    pub advice: Vec<RuleId>,
+    pub next_question: Option<FactId>,
+}
+
+/// Assesses a set of answers.
+pub fn assess(rb: &RuleBase, answers: &Answers) -> Assessment {
+    let eval = Evaluation::new(rb, answers);
+    let state = &eval.state;
+    let mut red_flags = Vec::new();
+    let mut unchecked_red_flags = Vec::new();
+    for (i, (truth, rule)) in eval.flags.iter().zip(&rb.red_flags).enumerate() {
+        match truth {
+            Tri::Yes => {
+                let mut because = Vec::new();
+                rule.when.reasons(state, &mut because);
+                red_flags.push(FiredFlag {
+                    flag: i as RuleId,
+                    because,
+                });
+            }
+            Tri::Unknown => unchecked_red_flags.push(i as RuleId),
+            Tri::No => {}
+        }
+    }
+    // Most urgent first; rule order within a level.
+    red_flags.sort_by_key(|f| std::cmp::Reverse(rb.red_flags[usize::from(f.flag)].urgency));
+
+    let causes: Vec<ScoredCause> = eval
+        .ranked()
+        .into_iter()
+        .map(|c| {
+            let rule = &rb.causes[usize::from(c)];
+            ScoredCause {
+                cause: c,
+                score: eval.scores[usize::from(c)],
+                because: reasons_of(&rule.support, state),
+                against: reasons_of(&rule.against, state),
+            }
+        })
+        .collect();
+
+    let advice = if red_flags.is_empty() {
+        fitting_advice(rb, &causes, state)
+    } else {
+        Vec::new()
+    };
+
+    Assessment {
+        urgency: eval.urgency(rb),
+        red_flags,
+        unchecked_red_flags,
+        causes,
+        advice,
+        next_question: select::next_question(rb, answers, &eval),
+    }
+}
+
+fn reasons_of(rules: &[crate::rulebase::Weighted], state: &State) -> Vec<FactId> {
+    let mut out = Vec::new();
+    for w in rules {
+        if w.when.eval(state) == Tri::Yes {
+            w.when.reasons(state, &mut out);
+        }
+    }
+    out
+}
+
+/// The advice that fits when no red flag fired: items for a top cause or
+/// whose `when` holds, minus those whose `avoid_when` is true or not ruled out.
+fn fitting_advice(rb: &RuleBase, causes: &[ScoredCause], state: &State) -> Vec<RuleId> {
+    let top: Vec<RuleId> = causes
+        .iter()
+        .take(rb.settings.top_causes)
+        .filter(|c| c.score >= rb.settings.advice_min_score)
+        .map(|c| c.cause)
+        .collect();
+    rb.advice
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| {
+            let wanted = a.kind == AdviceKind::SafetyNet
+                || a.for_causes.iter().any(|c| top.contains(c))
+                || a.when.as_ref().is_some_and(|w| w.eval(state) == Tri::Yes);
+            let held_back = a
+                .avoid_when
+                .as_ref()
+                .is_some_and(|w| w.eval(state) != Tri::No);
+            wanted && (a.kind == AdviceKind::SafetyNet || !held_back)
+        })
+        .map(|(i, _)| i as RuleId)
+        .collect()
+}
+
+/// One node of a condition with the value it had, for `--explain`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trace {
+    pub condition: String,
+    pub value: Tri,
+}
+
+/// Why a red flag fired.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlagTrace {
+    pub id: String,
+    pub urgency: Urgency,
+    pub value: Tri,
+    pub condition: String,
+}
+
+/// One evidence rule of a cause and whether it held.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceTrace {
+    pub condition: String,
+    pub weight: f64,
+    pub held: bool,
+}
+
+/// How a cause's score was made.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CauseTrace {
+    pub id: String,
+    pub support: Vec<EvidenceTrace>,
+    pub against: Vec<EvidenceTrace>,
+    pub certainty_for: f64,
+    pub certainty_against: f64,
+    pub score: f64,
+}
+
+/// The full chain behind an assessment: derived facts, red flags, causes,
+/// and how the urgency was decided.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub derived: Vec<Trace>,
+    pub red_flags: Vec<FlagTrace>,
+    pub causes: Vec<CauseTrace>,
+    pub urgency: String,
+}
+
+/// Explains an assessment: every rule that fired and the conditions that matched.
+pub fn explain(rb: &RuleBase, answers: &Answers) -> Explanation {
+    let eval = Evaluation::new(rb, answers);
+    let state = &eval.state;
+    let derived = rb
+        .derived_order
+        .iter()
+        .filter_map(|&d| match &rb.fact(d).body {
+            FactBody::Derived { when, .. } if state.truth(d) == Tri::Yes => Some(Trace {
+                condition: format!("{} <- {}", rb.fact(d).id, show(rb, when, state)),
+                value: state.truth(d),
+            }),
+            _ => None,
+        })
+        .collect();
+    let red_flags = rb
+        .red_flags
+        .iter()
+        .zip(&eval.flags)
+        .filter(|(_, t)| **t == Tri::Yes)
+        .map(|(r, t)| FlagTrace {
+            id: r.id.clone(),
+            urgency: r.urgency,
+            value: *t,
+            condition: show(rb, &r.when, state),
+        })
+        .collect();
+    let evidence = |rules: &[crate::rulebase::Weighted]| {
+        rules
+            .iter()
+            .map(|w| EvidenceTrace {
+                condition: show(rb, &w.when, state),
+                weight: w.weight,
+                held: w.when.eval(state) == Tri::Yes,
+            })
+            .collect::<Vec<_>>()
+    };
+    let causes = eval
+        .ranked()
+        .into_iter()
+        .map(|c| {
+            let rule = &rb.causes[usize::from(c)];
+            let (score, certainty_for, certainty_against) = cause_score(rb, c, state);
+            CauseTrace {
+                id: rule.id.clone(),
+                support: evidence(&rule.support),
+                against: evidence(&rule.against),
+                certainty_for,
+                certainty_against,
+                score,
+            }
+        })
+        .collect();
+    let urgency = match eval.flag_urgency(rb) {
+        Some(level) => format!("{level}: the most urgent warning sign that fired"),
+        None => {
+            let level = cause_urgency(rb, &eval.scores);
+            if level == Urgency::SelfCare {
+                "self_care: no warning sign fired and no cause that needs a doctor has strong support"
+                    .to_owned()
+            } else {
+                format!(
+                    "{level}: no warning sign fired; a cause that needs it has a score of at least {}",
+                    rb.settings.strong_support
+                )
+            }
+        }
+    };
+    Explanation {
+        derived,
+        red_flags,
+        causes,
+        urgency,
+    }
+}
+
+/// A condition written out with the value of every fact in it.
+pub fn show(rb: &RuleBase, cond: &Cond, state: &State) -> String {
+    let list = |name: &str, items: &[Cond]| {
+        let parts: Vec<String> = items.iter().map(|c| show(rb, c, state)).collect();
+        format!("{name}({})", parts.join(", "))
+    };
+    match cond {
+        Cond::Fact(f) => format!("{}={}", rb.fact(*f).id, state.truth(*f).as_str()),
+        Cond::All(items) => list("all", items),
+        Cond::Any(items) => list("any", items),
+        Cond::Not(c) => format!("not({})", show(rb, c, state)),
+        Cond::Number(f, bounds) => {
+            let value = state
+                .number(*f)
+                .map_or_else(|| "unknown".to_owned(), |x| x.to_string());
+            format!("{}{bounds} [{}={value}]", rb.fact(*f).id, rb.fact(*f).id)
+        }
+    }
+}

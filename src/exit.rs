@@ -1,0 +1,23 @@
+//! The exit codes of backtriage, in one place.
+
+/// How the process ends. Documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything worked (an assessment was printed, the rule base is sound).
+    Success = 0,
+    /// The work could not be done or found problems: a rule base with errors,
+    /// failing test cases, bad lines in a batch, a file that cannot be read
+    /// or written.
+    Failure = 1,
+    /// The command line or the answers were wrong: an unknown flag or id, a
+    /// value of the wrong kind, contradictory answers.
+    Usage = 2,
+    /// Interrupted with Ctrl-C.
+    Interrupted = 130,
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(exit: Exit) -> Self {
+        std::process::ExitCode::from(exit as u8)
+    }
+}

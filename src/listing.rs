@@ -1,0 +1,257 @@
+//! `rules list`: the vocabulary of a rule base, as text or a JSON array.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::cli::{ListFormat, ListKind};
+use crate::condition::Cond;
+use crate::rulebase::{Cite, FactBody, RuleBase};
+
+/// A written-out condition, with ids (for listings; `engine::show` adds values).
+pub fn describe(rb: &RuleBase, cond: &Cond) -> String {
+    let list = |name: &str, items: &[Cond]| {
+        let parts: Vec<String> = items.iter().map(|c| describe(rb, c)).collect();
+        format!("{name}({})", parts.join(", "))
+    };
+    match cond {
+        Cond::Fact(f) => rb.fact(*f).id.clone(),
+        Cond::All(items) => list("all", items),
+        Cond::Any(items) => list("any", items),
+        Cond::Not(c) => format!("not({})", describe(rb, c)),
+        Cond::Number(f, bounds) => format!("{}{bounds}", rb.fact(*f).id),
+    }
+}
+
+fn source_ids(cites: &[Cite]) -> Vec<&str> {
+    let mut ids: Vec<&str> = Vec::new();
+    for c in cites {
+        if !ids.contains(&c.source.as_str()) {
+            ids.push(&c.source);
+        }
+    }
+    ids
+}
+
+#[derive(Serialize)]
+struct FindingItem<'a> {
+    id: &'a str,
+    label: &'a str,
+    question: &'a str,
+    help: &'a str,
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    any_of: Option<Vec<&'a str>>,
+}
+
+#[derive(Serialize)]
+struct CauseItem<'a> {
+    id: &'a str,
+    name: &'a str,
+    urgency: &'a str,
+    description: &'a str,
+    sources: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct RedFlagItem<'a> {
+    id: &'a str,
+    title: &'a str,
+    urgency: &'a str,
+    when: String,
+    message: &'a str,
+    sources: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct AdviceItem<'a> {
+    id: &'a str,
+    kind: &'a str,
+    title: &'a str,
+    text: &'a str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    steps: &'a [String],
+    sources: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SourceItem<'a> {
+    id: &'a str,
+    kind: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    year: Option<u32>,
+    covers: &'a str,
+}
+
+/// Renders one listing.
+pub fn render(rb: &RuleBase, what: ListKind, format: ListFormat) -> serde_json::Result<String> {
+    let json = format == ListFormat::Json;
+    let mut out = String::new();
+    match what {
+        ListKind::Findings => {
+            let items: Vec<FindingItem<'_>> = rb
+                .findings()
+                .filter_map(|f| {
+                    let fact = rb.fact(f);
+                    let info = rb.finding(f)?;
+                    Some(FindingItem {
+                        id: &fact.id,
+                        label: &fact.label,
+                        question: &info.question,
+                        help: &info.help,
+                        kind: info.kind.as_str(),
+                        unit: info.unit.as_deref(),
+                        min: info.min,
+                        max: info.max,
+                        any_of: (!info.members.is_empty()).then(|| {
+                            info.members
+                                .iter()
+                                .map(|&m| rb.fact(m).id.as_str())
+                                .collect()
+                        }),
+                    })
+                })
+                .collect();
+            if json {
+                return serde_json::to_string_pretty(&items).map(|s| s + "\n");
+            }
+            for item in &items {
+                let _ = writeln!(out, "{:<30} {:<7} {}", item.id, item.kind, item.question);
+                if let Some(members) = &item.any_of {
+                    let _ = writeln!(out, "{:<30} {:<7} group of: {}", "", "", members.join(", "));
+                }
+            }
+            let derived: Vec<_> = rb
+                .facts
+                .iter()
+                .filter_map(|f| match &f.body {
+                    FactBody::Derived { when, .. } => Some((f, when)),
+                    FactBody::Finding(_) => None,
+                })
+                .collect();
+            if !derived.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "\nDerived facts (concluded from answers, never asked):"
+                );
+                for (fact, when) in derived {
+                    let _ = writeln!(out, "{:<30} {}", fact.id, describe(rb, when));
+                }
+            }
+        }
+        ListKind::Causes => {
+            let items: Vec<CauseItem<'_>> = rb
+                .causes
+                .iter()
+                .map(|c| CauseItem {
+                    id: &c.id,
+                    name: &c.name,
+                    urgency: c.urgency.as_str(),
+                    description: &c.description,
+                    sources: source_ids(&c.sources),
+                })
+                .collect();
+            if json {
+                return serde_json::to_string_pretty(&items).map(|s| s + "\n");
+            }
+            for c in &items {
+                let _ = writeln!(
+                    out,
+                    "{:<24} {:<10} {}  [{}]",
+                    c.id,
+                    c.urgency,
+                    c.name,
+                    c.sources.join(", ")
+                );
+            }
+        }
+        ListKind::RedFlags => {
+            let items: Vec<RedFlagItem<'_>> = rb
+                .red_flags
+                .iter()
+                .map(|r| RedFlagItem {
+                    id: &r.id,
+                    title: &r.title,
+                    urgency: r.urgency.as_str(),
+                    when: describe(rb, &r.when),
+                    message: &r.message,
+                    sources: source_ids(&r.sources),
+                })
+                .collect();
+            if json {
+                return serde_json::to_string_pretty(&items).map(|s| s + "\n");
+            }
+            for r in &items {
+                let _ = writeln!(
+                    out,
+                    "{:<28} {:<10} {}  [{}]",
+                    r.id,
+                    r.urgency,
+                    r.title,
+                    r.sources.join(", ")
+                );
+                let _ = writeln!(out, "{:<28} {:<10} when {}", "", "", r.when);
+            }
+        }
+        ListKind::Advice => {
+            let items: Vec<AdviceItem<'_>> = rb
+                .advice
+                .iter()
+                .map(|a| AdviceItem {
+                    id: &a.id,
+                    kind: a.kind.as_str(),
+                    title: &a.title,
+                    text: &a.text,
+                    steps: &a.steps,
+                    sources: source_ids(&a.sources),
+                })
+                .collect();
+            if json {
+                return serde_json::to_string_pretty(&items).map(|s| s + "\n");
+            }
+            for a in &items {
+                let _ = writeln!(
+                    out,
+                    "{:<26} {:<10} {}  [{}]",
+                    a.id,
+                    a.kind,
+                    a.title,
+                    a.sources.join(", ")
+                );
+            }
+        }
+        ListKind::Sources => {
+            let items: Vec<SourceItem<'_>> = rb
+                .sources
+                .iter()
+                .map(|s| SourceItem {
+                    id: &s.id,
+                    kind: match s.kind {
+                        crate::model::SourceKind::Document => "document",
+                        crate::model::SourceKind::Guideline => "guideline",
+                    },
+                    title: &s.title,
+                    publisher: s.publisher.as_deref(),
+                    year: s.year,
+                    covers: &s.covers,
+                })
+                .collect();
+            if json {
+                return serde_json::to_string_pretty(&items).map(|s| s + "\n");
+            }
+            for s in &items {
+                let _ = writeln!(out, "{:<28} {:<9} {}", s.id, s.kind, s.title);
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,367 @@
+//! The rule base as written in `rules/*.yaml`: one serde type per file.
+//!
+//! These types only describe the shape of the files. Whether the content makes
+//! sense (ids exist, sources are named, red flags can be asked) is `check`'s job.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::condition::Condition;
+
+/// The only `schema_version` this build reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How urgently someone should act, from least to most urgent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    SelfCare,
+    Doctor,
+    Urgent,
+    Emergency,
+}
+
+impl Urgency {
+    /// Every level, most urgent first.
+    pub const ALL: [Urgency; 4] = [
+        Urgency::Emergency,
+        Urgency::Urgent,
+        Urgency::Doctor,
+        Urgency::SelfCare,
+    ];
+
+    /// The id used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::SelfCare => "self_care",
+            Urgency::Doctor => "doctor",
+            Urgency::Urgent => "urgent",
+            Urgency::Emergency => "emergency",
+        }
+    }
+
+    /// Parses the id used in JSON and on the command line.
+    pub fn parse(s: &str) -> Option<Urgency> {
+        Urgency::ALL.into_iter().find(|u| u.as_str() == s)
+    }
+}
+
+impl fmt::Display for Urgency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A citation: a source id, optionally with the passage it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRef {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for SourceRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RefVisitor;
+        impl<'de> Visitor<'de> for RefVisitor {
+            type Value = SourceRef;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a source id, or a map `{id: ..., section: ...}`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SourceRef, E> {
+                Ok(SourceRef {
+                    id: v.to_owned(),
+                    section: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SourceRef, A::Error> {
+                let mut id = None;
+                let mut section = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "id" if id.is_none() => id = Some(map.next_value::<String>()?),
+                        "section" if section.is_none() => {
+                            section = Some(map.next_value::<String>()?)
+                        }
+                        "id" | "section" => {
+                            return Err(de::Error::custom(format!("duplicate key `{key}`")));
+                        }
+                        other => return Err(de::Error::unknown_field(other, &["id", "section"])),
+                    }
+                }
+                let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+                Ok(SourceRef { id, section })
+            }
+        }
+        deserializer.deserialize_any(RefVisitor)
+    }
+}
+
+/// `sources.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcesFile {
+    pub schema_version: u32,
+    pub sources: Vec<Source>,
+}
+
+/// Whether a source is one of the project's documents or a clinical guideline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Document,
+    Guideline,
+}
+
+/// A document or guideline that rules draw on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub kind: SourceKind,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub covers: String,
+}
+
+/// `findings.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingsFile {
+    pub schema_version: u32,
+    pub findings: Vec<Finding>,
+}
+
+/// Whether a finding is answered yes/no or with a number.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    #[default]
+    YesNo,
+    Number,
+}
+
+impl FindingKind {
+    /// The id used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::YesNo => "yes_no",
+            FindingKind::Number => "number",
+        }
+    }
+}
+
+/// Something the tool can ask or be told.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub id: String,
+    pub label: String,
+    pub question: String,
+    pub help: String,
+    #[serde(default)]
+    pub kind: FindingKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Present on a group: the findings it screens for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any_of: Option<Vec<String>>,
+}
+
+/// `derived.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DerivedFile {
+    pub schema_version: u32,
+    pub derived: Vec<Derived>,
+}
+
+/// A fact concluded from findings, never asked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Derived {
+    pub id: String,
+    pub label: String,
+    pub when: Condition,
+    pub sources: Vec<SourceRef>,
+}
+
+/// `red_flags.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedFlagsFile {
+    pub schema_version: u32,
+    pub red_flags: Vec<RedFlag>,
+}
+
+/// A warning sign: a hard rule that sets the urgency when it fires.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedFlag {
+    pub id: String,
+    pub title: String,
+    pub urgency: Urgency,
+    pub when: Condition,
+    pub message: String,
+    #[serde(default)]
+    pub causes: Vec<String>,
+    pub sources: Vec<SourceRef>,
+}
+
+/// `causes.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CausesFile {
+    pub schema_version: u32,
+    pub causes: Vec<Cause>,
+}
+
+/// A possible cause of the pain, with the evidence for and against it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cause {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub urgency: Urgency,
+    pub support: Vec<Evidence>,
+    #[serde(default)]
+    pub against: Vec<Evidence>,
+    #[serde(default)]
+    pub confirm: Vec<String>,
+    #[serde(default)]
+    pub treatments: Vec<String>,
+    pub sources: Vec<SourceRef>,
+}
+
+/// One piece of evidence: a condition and its certainty factor.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub when: Condition,
+    pub weight: f64,
+}
+
+/// `advice.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdviceFile {
+    pub schema_version: u32,
+    pub advice: Vec<Advice>,
+}
+
+/// What kind of help an advice item gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdviceKind {
+    SelfCare,
+    Exercise,
+    Prevention,
+    SafetyNet,
+}
+
+impl AdviceKind {
+    /// The id used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdviceKind::SelfCare => "self_care",
+            AdviceKind::Exercise => "exercise",
+            AdviceKind::Prevention => "prevention",
+            AdviceKind::SafetyNet => "safety_net",
+        }
+    }
+}
+
+/// Self-care, an exercise, prevention, or the safety net.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Advice {
+    pub id: String,
+    pub kind: AdviceKind,
+    pub title: String,
+    pub text: String,
+    #[serde(default)]
+    pub steps: Vec<String>,
+    #[serde(default)]
+    pub for_causes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avoid_when: Option<Condition>,
+    pub sources: Vec<SourceRef>,
+}
+
+/// `settings.yaml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsFile {
+    pub schema_version: u32,
+    pub settings: Settings,
+}
+
+/// Thresholds, the interview's opening, and the fixed texts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub opening: Vec<String>,
+    pub max_questions: usize,
+    pub top_causes: usize,
+    pub strong_support: f64,
+    pub advice_min_score: f64,
+    pub disclaimer: String,
+    pub emergency_note: String,
+    pub urgency: UrgencyTexts,
+}
+
+/// What each urgency level is called and asks a person to do.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrgencyTexts {
+    pub emergency: LevelText,
+    pub urgent: LevelText,
+    pub doctor: LevelText,
+    pub self_care: LevelText,
+}
+
+impl UrgencyTexts {
+    /// The texts of one level.
+    pub fn get(&self, level: Urgency) -> &LevelText {
+        match level {
+            Urgency::Emergency => &self.emergency,
+            Urgency::Urgent => &self.urgent,
+            Urgency::Doctor => &self.doctor,
+            Urgency::SelfCare => &self.self_care,
+        }
+    }
+}
+
+/// The banner title and the action of one urgency level.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelText {
+    pub title: String,
+    pub action: String,
+}
+
+/// All the files of one rule base, parsed.
+#[derive(Debug, Clone)]
+pub struct RuleFiles {
+    pub sources: SourcesFile,
+    pub findings: FindingsFile,
+    pub derived: DerivedFile,
+    pub red_flags: RedFlagsFile,
+    pub causes: CausesFile,
+    pub advice: AdviceFile,
+    pub settings: SettingsFile,
+}

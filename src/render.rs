@@ -1,0 +1,283 @@
+//! The text and markdown renderers of a [`Report`]. (JSON is the report
+//! serialized as it is.)
+
+use std::fmt::Write as _;
+
+use crate::color::Painter;
+use crate::engine::Explanation;
+use crate::model::Urgency;
+use crate::report::Report;
+use crate::rulebase::{Cite, RuleBase};
+
+// Writing into a String cannot fail; these keep the renderers free of unwraps.
+macro_rules! line {
+    ($out:expr) => { $out.push('\n') };
+    ($out:expr, $($arg:tt)*) => {{ let _ = writeln!($out, $($arg)*); }};
+}
+
+fn label_list(rb: &RuleBase, ids: &[&str]) -> String {
+    ids.iter()
+        .map(|id| rb.fact_id(id).map_or(*id, |f| rb.fact(f).label.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The assessment for a person reading a terminal.
+pub fn text(rb: &RuleBase, r: &Report<'_>, paint: Painter) -> String {
+    let mut out = String::new();
+    let level = rb.settings.urgency.get(r.urgency);
+    let banner = format!(
+        " {}: {} ",
+        r.urgency.as_str().to_uppercase().replace('_', "-"),
+        level.title
+    );
+    line!(out, "{}", paint.urgency(r.urgency, &banner));
+    line!(out, "{}", r.action);
+
+    if !r.red_flags.is_empty() {
+        line!(out);
+        line!(out, "{}", paint.bold("Warning signs found"));
+        for f in &r.red_flags {
+            line!(out, "  {} {} ({})", paint.alarm("!"), f.title, f.urgency);
+            line!(out, "    Because: {}", label_list(rb, &f.because));
+            line!(out, "    {}", f.message);
+        }
+    }
+
+    if !r.causes.is_empty() {
+        line!(out);
+        line!(out, "{}", paint.bold("Likely causes"));
+        for (i, c) in r.causes.iter().take(rb.settings.top_causes).enumerate() {
+            line!(out, "  {}. {} (certainty {:.2})", i + 1, c.name, c.score);
+            if let Some(rule) = rb.causes.iter().find(|rule| rule.id == c.id) {
+                line!(out, "     {}", rule.description);
+            }
+            line!(out, "     Why: {}", label_list(rb, &c.because));
+            if !c.against.is_empty() {
+                line!(out, "     Against it: {}", label_list(rb, &c.against));
+            }
+        }
+        let others: Vec<&str> = r
+            .causes
+            .iter()
+            .skip(rb.settings.top_causes)
+            .map(|c| c.name)
+            .collect();
+        if !others.is_empty() {
+            line!(out, "  Less likely: {}", others.join(", "));
+        }
+    }
+
+    let (safety_net, advice): (Vec<_>, Vec<_>) =
+        r.advice.iter().partition(|a| a.kind == "safety_net");
+    if !advice.is_empty() {
+        line!(out);
+        line!(out, "{}", paint.bold("What you can do"));
+        for a in advice {
+            line!(out, "  - {}: {}", paint.bold(a.title), a.text);
+            for (i, step) in a.steps.iter().enumerate() {
+                line!(out, "      {}. {}", i + 1, step);
+            }
+        }
+    }
+    if !safety_net.is_empty() {
+        line!(out);
+        line!(out, "{}", paint.bold("When to see a doctor"));
+        for a in safety_net {
+            line!(out, "  {}", a.text);
+        }
+    }
+
+    if !r.unchecked_red_flags.is_empty() {
+        line!(out);
+        line!(out, "{}", paint.bold("Not checked"));
+        line!(
+            out,
+            "  These warning signs were NOT checked, because their questions were not answered."
+        );
+        line!(
+            out,
+            "  They are not ruled out. If any of them applies to you, the advice above does not: get help as it says."
+        );
+        for id in &r.unchecked_red_flags {
+            if let Some(flag) = rb.red_flags.iter().find(|f| f.id == *id) {
+                line!(out, "  ? {} ({})", flag.title, flag.urgency);
+            }
+        }
+    }
+
+    if let Some(e) = &r.explanation {
+        explanation_text(&mut out, e, paint);
+    }
+
+    line!(out);
+    line!(out, "{}", paint.dim(r.disclaimer));
+    line!(out, "{}", paint.bold(r.emergency_note));
+    out
+}
+
+fn explanation_text(out: &mut String, e: &Explanation, paint: Painter) {
+    line!(out);
+    line!(out, "{}", paint.bold("How this was decided"));
+    line!(out, "  Urgency: {}", e.urgency);
+    if !e.derived.is_empty() {
+        line!(out, "  Derived facts:");
+        for d in &e.derived {
+            line!(out, "    {}", d.condition);
+        }
+    }
+    if !e.red_flags.is_empty() {
+        line!(out, "  Red flags that fired:");
+        for f in &e.red_flags {
+            line!(out, "    {} [{}] <- {}", f.id, f.urgency, f.condition);
+        }
+    }
+    if !e.causes.is_empty() {
+        line!(
+            out,
+            "  Causes (certainty factors; combined as a + b(1 - a)):"
+        );
+        for c in &e.causes {
+            line!(
+                out,
+                "    {}: score {:.3} = (for {:.3} - against {:.3}) / (1 - min)",
+                c.id,
+                c.score,
+                c.certainty_for,
+                c.certainty_against
+            );
+            for (sign, list) in [("+", &c.support), ("-", &c.against)] {
+                for ev in list.iter().filter(|ev| ev.held) {
+                    line!(out, "      {sign}{:.2} {}", ev.weight, ev.condition);
+                }
+            }
+        }
+    }
+}
+
+fn cite_text(rb: &RuleBase, c: &Cite) -> String {
+    let title = rb
+        .sources
+        .iter()
+        .find(|s| s.id == c.source)
+        .map_or(c.source.as_str(), |s| s.title.as_str());
+    match &c.section {
+        Some(section) => format!("{title} ({section})"),
+        None => title.to_owned(),
+    }
+}
+
+/// A summary to bring to a doctor: the answers, the conclusions, the sources.
+pub fn markdown(
+    rb: &RuleBase,
+    r: &Report<'_>,
+    answers: &[(&str, String)],
+    sources: &[&Cite],
+) -> String {
+    let mut out = String::new();
+    line!(out, "# Back pain summary");
+    line!(out);
+    line!(
+        out,
+        "*Prepared with backtriage to bring to a doctor. {}*",
+        r.disclaimer
+    );
+    line!(out);
+    let level = rb.settings.urgency.get(r.urgency);
+    line!(out, "## Urgency: {} ({})", level.title, r.urgency);
+    line!(out);
+    line!(out, "{}", r.action);
+    line!(out);
+    line!(out, "## Answers given");
+    line!(out);
+    if answers.is_empty() {
+        line!(out, "No questions were answered.");
+    } else {
+        line!(out, "| Question | Answer |");
+        line!(out, "| --- | --- |");
+        for (label, answer) in answers {
+            line!(out, "| {} | {} |", label.replace('|', "/"), answer);
+        }
+    }
+    line!(out);
+    line!(out, "## Warning signs");
+    line!(out);
+    if r.red_flags.is_empty() {
+        line!(
+            out,
+            "None of the warning signs that were checked is present."
+        );
+    }
+    for f in &r.red_flags {
+        line!(out, "- **{}** ({}): {}", f.title, f.urgency, f.message);
+        line!(out, "  - because: {}", label_list(rb, &f.because));
+    }
+    if !r.unchecked_red_flags.is_empty() {
+        line!(out);
+        line!(
+            out,
+            "Not checked (questions not answered, so not ruled out):"
+        );
+        line!(out);
+        for id in &r.unchecked_red_flags {
+            if let Some(flag) = rb.red_flags.iter().find(|f| f.id == *id) {
+                line!(out, "- {}", flag.title);
+            }
+        }
+    }
+    line!(out);
+    line!(out, "## Likely causes");
+    line!(out);
+    if r.causes.is_empty() {
+        line!(out, "The answers do not point to a particular cause.");
+    }
+    for c in r.causes.iter().take(rb.settings.top_causes) {
+        line!(
+            out,
+            "- **{}** (certainty {:.2}): {}",
+            c.name,
+            c.score,
+            label_list(rb, &c.because)
+        );
+        if let Some(rule) = rb.causes.iter().find(|rule| rule.id == c.id) {
+            if !rule.confirm.is_empty() {
+                line!(out, "  - a doctor may: {}", rule.confirm.join("; "));
+            }
+            if !rule.treatments.is_empty() {
+                line!(
+                    out,
+                    "  - treatments named in the sources: {}",
+                    rule.treatments.join("; ")
+                );
+            }
+        }
+    }
+    if !r.advice.is_empty() {
+        line!(out);
+        line!(out, "## Self-care suggested");
+        line!(out);
+        for a in &r.advice {
+            line!(out, "- **{}**: {}", a.title, a.text);
+        }
+    }
+    line!(out);
+    line!(out, "## Sources");
+    line!(out);
+    for c in sources {
+        line!(out, "- {}", cite_text(rb, c));
+    }
+    line!(out);
+    line!(out, "---");
+    line!(out);
+    line!(out, "{}", r.emergency_note);
+    out
+}
+
+/// The one-line banner of an urgency level, for prompts and summaries.
+pub fn banner(rb: &RuleBase, level: Urgency) -> String {
+    format!(
+        "{}: {}",
+        level.as_str(),
+        rb.settings.urgency.get(level).title
+    )
+}

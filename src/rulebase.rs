@@ -1,0 +1,265 @@
+//! The compiled rule base: ids resolved to indices, conditions ready to
+//! evaluate, and the indexes the engine and the interview need.
+//!
+//! It is built by `check::compile` from the YAML files, and for the embedded
+//! rule base this happens at build time: the binary carries the compiled form.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::condition::{Cond, FactId};
+use crate::model::{AdviceKind, FindingKind, Settings, SourceKind, Urgency};
+
+/// Index of a red flag, cause or advice item in its list.
+pub type RuleId = u16;
+
+/// A citation: a source and, where given, the passage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cite {
+    pub source: String,
+    pub section: Option<String>,
+}
+
+/// A document or guideline.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub id: String,
+    pub kind: SourceKind,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub year: Option<u32>,
+    pub url: Option<String>,
+    pub covers: String,
+}
+
+/// A finding or a derived fact.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Fact {
+    pub id: String,
+    pub label: String,
+    pub body: FactBody,
+}
+
+/// What distinguishes findings (asked) from derived facts (concluded).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum FactBody {
+    Finding(FindingInfo),
+    Derived { when: Cond, sources: Vec<Cite> },
+}
+
+/// A finding: its question and what answers it takes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FindingInfo {
+    pub question: String,
+    pub help: String,
+    pub kind: FindingKind,
+    pub unit: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Non-empty on a group: the findings it screens for.
+    pub members: Vec<FactId>,
+    /// The group this finding belongs to, if any.
+    pub group: Option<FactId>,
+}
+
+/// A warning sign.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RedFlagRule {
+    pub id: String,
+    pub title: String,
+    pub urgency: Urgency,
+    pub message: String,
+    pub when: Cond,
+    pub causes: Vec<RuleId>,
+    pub sources: Vec<Cite>,
+}
+
+/// A condition with a certainty factor.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Weighted {
+    pub when: Cond,
+    pub weight: f64,
+}
+
+/// A possible cause.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CauseRule {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub urgency: Urgency,
+    pub support: Vec<Weighted>,
+    pub against: Vec<Weighted>,
+    pub confirm: Vec<String>,
+    pub treatments: Vec<String>,
+    pub sources: Vec<Cite>,
+}
+
+/// A piece of advice.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdviceRule {
+    pub id: String,
+    pub kind: AdviceKind,
+    pub title: String,
+    pub text: String,
+    pub steps: Vec<String>,
+    pub for_causes: Vec<RuleId>,
+    pub when: Option<Cond>,
+    pub avoid_when: Option<Cond>,
+    pub sources: Vec<Cite>,
+}
+
+/// A checked, compiled rule base.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RuleBase {
+    /// Findings first (`..n_findings`), then derived facts.
+    pub facts: Vec<Fact>,
+    pub n_findings: usize,
+    /// Derived facts in an order where each comes after those it uses.
+    pub derived_order: Vec<FactId>,
+    pub red_flags: Vec<RedFlagRule>,
+    pub causes: Vec<CauseRule>,
+    pub advice: Vec<AdviceRule>,
+    pub sources: Vec<SourceInfo>,
+    pub settings: Settings,
+    pub opening: Vec<FactId>,
+    /// Per fact: the red flags whose outcome it can change.
+    pub flag_deps: Vec<Vec<RuleId>>,
+    /// Per fact: the causes whose score it can change.
+    pub cause_deps: Vec<Vec<RuleId>>,
+    #[serde(skip)]
+    index: HashMap<String, FactId>,
+}
+
+impl RuleBase {
+    /// Assembles a rule base and builds its indexes. `check::compile` is the
+    /// only caller; it has already made sure every reference resolves.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        facts: Vec<Fact>,
+        n_findings: usize,
+        derived_order: Vec<FactId>,
+        red_flags: Vec<RedFlagRule>,
+        causes: Vec<CauseRule>,
+        advice: Vec<AdviceRule>,
+        sources: Vec<SourceInfo>,
+        settings: Settings,
+        opening: Vec<FactId>,
+    ) -> RuleBase {
+        let mut rb = RuleBase {
+            facts,
+            n_findings,
+            derived_order,
+            red_flags,
+            causes,
+            advice,
+            sources,
+            settings,
+            opening,
+            flag_deps: Vec::new(),
+            cause_deps: Vec::new(),
+            index: HashMap::new(),
+        };
+        rb.build_index();
+        rb.flag_deps = rb.dependents(rb.red_flags.iter().map(|r| std::iter::once(&r.when)));
+        rb.cause_deps = rb.dependents(
+            rb.causes
+                .iter()
+                .map(|c| c.support.iter().chain(&c.against).map(|w| &w.when)),
+        );
+        rb
+    }
+
+    /// Rebuilds the id index after deserializing the compiled form.
+    pub fn build_index(&mut self) {
+        self.index = self
+            .facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.clone(), i as FactId))
+            .collect();
+    }
+
+    /// The fact with this id.
+    pub fn fact_id(&self, id: &str) -> Option<FactId> {
+        self.index.get(id).copied()
+    }
+
+    /// The fact at an index.
+    pub fn fact(&self, f: FactId) -> &Fact {
+        &self.facts[usize::from(f)]
+    }
+
+    /// The finding details of a fact, if it is a finding.
+    pub fn finding(&self, f: FactId) -> Option<&FindingInfo> {
+        match &self.fact(f).body {
+            FactBody::Finding(info) => Some(info),
+            FactBody::Derived { .. } => None,
+        }
+    }
+
+    /// All fact ids (findings then derived), for suggestions.
+    pub fn fact_ids(&self) -> impl Iterator<Item = &str> {
+        self.facts.iter().map(|f| f.id.as_str())
+    }
+
+    /// The finding ids, in file order.
+    pub fn findings(&self) -> impl Iterator<Item = FactId> {
+        0..self.n_findings as FactId
+    }
+
+    /// The facts a fact's value flows into: a member into its group, a group
+    /// into its members (a "no" answers them), and each into the derived facts
+    /// that use it.
+    fn influence(&self) -> Vec<Vec<FactId>> {
+        let mut influence: Vec<Vec<FactId>> = vec![Vec::new(); self.facts.len()];
+        for f in self.findings() {
+            if let Some(info) = self.finding(f) {
+                for &m in &info.members {
+                    influence[usize::from(f)].push(m);
+                    influence[usize::from(m)].push(f);
+                }
+            }
+        }
+        for &d in &self.derived_order {
+            if let FactBody::Derived { when, .. } = &self.fact(d).body {
+                when.visit_facts(false, &mut |used, _| influence[usize::from(used)].push(d));
+            }
+        }
+        influence
+    }
+
+    /// For each fact, the rules (in the order given) whose conditions it can
+    /// affect, directly or through groups and derived facts.
+    fn dependents<'a, I, C>(&self, rules: I) -> Vec<Vec<RuleId>>
+    where
+        I: Iterator<Item = C>,
+        C: IntoIterator<Item = &'a Cond>,
+    {
+        let mut feeds: Vec<Vec<FactId>> = vec![Vec::new(); self.facts.len()];
+        for (from, tos) in self.influence().iter().enumerate() {
+            for &to in tos {
+                feeds[usize::from(to)].push(from as FactId);
+            }
+        }
+        let mut deps: Vec<Vec<RuleId>> = vec![Vec::new(); self.facts.len()];
+        for (rule, conds) in rules.enumerate() {
+            let mut named = Vec::new();
+            for cond in conds {
+                cond.visit_facts(false, &mut |f, _| named.push(f));
+            }
+            // Walk backwards from the named facts to everything that feeds them.
+            let mut seen = vec![false; self.facts.len()];
+            let mut stack = named;
+            while let Some(f) = stack.pop() {
+                if std::mem::replace(&mut seen[usize::from(f)], true) {
+                    continue;
+                }
+                deps[usize::from(f)].push(rule as RuleId);
+                stack.extend(feeds[usize::from(f)].iter().copied());
+            }
+        }
+        deps
+    }
+}
