@@ -1,0 +1,97 @@
+//! The interview's efficiency over the clinical cases, driven statelessly
+//! through `next_question`: how many questions it asks, and that it never
+//! ends with a warning sign that applies left unasked.
+
+use std::path::PathBuf;
+
+use backtriage::answers::Answer;
+use backtriage::check::simulate;
+use backtriage::condition::Tri;
+use backtriage::engine::Evaluation;
+use backtriage::model::Urgency;
+use backtriage::{cases, embedded, select};
+
+fn case_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases"))
+            .expect("tests/cases exists")
+            .map(|e| e.expect("readable entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn interview_is_short_and_never_leaves_an_applicable_warning_sign_unasked() {
+    let rb = embedded::rule_base().expect("embedded rule base");
+    let mut counts = Vec::new();
+    for file in case_files() {
+        for case in cases::read_file(&file).expect("case file parses") {
+            let script = cases::answers_of(&rb, &case).expect("case answers are valid");
+            // A person answers what the case says, and "no" to anything else.
+            let (answers, asked) = simulate(&rb, &script, Answer::No);
+            counts.push((asked.len(), case.name.clone()));
+            let eval = Evaluation::new(&rb, &answers);
+            let emergency_stop = eval.flag_urgency(&rb) == Some(Urgency::Emergency);
+            let full = {
+                // Everything the person would have said if asked every question.
+                let mut all = script.clone();
+                for f in rb.findings() {
+                    if all.get(f).is_none() {
+                        let is_number = rb
+                            .finding(f)
+                            .is_some_and(|i| i.kind == backtriage::model::FindingKind::Number);
+                        let group_yes = rb.finding(f).is_some_and(|i| {
+                            i.members
+                                .iter()
+                                .any(|&m| script.get(m) == Some(Answer::Yes))
+                        });
+                        let member_of_no_group = rb
+                            .finding(f)
+                            .and_then(|i| i.group)
+                            .is_some_and(|g| script.get(g) == Some(Answer::No));
+                        if !is_number && !group_yes && !member_of_no_group {
+                            let _ = all.set(&rb, f, Answer::No);
+                        }
+                    }
+                }
+                Evaluation::new(&rb, &all)
+            };
+            for (i, flag) in rb.red_flags.iter().enumerate() {
+                if full.flags[i] == Tri::Yes && eval.flags[i] != Tri::Yes {
+                    // Only an emergency stop may leave it, and only for a flag no more urgent.
+                    assert!(
+                        emergency_stop,
+                        "case '{}': red flag {} applies but the interview ended without it (asked {:?})",
+                        case.name,
+                        flag.id,
+                        asked
+                            .iter()
+                            .map(|&q| rb.fact(q).id.as_str())
+                            .collect::<Vec<_>>()
+                    );
+                }
+                if !emergency_stop && eval.flags[i] == Tri::Unknown {
+                    let mut open = Vec::new();
+                    select::open_leaves(&rb, &answers, &eval.state, &flag.when, &mut open);
+                    assert!(
+                        open.is_empty(),
+                        "case '{}': red flag {} left unasked",
+                        case.name,
+                        flag.id
+                    );
+                }
+            }
+        }
+    }
+    counts.sort();
+    let median = counts[counts.len() / 2].0;
+    let (max, max_case) = counts.last().cloned().expect("there are cases");
+    println!(
+        "interview efficiency over {} cases: median {median} questions, largest {max} ({max_case})",
+        counts.len()
+    );
+    let histogram: Vec<usize> = counts.iter().map(|c| c.0).collect();
+    println!("question counts: {histogram:?}");
+}
