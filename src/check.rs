@@ -427,6 +427,22 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> RuleBase {
                 }
             }
         }
+        if let Some(prior) = f.prior {
+            if !(prior > 0.0 && prior < 1.0) {
+                report.add(
+                    FINDINGS,
+                    p.join("prior"),
+                    "prior must be above 0 and below 1",
+                );
+            }
+            if f.any_of.is_some() {
+                report.add(
+                    FINDINGS,
+                    p.join("prior"),
+                    "a group's chance comes from its members: give `prior` to them",
+                );
+            }
+        }
         let Some(any_of) = &f.any_of else { continue };
         if any_of.is_empty() {
             report.add(
@@ -498,6 +514,9 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> RuleBase {
                 max: f.max,
                 members: std::mem::take(&mut members_of[i]),
                 group: group_of[i],
+                prior: f
+                    .prior
+                    .unwrap_or(files.settings.settings.question_base_rate),
             }),
         })
         .collect();
@@ -766,6 +785,18 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> RuleBase {
             sp.join("strong_support"),
             "strong_support must be above 0 and at most 1",
         );
+    }
+    for (field, value) in [
+        ("question_base_rate", s.question_base_rate),
+        ("min_question_value", s.min_question_value),
+    ] {
+        if !(0.0..=1.0).contains(&value) {
+            report.add(
+                SETTINGS,
+                sp.join(field),
+                format!("{field} must be from 0 to 1"),
+            );
+        }
     }
     if !(0.0..=1.0).contains(&s.advice_min_score) {
         report.add(

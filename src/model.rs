@@ -177,6 +177,10 @@ pub struct Finding {
     /// Present on a group: the findings it screens for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub any_of: Option<Vec<String>>,
+    /// A rough chance that a person with back pain has this finding. Used
+    /// only to order cause questions; it never changes a score or urgency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior: Option<f64>,
 }
 
 /// `derived.yaml`.
@@ -319,6 +323,12 @@ pub struct Settings {
     pub top_causes: usize,
     pub strong_support: f64,
     pub advice_min_score: f64,
+    /// How likely a finding without its own `prior` is to be present before
+    /// any cause points to it.
+    pub question_base_rate: f64,
+    /// The least chance, from 0 to 1, that a cause question's answer changes
+    /// the urgency or the top causes, for the question to be worth asking.
+    pub min_question_value: f64,
     pub disclaimer: String,
     pub emergency_note: String,
     pub urgency: UrgencyTexts,

@@ -61,6 +61,8 @@ pub struct FindingInfo {
     pub members: Vec<FactId>,
     /// The group this finding belongs to, if any.
     pub group: Option<FactId>,
+    /// The chance it is present before any answer points to it.
+    pub prior: f64,
 }
 
 /// A warning sign.
@@ -128,6 +130,12 @@ pub struct RuleBase {
     pub flag_deps: Vec<Vec<RuleId>>,
     /// Per fact: the causes whose score it can change.
     pub cause_deps: Vec<Vec<RuleId>>,
+    /// Per finding: the causes it supports when present, with the largest
+    /// weight of a support rule that names it (through derived facts too).
+    pub support_links: Vec<Vec<(RuleId, f64)>>,
+    /// Per cause: the findings its support rules need present, and those
+    /// its rules against it need present.
+    pub cause_findings: Vec<(Vec<FactId>, Vec<FactId>)>,
     #[serde(skip)]
     index: HashMap<String, FactId>,
 }
@@ -159,6 +167,8 @@ impl RuleBase {
             opening,
             flag_deps: Vec::new(),
             cause_deps: Vec::new(),
+            support_links: Vec::new(),
+            cause_findings: Vec::new(),
             index: HashMap::new(),
         };
         rb.build_index();
@@ -168,7 +178,60 @@ impl RuleBase {
                 .iter()
                 .map(|c| c.support.iter().chain(&c.against).map(|w| &w.when)),
         );
+        rb.support_links = rb.links();
+        rb.cause_findings = rb
+            .causes
+            .iter()
+            .map(|c| {
+                let mut support = Vec::new();
+                let mut against = Vec::new();
+                for w in &c.support {
+                    rb.positive_findings(&w.when, &mut support);
+                }
+                for w in &c.against {
+                    rb.positive_findings(&w.when, &mut against);
+                }
+                (support, against)
+            })
+            .collect();
         rb
+    }
+
+    /// Which causes each finding supports, and how strongly.
+    fn links(&self) -> Vec<Vec<(RuleId, f64)>> {
+        let mut links: Vec<Vec<(RuleId, f64)>> = vec![Vec::new(); self.facts.len()];
+        for (c, cause) in self.causes.iter().enumerate() {
+            for rule in &cause.support {
+                let mut named = Vec::new();
+                self.positive_findings(&rule.when, &mut named);
+                for f in named {
+                    let slot = &mut links[usize::from(f)];
+                    match slot.iter_mut().find(|(k, _)| usize::from(*k) == c) {
+                        Some((_, w)) => *w = w.max(rule.weight),
+                        None => slot.push((c as RuleId, rule.weight)),
+                    }
+                }
+            }
+        }
+        links
+    }
+
+    /// The findings a condition needs present (not under a `not`),
+    /// looking through derived facts.
+    fn positive_findings(&self, cond: &Cond, out: &mut Vec<FactId>) {
+        cond.visit_facts(false, &mut |f, negated| {
+            if negated {
+                return;
+            }
+            match &self.fact(f).body {
+                FactBody::Derived { when, .. } => self.positive_findings(when, out),
+                FactBody::Finding(_) => {
+                    if !out.contains(&f) {
+                        out.push(f);
+                    }
+                }
+            }
+        });
     }
 
     /// Rebuilds the id index after deserializing the compiled form.

@@ -11,9 +11,13 @@
 //!    change a red flag that is not yet settled. Groups are asked before their
 //!    members, and members only after the group was answered yes or unknown.
 //!    These questions are never cut short by the cap.
-//! 4. Cause questions: among the questions whose answer (yes or no) could
-//!    change the urgency or the set of top causes, the one that moves the
-//!    cause scores most. Stops when none could, or at `settings.max_questions`.
+//! 4. Cause questions. Any question whose answer could change the urgency
+//!    is asked. Beyond those, a question is asked when the chance that its
+//!    answer changes the set of top causes reaches
+//!    `settings.min_question_value`: a finding's chance of being present
+//!    starts at its `prior` and rises with the scores of the causes it
+//!    supports. Stops when no question qualifies, or at
+//!    `settings.max_questions`.
 
 use crate::answers::{Answer, Answers};
 use crate::condition::{Cond, FactId, Facts, Tri};
@@ -173,32 +177,138 @@ impl<'a> WhatIf<'a> {
         }
     }
 
-    /// The scores if `f` were answered `answer` (and the group, if `via` is set).
-    fn scores(&mut self, f: FactId, answer: Answer, via: Option<FactId>) -> &[f64] {
+    /// The scores if each finding in `set` had its answer (and the group
+    /// `via`, if given, were answered yes).
+    fn scores(&mut self, set: &[(FactId, Answer)], via: Option<FactId>) -> &[f64] {
         let mut hypo = self.answers.clone();
         if let Some(g) = via {
             // The finding is answered through its group: the group becomes yes too.
             let _ = hypo.set(self.rb, g, Answer::Yes);
         }
         self.scores.copy_from_slice(&self.base.scores);
-        if hypo.set(self.rb, f, answer).is_err() {
-            return &self.scores;
+        for &(f, answer) in set {
+            if hypo.set(self.rb, f, answer).is_err() {
+                return &self.scores;
+            }
         }
         self.state.fill(self.rb, &hypo);
-        for &c in &self.rb.cause_deps[usize::from(f)] {
-            self.scores[usize::from(c)] = cause_score(self.rb, c, &self.state).0;
+        for &(f, _) in set {
+            for &c in &self.rb.cause_deps[usize::from(f)] {
+                self.scores[usize::from(c)] = cause_score(self.rb, c, &self.state).0;
+            }
         }
         &self.scores
     }
 }
 
-/// Among the cause questions that could change the outcome, the one that
-/// moves the scores most.
+/// How likely a finding is to be present, given the answers: a noisy-OR of
+/// its prior and of each supported cause's score times the weight with which
+/// the finding supports it. Under a group answered yes (with no member yet
+/// known to be present), it is conditioned on "at least one member is".
+fn presence(rb: &RuleBase, answers: &Answers, eval: &Evaluation, f: FactId) -> f64 {
+    let p = unconditioned(rb, &eval.scores, f);
+    let Some(g) = rb.finding(f).and_then(|i| i.group) else {
+        return p;
+    };
+    let Some(info) = rb.finding(g) else { return p };
+    if answers.get(g) != Some(Answer::Yes)
+        || info
+            .members
+            .iter()
+            .any(|&m| eval.state.truth(m) == Tri::Yes)
+    {
+        return p;
+    }
+    let none_present: f64 = info
+        .members
+        .iter()
+        .filter(|&&m| eval.state.truth(m) == Tri::Unknown)
+        .map(|&m| 1.0 - unconditioned(rb, &eval.scores, m))
+        .product();
+    let any_present = 1.0 - none_present;
+    if any_present > 0.0 {
+        (p / any_present).min(1.0)
+    } else {
+        p
+    }
+}
+
+fn unconditioned(rb: &RuleBase, scores: &[f64], f: FactId) -> f64 {
+    let prior = rb
+        .finding(f)
+        .map_or(rb.settings.question_base_rate, |i| i.prior);
+    let mut absent = 1.0 - prior;
+    for &(c, weight) in &rb.support_links[usize::from(f)] {
+        let score = scores[usize::from(c)].max(0.0);
+        absent *= 1.0 - score * weight;
+    }
+    1.0 - absent
+}
+
+/// Per finding: whether some answers to the open questions, this one among
+/// them, could raise the urgency. For each cause more urgent than the
+/// result now, it answers the cause's open supporting findings yes and its
+/// open contrary findings no; if that makes the cause strong, each of those
+/// supporting findings (and its group) could change the urgency.
+fn urgency_relevant(
+    rb: &RuleBase,
+    answers: &Answers,
+    eval: &Evaluation,
+    now: Urgency,
+) -> Vec<bool> {
+    let mut relevant = vec![false; rb.facts.len()];
+    let mut state = eval.state.clone();
+    for (c, cause) in rb.causes.iter().enumerate() {
+        if cause.urgency <= now || eval.scores[c] >= rb.settings.strong_support {
+            continue;
+        }
+        let (support, against) = &rb.cause_findings[c];
+        let open = |f: &FactId| is_open(rb, answers, *f) && eval.state.truth(*f) == Tri::Unknown;
+        let raise: Vec<FactId> = support.iter().filter(|f| open(f)).copied().collect();
+        if raise.is_empty() {
+            continue;
+        }
+        let mut hypo = answers.clone();
+        for &f in &raise {
+            if let Some(g) = rb.finding(f).and_then(|i| i.group) {
+                if hypo.get(g).is_none() {
+                    let _ = hypo.set(rb, g, Answer::Yes);
+                }
+            }
+            let _ = hypo.set(rb, f, Answer::Yes);
+        }
+        for &f in against.iter().filter(|f| open(f) && !raise.contains(f)) {
+            let _ = hypo.set(rb, f, Answer::No);
+        }
+        state.fill(rb, &hypo);
+        if cause_score(rb, c as RuleId, &state).0 >= rb.settings.strong_support {
+            for &f in &raise {
+                relevant[usize::from(f)] = true;
+                if let Some(g) = rb.finding(f).and_then(|i| i.group) {
+                    relevant[usize::from(g)] = true;
+                }
+            }
+        }
+    }
+    relevant
+}
+
+/// The next cause question, or `None` when none is worth asking.
+///
+/// A question whose answer could change the urgency, alone or with other
+/// open answers (see [`urgency_relevant`]), is always worth asking: those
+/// come first. Otherwise a question is worth asking when
+/// the chance that its answer changes the top causes reaches
+/// `settings.min_question_value`: each branch that changes them counts with
+/// the chance of that answer. Ties go to the question that moves the scores
+/// most, then to file order.
 fn cause_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option<FactId> {
     let flag_urgency = eval.flag_urgency(rb);
     let now = outcome(rb, flag_urgency, &eval.scores);
+    let relevant = urgency_relevant(rb, answers, eval, now.urgency);
     let mut what_if = WhatIf::new(rb, answers, eval);
-    let mut best: Option<(f64, FactId)> = None;
+    // (changes urgency, chance of a change, movement, question)
+    let mut best: Option<(bool, f64, f64, FactId)> = None;
 
     for f in rb.findings() {
         let Some(info) = rb.finding(f) else { continue };
@@ -213,9 +323,10 @@ fn cause_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option
         if info.group.is_some_and(|g| answers.get(g).is_none()) {
             continue;
         }
-        let no = what_if.scores(f, Answer::No, None).to_vec();
-        let mut changes = outcome(rb, flag_urgency, &no) != now;
-        let mut movement: f64 = 0.0;
+        let no = what_if.scores(&[(f, Answer::No)], None).to_vec();
+        let no_outcome = outcome(rb, flag_urgency, &no);
+        let mut urgency_changes = relevant[usize::from(f)] || no_outcome.urgency != now.urgency;
+        let no_changes = no_outcome != now;
         // For a group, "yes" means one of its members: try each.
         let yes_cases: Vec<(FactId, Option<FactId>)> = if info.members.is_empty() {
             vec![(f, None)]
@@ -226,17 +337,41 @@ fn cause_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option
                 .map(|&m| (m, Some(f)))
                 .collect()
         };
+        let mut p_absent_all = 1.0;
+        let mut p_yes_changes: f64 = 0.0;
+        let mut movement: f64 = 0.0;
         for (target, via) in yes_cases {
-            let yes = what_if.scores(target, Answer::Yes, via);
-            changes |= outcome(rb, flag_urgency, yes) != now;
+            let p = presence(rb, answers, eval, target);
+            p_absent_all *= 1.0 - p;
+            let yes = what_if.scores(&[(target, Answer::Yes)], via);
+            let yes_outcome = outcome(rb, flag_urgency, yes);
+            urgency_changes |= yes_outcome.urgency != now.urgency;
+            if yes_outcome != now {
+                p_yes_changes = p_yes_changes.max(p);
+            }
             let moved: f64 = yes.iter().zip(&no).map(|(a, b)| (a - b).abs()).sum();
             movement = movement.max(moved);
         }
-        if changes && best.is_none_or(|(m, _)| movement > m) {
-            best = Some((movement, f));
+        let p_yes = 1.0 - p_absent_all;
+        // Through a group, any member that would change things is reached.
+        let yes_value = match (info.members.is_empty(), p_yes_changes > 0.0) {
+            (true, _) => p_yes_changes,
+            (false, true) => p_yes,
+            (false, false) => 0.0,
+        };
+        let value = yes_value + if no_changes { 1.0 - p_yes } else { 0.0 };
+        if !urgency_changes && value < rb.settings.min_question_value {
+            continue;
+        }
+        let key = (urgency_changes, value, movement);
+        let better = best.is_none_or(|(u, v, m, _)| {
+            (key.0, key.1, key.2).partial_cmp(&(u, v, m)) == Some(std::cmp::Ordering::Greater)
+        });
+        if better {
+            best = Some((urgency_changes, value, movement, f));
         }
     }
-    best.map(|(_, f)| f)
+    best.map(|(_, _, _, f)| f)
 }
 
 /// An upper bound on how many more questions the interview may ask.

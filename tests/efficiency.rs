@@ -9,7 +9,7 @@ use backtriage::check::simulate;
 use backtriage::condition::Tri;
 use backtriage::engine::Evaluation;
 use backtriage::model::Urgency;
-use backtriage::{cases, embedded, select};
+use backtriage::{cases, embedded, engine, select};
 
 fn case_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> =
@@ -26,6 +26,8 @@ fn case_files() -> Vec<PathBuf> {
 fn interview_is_short_and_never_leaves_an_applicable_warning_sign_unasked() {
     let rb = embedded::rule_base().expect("embedded rule base");
     let mut counts = Vec::new();
+    let mut top_agree = 0;
+    let mut compared = 0;
     for file in case_files() {
         for case in cases::read_file(&file).expect("case file parses") {
             let script = cases::answers_of(&rb, &case).expect("case answers are valid");
@@ -58,6 +60,21 @@ fn interview_is_short_and_never_leaves_an_applicable_warning_sign_unasked() {
                 }
                 Evaluation::new(&rb, &all)
             };
+            // The interview's urgency is the one all the answers would give.
+            let with_all = engine::assess(&rb, &script);
+            let got = engine::assess(&rb, &answers);
+            assert_eq!(
+                got.urgency, with_all.urgency,
+                "case '{}': the interview ended at a different urgency than all the answers give",
+                case.name
+            );
+            if !emergency_stop {
+                compared += 1;
+                let top: Vec<_> = with_all.causes.iter().take(3).map(|c| c.cause).collect();
+                if got.causes.first().is_none_or(|c| top.contains(&c.cause)) {
+                    top_agree += 1;
+                }
+            }
             for (i, flag) in rb.red_flags.iter().enumerate() {
                 if full.flags[i] == Tri::Yes && eval.flags[i] != Tri::Yes {
                     // Only an emergency stop may leave it, and only for a flag no more urgent.
@@ -94,4 +111,17 @@ fn interview_is_short_and_never_leaves_an_applicable_warning_sign_unasked() {
     );
     let histogram: Vec<usize> = counts.iter().map(|c| c.0).collect();
     println!("question counts: {histogram:?}");
+    println!(
+        "top cause within the top three of all the answers: {top_agree} of {compared} interviews not stopped by an emergency"
+    );
+    assert_eq!(
+        top_agree, compared,
+        "an interview settled on a cause all the answers rank lower"
+    );
+    // Regression guards on the figures in the README.
+    assert!(
+        median <= 16,
+        "the median interview grew to {median} questions"
+    );
+    assert!(max <= rb.n_findings, "an interview asked {max} questions");
 }
