@@ -170,9 +170,11 @@ fn cites(
         .map(|(i, r)| {
             if !source_ids.contains(r.id.as_str()) {
                 let suggestion = suggestion_text(&r.id, source_ids.iter().copied());
+                // `[i].id` finds the id inside a `{id: ..., section: ...}` map,
+                // and falls back to the entry itself when it is a bare id.
                 report.add(
                     file,
-                    path.join(i),
+                    path.join(i).join("id"),
                     format!("unknown source `{}`{suggestion}", r.id),
                 );
             }
@@ -912,24 +914,22 @@ fn order_derived(facts: &[Fact], n_findings: usize, report: &mut Report<'_>) -> 
 
 /// The findings a condition depends on, expanding derived facts and groups.
 fn base_findings(rb: &RuleBase, cond: &Cond, out: &mut Vec<FactId>) {
-    cond.visit_facts(false, &mut |f, _| {
-        if out.contains(&f) {
-            return;
+    let push = |f: FactId, out: &mut Vec<FactId>| {
+        if !out.contains(&f) {
+            out.push(f);
         }
-        match &rb.fact(f).body {
-            FactBody::Derived { when, .. } => base_findings(rb, when, out),
-            FactBody::Finding(info) => {
-                out.push(f);
-                out.extend(
-                    info.members
-                        .iter()
-                        .filter(|m| !out.contains(m))
-                        .copied()
-                        .collect::<Vec<_>>(),
-                );
-                if let Some(g) = info.group.filter(|g| !out.contains(g)) {
-                    out.push(g);
-                }
+    };
+    rb.walk(cond, &mut |node, _| {
+        let (Cond::Fact(f) | Cond::Number(f, _)) = node else {
+            return;
+        };
+        if let Some(info) = rb.finding(*f) {
+            push(*f, out);
+            for &m in &info.members {
+                push(m, out);
+            }
+            if let Some(g) = info.group {
+                push(g, out);
             }
         }
     });
@@ -1006,24 +1006,13 @@ fn satisfying(rb: &RuleBase, cond: &Cond) -> Result<Vec<Answers>, usize> {
 }
 
 fn collect_thresholds(cond: &Cond, rb: &RuleBase, numbers: &[FactId], out: &mut [Vec<f64>]) {
-    match cond {
-        Cond::Number(f, bounds) => {
+    rb.walk(cond, &mut |node, _| {
+        if let Cond::Number(f, bounds) = node {
             if let Some(i) = numbers.iter().position(|n| n == f) {
                 out[i].extend(bounds.thresholds());
             }
         }
-        Cond::All(items) | Cond::Any(items) => {
-            for c in items {
-                collect_thresholds(c, rb, numbers, out);
-            }
-        }
-        Cond::Not(c) => collect_thresholds(c, rb, numbers, out),
-        Cond::Fact(f) => {
-            if let FactBody::Derived { when, .. } = &rb.fact(*f).body {
-                collect_thresholds(when, rb, numbers, out);
-            }
-        }
-    }
+    });
 }
 
 /// Runs the interview, answering from `script` and with `fallback` for

@@ -218,20 +218,49 @@ impl RuleBase {
 
     /// The findings a condition needs present (not under a `not`),
     /// looking through derived facts.
-    fn positive_findings(&self, cond: &Cond, out: &mut Vec<FactId>) {
-        cond.visit_facts(false, &mut |f, negated| {
-            if negated {
-                return;
-            }
-            match &self.fact(f).body {
-                FactBody::Derived { when, .. } => self.positive_findings(when, out),
-                FactBody::Finding(_) => {
-                    if !out.contains(&f) {
-                        out.push(f);
-                    }
+    pub fn positive_findings(&self, cond: &Cond, out: &mut Vec<FactId>) {
+        self.walk(cond, &mut |node, negated| {
+            if let Cond::Fact(f) = node {
+                if !negated && self.finding(*f).is_some() && !out.contains(f) {
+                    out.push(*f);
                 }
             }
         });
+    }
+
+    /// Calls `visit` on every node of a condition and, through derived
+    /// facts, of the conditions they use, with whether the node sits under
+    /// an odd number of `not`s. Each derived fact is entered once, so even a
+    /// cycle (which the checker reports) cannot loop.
+    pub fn walk<'a>(&'a self, cond: &'a Cond, visit: &mut impl FnMut(&'a Cond, bool)) {
+        let mut entered = vec![false; self.facts.len()];
+        self.walk_inner(cond, false, &mut entered, visit);
+    }
+
+    fn walk_inner<'a>(
+        &'a self,
+        cond: &'a Cond,
+        negated: bool,
+        entered: &mut [bool],
+        visit: &mut impl FnMut(&'a Cond, bool),
+    ) {
+        visit(cond, negated);
+        match cond {
+            Cond::Fact(f) => {
+                if let FactBody::Derived { when, .. } = &self.fact(*f).body {
+                    if !std::mem::replace(&mut entered[usize::from(*f)], true) {
+                        self.walk_inner(when, negated, entered, visit);
+                    }
+                }
+            }
+            Cond::Number(..) => {}
+            Cond::All(items) | Cond::Any(items) => {
+                for c in items {
+                    self.walk_inner(c, negated, entered, visit);
+                }
+            }
+            Cond::Not(c) => self.walk_inner(c, !negated, entered, visit),
+        }
     }
 
     /// Rebuilds the id index after deserializing the compiled form.
