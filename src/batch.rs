@@ -259,9 +259,15 @@ fn assess_line<W: Write>(
 /// line is always line 1 to serde_json; the batch's own line number is given).
 fn json_message(e: &serde_json::Error) -> String {
     let message = e.to_string();
-    match message.find(" at line ") {
+    let message = match message.find(" at line ") {
         Some(i) => format!("{} (column {})", &message[..i], e.column()),
         None => message,
+    };
+    match e.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            format!("not valid JSON: {message}")
+        }
+        _ => message,
     }
 }
 

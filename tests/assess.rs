@@ -1,0 +1,437 @@
+//! `assess`: the contract's examples, the locked JSON shape, `--explain`,
+//! markdown, and bad answers.
+
+mod common;
+
+use common::Cmd;
+use serde::Deserialize;
+
+// Mirror structs: any field added, renamed or dropped in the JSON output
+// breaks these tests, so the shape cannot drift by accident.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Assessment {
+    urgency: String,
+    action: String,
+    red_flags: Vec<RedFlag>,
+    unchecked_red_flags: Vec<String>,
+    causes: Vec<Cause>,
+    advice: Vec<Advice>,
+    next_question: Option<Question>,
+    disclaimer: String,
+    emergency_note: String,
+    #[serde(default)]
+    explanation: Option<Explanation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RedFlag {
+    id: String,
+    title: String,
+    urgency: String,
+    because: Vec<String>,
+    message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cause {
+    id: String,
+    name: String,
+    score: f64,
+    because: Vec<String>,
+    against: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advice {
+    id: String,
+    kind: String,
+    title: String,
+    text: String,
+    #[serde(default)]
+    steps: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Question {
+    id: String,
+    text: String,
+    kind: String,
+    #[serde(default)]
+    any_of: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Explanation {
+    derived: Vec<Trace>,
+    red_flags: Vec<FlagTrace>,
+    causes: Vec<CauseTrace>,
+    urgency: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Trace {
+    condition: String,
+    value: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlagTrace {
+    id: String,
+    urgency: String,
+    value: String,
+    condition: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Evidence {
+    condition: String,
+    weight: f64,
+    held: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CauseTrace {
+    id: String,
+    support: Vec<Evidence>,
+    against: Vec<Evidence>,
+    certainty_for: f64,
+    certainty_against: f64,
+    score: f64,
+}
+
+fn json(args: &[&str]) -> Assessment {
+    let mut all = vec!["assess", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = Cmd::new(all).run();
+    out.success();
+    assert_eq!(out.stderr, "", "JSON mode writes nothing to stderr");
+    serde_json::from_str(&out.stdout).expect("the JSON shape matches the contract")
+}
+
+#[test]
+fn the_contract_example_works() {
+    let a = json(&[
+        "--yes",
+        "lower_back_pain,lifting_or_strain",
+        "--no",
+        "fever",
+        "--age",
+        "52",
+    ]);
+    assert!(["self_care", "doctor", "urgent", "emergency"].contains(&a.urgency.as_str()));
+    assert!(!a.disclaimer.is_empty());
+    assert!(a.emergency_note.contains("emergency"));
+    assert!(!a.action.is_empty());
+    // Nothing said about most warning signs: they are listed as not checked.
+    assert!(a.unchecked_red_flags.contains(&"cauda_equina".to_owned()));
+    assert!(a.causes.iter().any(|c| c.id == "muscle_strain"));
+    // Causes come most likely first, each with some support.
+    assert!(a.causes.windows(2).all(|w| w[0].score >= w[1].score));
+    assert!(a.causes.iter().all(|c| c.score > 0.0 && !c.name.is_empty()));
+    let next = a.next_question.expect("the interview would go on");
+    assert!(["yes_no", "number"].contains(&next.kind.as_str()));
+    assert!(!next.text.is_empty());
+}
+
+#[test]
+fn a_red_flag_sets_the_urgency_and_names_its_findings() {
+    let a = json(&["--yes", "saddle_numbness,lifting_or_strain", "--age", "30"]);
+    assert_eq!(a.urgency, "emergency");
+    let flag = a
+        .red_flags
+        .iter()
+        .find(|f| f.id == "cauda_equina")
+        .expect("fired");
+    assert_eq!(flag.urgency, "emergency");
+    assert_eq!(flag.because, ["saddle_numbness"]);
+    assert!(!flag.title.is_empty() && !flag.message.is_empty());
+    // No self-care when a warning sign fired, and the interview stops.
+    assert!(a.advice.is_empty());
+    assert!(a.next_question.is_none());
+}
+
+#[test]
+fn a_simple_strain_gets_self_care_and_the_safety_net() {
+    let a = json(&[
+        "--yes",
+        "lower_back_pain,lifting_or_strain,worse_with_movement",
+        "--no",
+        "nerve_warning_signs,chest_warning_signs,injury,illness_warning_signs,organ_signs,pain_warning_signs",
+        "--age",
+        "34",
+        "--days",
+        "2",
+    ]);
+    assert_eq!(a.urgency, "self_care");
+    assert!(a.red_flags.is_empty());
+    assert_eq!(a.causes[0].id, "muscle_strain");
+    assert!(
+        a.causes[0]
+            .because
+            .contains(&"lifting_or_strain".to_owned())
+    );
+    assert!(a.advice.iter().any(|x| x.id == "keep_moving"));
+    assert!(
+        a.advice.iter().any(|x| x.kind == "safety_net"),
+        "says when to see a doctor"
+    );
+    assert!(
+        a.advice
+            .iter()
+            .all(|x| !x.title.is_empty() && !x.text.is_empty())
+    );
+}
+
+#[test]
+fn group_questions_carry_their_members() {
+    let a = json(&["--yes", "lower_back_pain", "--age", "40", "--days", "3"]);
+    let q = a.next_question.expect("a question");
+    assert_eq!(q.id, "nerve_warning_signs");
+    assert_eq!(
+        q.any_of.expect("a group lists its members"),
+        [
+            "saddle_numbness",
+            "bladder_bowel_problems",
+            "leg_weakness",
+            "both_legs_affected"
+        ]
+    );
+}
+
+#[test]
+fn explain_shows_the_full_chain_for_a_red_flag_and_a_cause() {
+    let a = json(&[
+        "--explain",
+        "--yes",
+        "saddle_numbness,leg_pain_below_knee,worse_with_cough_sneeze",
+        "--age",
+        "40",
+    ]);
+    let e = a.explanation.expect("--explain adds the explanation");
+    let flag = e
+        .red_flags
+        .iter()
+        .find(|f| f.id == "cauda_equina")
+        .expect("the red flag");
+    assert_eq!(flag.value, "yes");
+    assert_eq!(flag.urgency, "emergency");
+    assert!(
+        flag.condition.contains("saddle_numbness=yes"),
+        "{}",
+        flag.condition
+    );
+    assert!(e.urgency.starts_with("emergency"));
+    // The derived fact that chains from two findings, and a cause built on it.
+    let derived = e
+        .derived
+        .iter()
+        .find(|d| d.condition.starts_with("nerve_root_irritation"));
+    let derived = derived.expect("nerve_root_irritation is derived");
+    assert_eq!(derived.value, "yes");
+    assert!(derived.condition.contains("leg_pain_below_knee=yes"));
+    let cause = e
+        .causes
+        .iter()
+        .find(|c| c.id == "radiculitis")
+        .expect("a cause trace");
+    let held: Vec<&Evidence> = cause.support.iter().filter(|s| s.held).collect();
+    assert!(
+        held.iter()
+            .any(|s| s.condition.contains("nerve_root_irritation=yes"))
+    );
+    assert!(held.iter().all(|s| s.weight > 0.0 && s.weight <= 1.0));
+    assert!(cause.certainty_for > 0.0 && cause.certainty_against >= 0.0);
+    assert!(cause.score > 0.0 && cause.score <= 1.0);
+    assert!(cause.against.iter().all(|a| a.weight > 0.0));
+    let main = a
+        .causes
+        .iter()
+        .find(|c| c.id == "radiculitis")
+        .expect("ranked");
+    assert!((main.score - cause.score).abs() < 0.001);
+}
+
+#[test]
+fn explain_in_text_shows_how_it_was_decided() {
+    let out = Cmd::new(["assess", "--explain", "--yes", "fever,lifting_or_strain"]).run();
+    out.success();
+    assert!(out.stdout.contains("How this was decided"));
+    assert!(
+        out.stdout
+            .contains("spinal_infection_signs [urgent] <- fever=yes")
+    );
+    assert!(out.stdout.contains("+0.60 lifting_or_strain=yes"));
+}
+
+#[test]
+fn text_output_leads_with_urgency_and_ends_with_the_disclaimer() {
+    let out = Cmd::new(["assess", "--yes", "lower_back_pain,lifting_or_strain"]).run();
+    out.success();
+    let first = out.stdout.lines().next().unwrap();
+    assert!(first.contains("SELF-CARE"), "{first}");
+    assert!(out.stdout.contains("Not checked"));
+    assert!(out.stdout.contains("NOT checked"));
+    assert!(out.stdout.contains("This is not a diagnosis."));
+    assert!(out.stdout.trim_end().ends_with("emergency department."));
+}
+
+#[test]
+fn markdown_is_a_summary_for_a_doctor() {
+    let out = Cmd::new([
+        "assess",
+        "--format",
+        "markdown",
+        "--yes",
+        "lifting_or_strain,muscle_spasm",
+        "--no",
+        "fever",
+        "--age",
+        "40",
+    ])
+    .run();
+    out.success();
+    let md = &out.stdout;
+    assert!(md.starts_with("# Back pain summary"));
+    assert!(md.contains("| Age | 40 years |"));
+    assert!(md.contains("| Fever, chills or night sweats | no |"));
+    assert!(md.contains("## Likely causes"));
+    assert!(md.contains("## Sources"));
+    assert!(md.contains("(NICE NG59)") || md.contains("Back Pain Muscle Spasms"));
+}
+
+#[test]
+fn answers_can_be_given_in_the_general_form() {
+    let a = json(&[
+        "--answer",
+        "saddle_numbness=yes",
+        "--answer",
+        "age=61",
+        "--answer",
+        "fever=unknown",
+    ]);
+    assert_eq!(a.urgency, "emergency");
+    let b = json(&[
+        "--yes",
+        "saddle_numbness",
+        "--age",
+        "61",
+        "--unknown",
+        "fever",
+    ]);
+    assert_eq!(a.urgency, b.urgency);
+    assert_eq!(a.unchecked_red_flags, b.unchecked_red_flags);
+}
+
+#[test]
+fn the_same_answer_twice_is_fine() {
+    let a = json(&["--yes", "fever", "--answer", "fever=yes"]);
+    assert!(a.red_flags.iter().any(|f| f.id == "spinal_infection_signs"));
+}
+
+// Bad answers: a one-line error naming the id, exit 2, nothing on stdout.
+
+#[test]
+fn an_unknown_id_suggests_the_closest_one() {
+    Cmd::new(["assess", "--yes", "fevr"])
+        .run()
+        .usage_error("unknown finding 'fevr' (did you mean 'fever'?)");
+    Cmd::new(["assess", "--answer", "sadle_numbness=yes"])
+        .run()
+        .usage_error("did you mean 'saddle_numbness'?");
+    Cmd::new(["assess", "--no", "xyzzy"])
+        .run()
+        .usage_error("unknown finding 'xyzzy' (see 'backtriage rules list findings')");
+}
+
+#[test]
+fn a_value_of_the_wrong_kind_is_refused() {
+    Cmd::new(["assess", "--answer", "fever=3"])
+        .run()
+        .usage_error("'fever' is answered yes, no or unknown, not '3'");
+    Cmd::new(["assess", "--answer", "age=yes"])
+        .run()
+        .usage_error("'age' takes a number, not 'yes'");
+    Cmd::new(["assess", "--yes", "age"])
+        .run()
+        .usage_error("'age' takes a number");
+    Cmd::new(["assess", "--age", "fifty"])
+        .run()
+        .usage_error("'age' takes a number, not 'fifty'");
+}
+
+#[test]
+fn negative_or_absurd_numbers_are_refused() {
+    Cmd::new(["assess", "--age", "-5"])
+        .run()
+        .usage_error("'age' must be a number from 0 to 120, not -5");
+    Cmd::new(["assess", "--age", "400"])
+        .run()
+        .usage_error("not 400");
+    Cmd::new(["assess", "--days", "-1"])
+        .run()
+        .usage_error("'days' must be a number from 0");
+    Cmd::new(["assess", "--days", "1e9"])
+        .run()
+        .usage_error("'days' must be a number");
+    Cmd::new(["assess", "--age", "NaN"])
+        .run()
+        .usage_error("'age' must be a number");
+    Cmd::new(["assess", "--days", "inf"])
+        .run()
+        .usage_error("'days' must be a number");
+}
+
+#[test]
+fn one_id_answered_twice_differently_is_refused() {
+    Cmd::new(["assess", "--yes", "fever", "--no", "fever"])
+        .run()
+        .usage_error("'fever' is answered twice with different values (yes and no)");
+    Cmd::new(["assess", "--age", "30", "--answer", "age=31"])
+        .run()
+        .usage_error("'age' is answered twice");
+}
+
+#[test]
+fn a_member_yes_under_a_group_no_is_refused() {
+    Cmd::new([
+        "assess",
+        "--no",
+        "nerve_warning_signs",
+        "--yes",
+        "saddle_numbness",
+    ])
+    .run()
+    .usage_error(
+        "'saddle_numbness' is answered yes, but its group 'nerve_warning_signs' is answered no",
+    );
+}
+
+#[test]
+fn derived_facts_and_malformed_pairs_are_refused() {
+    Cmd::new(["assess", "--yes", "nerve_root_irritation"])
+        .run()
+        .usage_error("'nerve_root_irritation' is concluded from other answers");
+    Cmd::new(["assess", "--answer", "fever"])
+        .run()
+        .usage_error("--answer takes ID=VALUE");
+    Cmd::new(["assess", "--yes", ","])
+        .run()
+        .usage_error("an empty finding id");
+}
+
+#[test]
+fn batch_conflicts_with_answers_on_the_command_line() {
+    Cmd::new(["assess", "--batch", "-", "--yes", "fever"])
+        .run()
+        .usage_error("cannot be used with");
+}

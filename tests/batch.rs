@@ -1,0 +1,180 @@
+//! `assess --batch`: JSON Lines in and out, bad lines reported in place.
+
+mod common;
+
+use common::Cmd;
+use serde_json::Value;
+
+fn lines(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every output line is JSON"))
+        .collect()
+}
+
+#[test]
+fn each_line_gets_one_result_with_its_id() {
+    let input = concat!(
+        r#"{"id": "strain", "answers": {"lower_back_pain": "yes", "lifting_or_strain": true, "age": 34, "fever": false}}"#,
+        "\n",
+        r#"{"id": 42, "answers": {"saddle_numbness": "yes"}}"#,
+        "\n",
+    );
+    let out = Cmd::new(["assess", "--batch", "-"]).stdin(input).run();
+    out.success();
+    let results = lines(&out.stdout);
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0]["id"], "strain");
+    assert_eq!(results[0]["causes"][0]["id"], "muscle_strain");
+    assert_eq!(results[1]["id"], 42);
+    assert_eq!(results[1]["urgency"], "emergency");
+}
+
+#[test]
+fn a_bad_line_in_the_middle_is_reported_and_the_rest_goes_on() {
+    let input = concat!(
+        r#"{"id": "a", "answers": {"fever": "yes"}}"#,
+        "\n",
+        "this is not json\n",
+        r#"{"id": "c", "answers": {"fevr": "yes"}}"#,
+        "\n",
+        r#"{"id": "d", "answers": {"age": "old"}}"#,
+        "\n",
+        r#"{"id": "e", "answers": []}"#,
+        "\n",
+        "\n",
+        r#"{"id": "g", "answers": {"fever": "no"}, "note": 1}"#,
+        "\n",
+        r#"{"id": "h", "answers": {"saddle_numbness": "yes"}}"#,
+        "\n",
+    );
+    let out = Cmd::new(["assess", "--batch", "-"]).stdin(input).run();
+    assert_eq!(out.code, 1, "errors make the batch fail: {out:?}");
+    assert!(
+        out.stderr.contains("6 of 8 lines had errors"),
+        "{}",
+        out.stderr
+    );
+    let r = lines(&out.stdout);
+    assert_eq!(r.len(), 8, "one output line per input line");
+    assert_eq!(r[0]["urgency"], "urgent");
+    assert_eq!(r[1]["id"], Value::Null);
+    assert_eq!(r[1]["line"], 2);
+    assert!(
+        r[1]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("line 2: not valid JSON")
+    );
+    assert_eq!(r[2]["id"], "c");
+    assert_eq!(
+        r[2]["error"],
+        "line 3: unknown finding 'fevr' (did you mean 'fever'?)"
+    );
+    assert_eq!(r[3]["id"], "d");
+    assert_eq!(r[3]["error"], "line 4: 'age' takes a number, not 'old'");
+    assert_eq!(r[4]["id"], "e");
+    assert!(
+        r[4]["error"].as_str().unwrap().contains("invalid type"),
+        "{}",
+        r[4]
+    );
+    assert_eq!(r[5]["error"], "line 6 is blank: expected a JSON object");
+    assert_eq!(r[6]["id"], "g");
+    assert!(
+        r[6]["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `note`")
+    );
+    assert_eq!(r[7]["id"], "h");
+    assert_eq!(r[7]["urgency"], "emergency");
+}
+
+#[test]
+fn a_last_line_without_a_newline_is_assessed() {
+    let out = Cmd::new(["assess", "--batch", "-"])
+        .stdin(r#"{"id": "last", "answers": {"fever": "yes"}}"#)
+        .run();
+    out.success();
+    let r = lines(&out.stdout);
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0]["id"], "last");
+}
+
+#[test]
+fn windows_line_endings_are_accepted() {
+    let out = Cmd::new(["assess", "--batch", "-"])
+        .stdin("{\"id\": \"crlf\", \"answers\": {\"fever\": \"no\"}}\r\n")
+        .run();
+    out.success();
+    assert_eq!(lines(&out.stdout)[0]["id"], "crlf");
+}
+
+#[test]
+fn a_line_over_the_size_cap_is_refused_without_being_held() {
+    let huge = format!(
+        "{{\"id\": \"big\", \"answers\": {{\"x\": \"{}\"}}}}\n",
+        "y".repeat(2 * 1024 * 1024)
+    );
+    let input = format!("{huge}{{\"id\": \"after\", \"answers\": {{}}}}\n");
+    let out = Cmd::new(["assess", "--batch", "-"]).stdin(input).run();
+    assert_eq!(out.code, 1);
+    let r = lines(&out.stdout);
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[0]["error"], "line 1 is longer than the 1 MiB limit");
+    assert_eq!(r[1]["id"], "after");
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_reported() {
+    let mut input = b"{\"id\": \"a\", \"answers\": {\"fever\": \"".to_vec();
+    input.extend_from_slice(&[0xff, 0xfe]);
+    input.extend_from_slice(b"\"}}\n{\"id\": \"b\", \"answers\": {}}\n");
+    let out = Cmd::new(["assess", "--batch", "-"]).stdin(input).run();
+    assert_eq!(out.code, 1);
+    let r = lines(&out.stdout);
+    assert_eq!(r[0]["error"], "line 1 is not UTF-8 text");
+    assert_eq!(r[1]["id"], "b");
+}
+
+#[test]
+fn batch_reads_a_file_too_and_a_missing_file_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.jsonl");
+    std::fs::write(
+        &path,
+        "{\"id\": \"f\", \"answers\": {\"fever\": \"yes\"}}\n",
+    )
+    .unwrap();
+    let out = Cmd::new(["assess", "--batch", path.to_str().unwrap()]).run();
+    out.success();
+    assert_eq!(lines(&out.stdout)[0]["id"], "f");
+    Cmd::new(["assess", "--batch", "/no/such/file.jsonl"])
+        .run()
+        .failure("cannot open batch file /no/such/file.jsonl");
+}
+
+#[test]
+fn batch_lines_equal_single_assessments() {
+    let out = Cmd::new(["assess", "--batch", "-"])
+        .stdin("{\"id\": \"same\", \"answers\": {\"lower_back_pain\": \"yes\", \"age\": 52, \"fever\": \"no\"}}\n")
+        .run();
+    out.success();
+    let mut from_batch = lines(&out.stdout).remove(0);
+    from_batch.as_object_mut().unwrap().remove("id");
+    let single = Cmd::new([
+        "assess",
+        "--yes",
+        "lower_back_pain",
+        "--age",
+        "52",
+        "--no",
+        "fever",
+        "--format",
+        "json",
+    ])
+    .run();
+    let single: Value = serde_json::from_str(&single.stdout).unwrap();
+    assert_eq!(from_batch, single);
+}

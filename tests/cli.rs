@@ -1,0 +1,201 @@
+//! The command line: help, version, completions, man page, colour, exit
+//! codes, and the rule base that travels inside the binary.
+
+mod common;
+
+use common::{Cmd, RulesCopy};
+
+#[test]
+fn help_shows_the_commands_and_examples() {
+    let out = Cmd::new(["--help"]).run();
+    out.success();
+    for word in [
+        "interview",
+        "assess",
+        "rules",
+        "completions",
+        "man",
+        "--rules",
+        "--color",
+    ] {
+        assert!(out.stdout.contains(word), "help lacks {word}");
+    }
+    assert!(out.stdout.contains("Examples:"));
+    assert!(out.stdout.contains("not a diagnosis"));
+}
+
+#[test]
+fn assess_help_explains_that_missing_answers_are_unknown() {
+    let out = Cmd::new(["assess", "--help"]).run();
+    out.success();
+    assert!(out.stdout.contains("--yes"));
+    assert!(out.stdout.contains("neither present nor absent"));
+}
+
+#[test]
+fn version_is_the_crate_version() {
+    let out = Cmd::new(["--version"]).run();
+    out.success();
+    assert_eq!(
+        out.stdout.trim(),
+        format!("backtriage {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn completions_print_a_real_script() {
+    let out = Cmd::new(["completions", "bash"]).run();
+    out.success();
+    assert!(
+        out.stdout.contains("complete -F"),
+        "not a bash completion script"
+    );
+    assert!(out.stdout.contains("assess"));
+    let zsh = Cmd::new(["completions", "zsh"]).run();
+    zsh.success();
+    assert!(zsh.stdout.starts_with("#compdef backtriage"));
+}
+
+#[test]
+fn man_prints_a_roff_page() {
+    let out = Cmd::new(["man"]).run();
+    out.success();
+    assert!(out.stdout.contains(".TH backtriage 1"));
+    assert!(out.stdout.contains(".SH NAME"));
+}
+
+#[test]
+fn an_unknown_flag_is_a_one_line_usage_error() {
+    Cmd::new(["--bogus"])
+        .run()
+        .usage_error("unexpected argument '--bogus'");
+    Cmd::new(["assess", "--frobnicate"])
+        .run()
+        .usage_error("'--frobnicate'");
+}
+
+#[test]
+fn an_unknown_subcommand_is_a_one_line_usage_error() {
+    Cmd::new(["diagnose"])
+        .run()
+        .usage_error("unrecognized subcommand 'diagnose'");
+}
+
+#[test]
+fn a_bad_color_value_is_a_usage_error() {
+    Cmd::new(["--color", "sometimes", "assess"])
+        .run()
+        .usage_error("sometimes");
+}
+
+const ESC: char = '\u{1b}';
+
+#[test]
+fn color_never_writes_no_escape_codes() {
+    let out = Cmd::new(["--color", "never", "assess", "--yes", "saddle_numbness"]).run();
+    out.success();
+    assert!(!out.stdout.contains(ESC), "escape codes with --color never");
+}
+
+#[test]
+fn color_always_colours_even_into_a_pipe_and_over_no_color() {
+    let out = Cmd::new(["--color", "always", "assess", "--yes", "saddle_numbness"])
+        .env("NO_COLOR", "1")
+        .run();
+    out.success();
+    assert!(out.stdout.contains(ESC), "no colour with --color always");
+}
+
+#[test]
+fn auto_colour_stays_off_in_a_pipe() {
+    let out = Cmd::new(["assess", "--yes", "saddle_numbness"]).run();
+    out.success();
+    assert!(!out.stdout.contains(ESC));
+}
+
+#[test]
+fn json_never_carries_colour() {
+    let out = Cmd::new([
+        "--color", "always", "assess", "--yes", "fever", "--format", "json",
+    ])
+    .run();
+    out.success();
+    assert!(!out.stdout.contains(ESC));
+    let _: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+}
+
+#[test]
+fn the_binary_works_from_any_folder_with_its_built_in_rules() {
+    let elsewhere = tempfile::tempdir().expect("a temporary folder");
+    let out = Cmd::new(["assess", "--yes", "lifting_or_strain", "--format", "json"])
+        .dir(elsewhere.path())
+        .run();
+    out.success();
+    assert!(out.stdout.contains("\"muscle_strain\""));
+}
+
+#[test]
+fn rules_dir_overrides_the_built_in_rule_base() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "settings.yaml",
+        "This is not a diagnosis.",
+        "Not a diagnosis (test copy).",
+    );
+    let out = Cmd::new([
+        "--rules",
+        copy.path().to_str().unwrap(),
+        "assess",
+        "--yes",
+        "fever",
+    ])
+    .run();
+    out.success();
+    assert!(out.stdout.contains("Not a diagnosis (test copy)."));
+}
+
+#[test]
+fn a_missing_rules_folder_is_a_one_line_failure() {
+    Cmd::new(["--rules", "/no/such/folder", "assess"])
+        .run()
+        .failure("/no/such/folder: no such folder");
+}
+
+#[test]
+fn an_empty_rules_folder_is_a_one_line_failure() {
+    let empty = tempfile::tempdir().unwrap();
+    Cmd::new(["--rules", empty.path().to_str().unwrap(), "assess"])
+        .run()
+        .failure("the folder is empty");
+}
+
+#[test]
+fn a_broken_rules_folder_names_the_first_problem_and_how_to_see_all() {
+    let copy = RulesCopy::new();
+    copy.replace("red_flags.yaml", "urgency: emergency", "urgency: whenever");
+    copy.replace(
+        "causes.yaml",
+        "- id: muscle_strain",
+        "- id: muscle_strain\n    bogus: 1",
+    );
+    let out = Cmd::new(["--rules", copy.path().to_str().unwrap(), "assess"]).run();
+    out.failure("cannot use the rule base");
+    assert!(
+        out.stderr
+            .contains("and 1 more; see 'backtriage rules check --rules")
+    );
+}
+
+#[test]
+fn output_into_a_closed_pipe_is_not_an_error() {
+    // `rules list | head -1`: the reader goes away early.
+    let mut child = std::process::Command::new(common::BIN)
+        .args(["rules", "list", "findings"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty(), "{out:?}");
+}

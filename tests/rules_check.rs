@@ -1,0 +1,472 @@
+//! `rules check`: a copy of the rule base broken in each way the checker
+//! must catch, with the exact message and place it must report.
+
+mod common;
+
+use common::{Cmd, RulesCopy};
+
+/// Asserts that checking `copy` fails with exactly `expected` as the problem
+/// lines (the path of the copy stripped), then the count.
+fn assert_problems(copy: &RulesCopy, expected: &[String]) {
+    let out = copy.check();
+    assert_eq!(out.code, 1, "a broken rule base must fail: {out:?}");
+    let prefix = format!("{}/", copy.path().display());
+    let got: Vec<String> = out
+        .stdout
+        .lines()
+        .map(|l| l.replacen(&prefix, "", 1))
+        .collect();
+    let mut want: Vec<String> = expected.to_vec();
+    want.push(format!(
+        "{}: {} problem(s)",
+        copy.path().display(),
+        expected.len()
+    ));
+    assert_eq!(got, want);
+}
+
+#[test]
+fn the_built_in_rule_base_is_sound() {
+    let out = Cmd::new(["rules", "check"]).run();
+    out.success();
+    assert!(
+        out.stdout.starts_with("rules/ (built in): ok ("),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn the_repository_rules_folder_is_sound() {
+    let out = Cmd::new([
+        "rules",
+        "check",
+        "--rules",
+        common::root().join("rules").to_str().unwrap(),
+    ])
+    .run();
+    out.success();
+}
+
+#[test]
+fn yaml_syntax_errors_point_at_the_place() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "findings.yaml",
+        "  - id: lower_back_pain",
+        "  - id: [lower_back_pain",
+    );
+    let line = copy.line_of("findings.yaml", "id: [lower_back_pain");
+    assert_problems(
+        &copy,
+        &[format!(
+            "findings.yaml:{line}:9: findings[0].id: invalid type: sequence, expected a string"
+        )],
+    );
+    let copy = RulesCopy::new();
+    copy.write("derived.yaml", "schema_version: 1\nderived: [\n  - id: x\n");
+    assert_problems(
+        &copy,
+        &["derived.yaml:3:3: did not find expected node content".to_owned()],
+    );
+}
+
+#[test]
+fn unknown_fields_are_errors() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "causes.yaml",
+        "  - id: muscle_spasm\n",
+        "  - id: muscle_spasm\n    colour: red\n",
+    );
+    let line = copy.line_of("causes.yaml", "colour: red");
+    assert_problems(
+        &copy,
+        &[format!(
+            "causes.yaml:{line}:5: causes[1]: unknown field `colour`, expected one of `id`, `name`, `description`, `urgency`, `support`, `against`, `confirm`, `treatments`, `sources`"
+        )],
+    );
+}
+
+#[test]
+fn duplicate_ids_are_errors() {
+    let copy = RulesCopy::new();
+    copy.replace("advice.yaml", "  - id: ice_pack", "  - id: keep_moving");
+    let line = copy.nth_line_of("advice.yaml", "id: keep_moving", 2);
+    assert_problems(
+        &copy,
+        &[format!("advice.yaml:{line}:9: duplicate id `keep_moving`")],
+    );
+}
+
+#[test]
+fn a_derived_fact_may_not_reuse_a_finding_id() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "derived.yaml",
+        "  - id: mechanical_pattern",
+        "  - id: fever",
+    );
+    let line = copy.line_of("derived.yaml", "id: fever");
+    let out = copy.check();
+    assert_eq!(out.code, 1);
+    let first =
+        out.stdout
+            .lines()
+            .next()
+            .unwrap()
+            .replacen(&format!("{}/", copy.path().display()), "", 1);
+    assert_eq!(
+        first,
+        format!("derived.yaml:{line}:9: duplicate id `fever` (already used in findings.yaml)")
+    );
+}
+
+#[test]
+fn references_to_unknown_findings_are_errors_with_a_suggestion() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "red_flags.yaml",
+        "[saddle_numbness, bladder_bowel_problems",
+        "[saddle_numbnes, bladder_bowel_problems",
+    );
+    let line = copy.line_of("red_flags.yaml", "saddle_numbnes,");
+    let col = copy
+        .read("red_flags.yaml")
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("saddle_numbnes")
+        .unwrap()
+        + 1;
+    assert_problems(
+        &copy,
+        &[format!(
+            "red_flags.yaml:{line}:{col}: unknown finding `saddle_numbnes` (did you mean `saddle_numbness`?)"
+        )],
+    );
+}
+
+#[test]
+fn references_to_unknown_causes_are_errors() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "red_flags.yaml",
+        "causes: [cauda_equina_syndrome, herniated_disc]",
+        "causes: [cauda_equina_syndrom, herniated_disc]",
+    );
+    let line = copy.line_of("red_flags.yaml", "cauda_equina_syndrom,");
+    assert_problems(
+        &copy,
+        &[format!(
+            "red_flags.yaml:{line}:14: unknown cause `cauda_equina_syndrom` (did you mean `cauda_equina_syndrome`?)"
+        )],
+    );
+}
+
+#[test]
+fn references_to_unknown_sources_are_errors() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "red_flags.yaml",
+        "{id: nice_cks_sciatica, section: \"Interpreting",
+        "{id: nice_cks_sciatic, section: \"Interpreting",
+    );
+    let line = copy.line_of("red_flags.yaml", "nice_cks_sciatic,");
+    assert_problems(
+        &copy,
+        &[format!(
+            "red_flags.yaml:{line}:14: unknown source `nice_cks_sciatic` (did you mean `nice_cks_sciatica`?)"
+        )],
+    );
+}
+
+#[test]
+fn a_rule_without_sources_is_an_error() {
+    let copy = RulesCopy::new();
+    let text = copy.read("derived.yaml");
+    let start = text.find("  - id: mechanical_pattern").unwrap();
+    let sources = start + text[start..].find("    sources:").unwrap();
+    let end = sources + text[sources..].find("\n\n").unwrap();
+    copy.write(
+        "derived.yaml",
+        &format!("{}    sources: []{}", &text[..sources], &text[end..]),
+    );
+    let line = copy.line_of("derived.yaml", "sources: []");
+    assert_problems(
+        &copy,
+        &[format!(
+            "derived.yaml:{line}:14: `mechanical_pattern` names no source: add at least one to `sources`"
+        )],
+    );
+}
+
+#[test]
+fn a_cause_nothing_can_support_is_an_error() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "causes.yaml",
+        "      - {when: muscle_tender_swollen, weight: 0.7}\n      - {when: {all: [muscle_tender_swollen, fever]}, weight: 0.2}",
+        "      - {when: {all: [muscle_tender_swollen, {not: muscle_tender_swollen}]}, weight: 0.7}",
+    );
+    let line = copy.line_of("causes.yaml", "{not: muscle_tender_swollen}");
+    assert_problems(
+        &copy,
+        &[format!(
+            "causes.yaml:{line}:7: cause `myositis` can never be supported: no answers make any of its `support` true"
+        )],
+    );
+    let copy = RulesCopy::new();
+    let text = copy.read("causes.yaml");
+    let start = text.find("  - id: myositis").unwrap();
+    let support = start + text[start..].find("    support:").unwrap();
+    let against = support + text[support..].find("    against:").unwrap();
+    copy.write(
+        "causes.yaml",
+        &format!("{}    support: []\n{}", &text[..support], &text[against..]),
+    );
+    let id_line = copy.line_of("causes.yaml", "id: myositis");
+    assert_problems(
+        &copy,
+        &[format!(
+            "causes.yaml:{id_line}:9: cause `myositis` has no `support`: no finding can support it"
+        )],
+    );
+}
+
+#[test]
+fn a_red_flag_that_can_never_fire_is_an_error() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "red_flags.yaml",
+        "when: {any: [saddle_numbness, bladder_bowel_problems, both_legs_affected]}",
+        "when: {all: [saddle_numbness, {not: nerve_warning_signs}]}",
+    );
+    let line = copy.line_of("red_flags.yaml", "{not: nerve_warning_signs}");
+    assert_problems(
+        &copy,
+        &[format!(
+            "red_flags.yaml:{line}:11: red flag `cauda_equina` can never fire: no answers make its condition true"
+        )],
+    );
+}
+
+#[test]
+fn a_number_condition_beyond_the_finding_range_can_never_fire() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "red_flags.yaml",
+        "when: {any: [saddle_numbness, bladder_bowel_problems, both_legs_affected]}",
+        "when: {number: age, more_than: 150}",
+    );
+    let line = copy.line_of("red_flags.yaml", "more_than: 150");
+    assert_problems(
+        &copy,
+        &[format!(
+            "red_flags.yaml:{line}:11: red flag `cauda_equina` can never fire: no answers make its condition true"
+        )],
+    );
+}
+
+#[test]
+fn invalid_urgency_levels_are_errors() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "red_flags.yaml",
+        "    urgency: emergency",
+        "    urgency: soon",
+    );
+    let line = copy.line_of("red_flags.yaml", "urgency: soon");
+    assert_problems(
+        &copy,
+        &[format!(
+            "red_flags.yaml:{line}:14: red_flags[0].urgency: unknown variant `soon`, expected one of `self_care`, `doctor`, `urgent`, `emergency`"
+        )],
+    );
+    let copy = RulesCopy::new();
+    copy.replace(
+        "red_flags.yaml",
+        "    urgency: emergency",
+        "    urgency: self_care",
+    );
+    let line = copy.line_of("red_flags.yaml", "urgency: self_care");
+    assert_problems(
+        &copy,
+        &[format!(
+            "red_flags.yaml:{line}:14: invalid urgency `self_care` for a red flag: use emergency, urgent or doctor"
+        )],
+    );
+}
+
+#[test]
+fn empty_texts_are_errors() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "red_flags.yaml",
+        "    title: Possible pressure on the nerves at the base of the spine (cauda equina syndrome)",
+        "    title: \"  \"",
+    );
+    let line = copy.line_of("red_flags.yaml", "title: \"  \"");
+    assert_problems(
+        &copy,
+        &[format!("red_flags.yaml:{line}:12: title is empty")],
+    );
+    let copy = RulesCopy::new();
+    copy.replace(
+        "settings.yaml",
+        "      title: Emergency",
+        "      title: \"\"",
+    );
+    let line = copy.line_of("settings.yaml", "title: \"\"");
+    assert_problems(&copy, &[format!("settings.yaml:{line}:14: title is empty")]);
+}
+
+#[test]
+fn a_cycle_of_derived_facts_is_an_error() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "derived.yaml",
+        "when: {all: [worse_with_movement, {not: pain_at_rest_or_night}]}",
+        "when: {all: [worse_with_movement, acute_onset]}",
+    );
+    copy.replace(
+        "derived.yaml",
+        "when: {number: days, less_than: 14}",
+        "when: {any: [mechanical_pattern]}",
+    );
+    let line = copy.line_of(
+        "derived.yaml",
+        "when: {all: [worse_with_movement, acute_onset]}",
+    );
+    assert_problems(
+        &copy,
+        &[format!(
+            "derived.yaml:{line}:11: derived facts form a cycle: mechanical_pattern -> acute_onset -> mechanical_pattern"
+        )],
+    );
+}
+
+#[test]
+fn an_unsupported_schema_version_is_an_error() {
+    let copy = RulesCopy::new();
+    copy.replace("advice.yaml", "schema_version: 1", "schema_version: 2");
+    assert_problems(
+        &copy,
+        &["advice.yaml:1:17: schema_version 2 is not supported (this build reads 1)".to_owned()],
+    );
+}
+
+#[test]
+fn a_number_finding_used_as_yes_no_is_an_error() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "derived.yaml",
+        "when: {number: days, less_than: 14}",
+        "when: days",
+    );
+    let line = copy.line_of("derived.yaml", "when: days");
+    assert_problems(
+        &copy,
+        &[format!(
+            "derived.yaml:{line}:11: `days` is a number: compare it, as in `{{number: days, at_least: ...}}`"
+        )],
+    );
+}
+
+#[test]
+fn group_mistakes_are_errors() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "findings.yaml",
+        "any_of: [major_trauma, minor_trauma]",
+        "any_of: [major_trauma, minor_trauma, fever, age]",
+    );
+    let line = copy.line_of(
+        "findings.yaml",
+        "any_of: [major_trauma, minor_trauma, fever, age]",
+    );
+    let fever = copy
+        .read("findings.yaml")
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("fever")
+        .unwrap()
+        + 1;
+    let age = copy
+        .read("findings.yaml")
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("age]")
+        .unwrap()
+        + 1;
+    let fever_group_line = copy.line_of("findings.yaml", "any_of: [fever,");
+    assert!(
+        fever_group_line > line,
+        "fever's own group comes later in the file"
+    );
+    let out = copy.check();
+    assert_eq!(out.code, 1);
+    let text = out
+        .stdout
+        .replace(&format!("{}/", copy.path().display()), "");
+    assert!(
+        text.contains(&format!(
+            "findings.yaml:{line}:{age}: `age` is a number: a group's members are yes/no findings"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("findings.yaml:{fever_group_line}:"))
+            || text.contains(&format!("findings.yaml:{line}:{fever}:")),
+        "fever in two groups is reported: {text}"
+    );
+    assert!(text.contains("is already in group `injury`"), "{text}");
+}
+
+#[test]
+fn a_missing_or_unexpected_file_is_an_error() {
+    let copy = RulesCopy::new();
+    std::fs::remove_file(copy.file("advice.yaml")).unwrap();
+    std::fs::write(copy.file("advise.yaml"), "x: 1\n").unwrap();
+    let out = copy.check();
+    assert_eq!(out.code, 1);
+    let dir = copy.path().display().to_string();
+    assert_eq!(
+        out.stdout.lines().collect::<Vec<_>>(),
+        [
+            format!(
+                "{dir}/advise.yaml: unexpected rule file: a rule base has exactly sources.yaml, findings.yaml, derived.yaml, red_flags.yaml, causes.yaml, advice.yaml, settings.yaml"
+            ),
+            format!("{dir}/advice.yaml: missing: every rule base needs this file"),
+            format!("{dir}: 2 problem(s)"),
+        ]
+    );
+}
+
+#[test]
+fn every_problem_is_reported_not_just_the_first() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "red_flags.yaml",
+        "[saddle_numbness, bladder_bowel_problems",
+        "[saddle_numbnes, bladder_bowel_problems",
+    );
+    copy.replace(
+        "settings.yaml",
+        "      title: Emergency",
+        "      title: \"\"",
+    );
+    let flag_line = copy.line_of("red_flags.yaml", "saddle_numbnes,");
+    let title_line = copy.line_of("settings.yaml", "title: \"\"");
+    assert_problems(
+        &copy,
+        &[
+            format!(
+                "red_flags.yaml:{flag_line}:18: unknown finding `saddle_numbnes` (did you mean `saddle_numbness`?)"
+            ),
+            format!("settings.yaml:{title_line}:14: title is empty"),
+        ],
+    );
+}
