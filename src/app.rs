@@ -299,9 +299,10 @@ fn interview_cmd(
             .with_context(|| format!("cannot save the summary to {}", path.display()))?;
     }
     interview::install_interrupt_handler();
+    let echo = !io::IsTerminal::is_terminal(&io::stdin());
     let stdin = io::stdin().lock();
     let mut stderr = io::stderr();
-    let session = interview::run(&rb, stdin, &mut stderr, colors.stderr)?;
+    let session = interview::run(&rb, stdin, &mut stderr, colors.stderr, echo)?;
     let assessment = engine::assess(&rb, &session.answers);
     let report = Report::new(&rb, &assessment, None);
     write_stdout(&render::text(&rb, &report, colors.stdout))?;

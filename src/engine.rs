@@ -117,6 +117,12 @@ pub struct Evaluation {
     pub state: State,
     /// Per red flag: fired (yes), ruled out (no) or not checked (unknown).
     pub flags: Vec<Tri>,
+    /// Per red flag that did not fire: the groups answered yes whose
+    /// still-unknown members could each fire it. A "yes" to a group says one
+    /// of its warning signs is present without saying which, so each red flag
+    /// one of them would fire counts as possibly present until those members
+    /// are answered no. Empty for most flags.
+    pub possible: Vec<Vec<FactId>>,
     /// Per cause: its certainty factor score.
     pub scores: Vec<f64>,
 }
@@ -125,18 +131,20 @@ impl Evaluation {
     /// Evaluates the rule base on the answers.
     pub fn new(rb: &RuleBase, answers: &Answers) -> Evaluation {
         let state = State::new(rb, answers);
-        let flags = rb.red_flags.iter().map(|r| r.when.eval(&state)).collect();
+        let flags: Vec<Tri> = rb.red_flags.iter().map(|r| r.when.eval(&state)).collect();
+        let possible = possible_flags(rb, answers, &state, &flags);
         let scores = (0..rb.causes.len())
             .map(|c| cause_score(rb, c as RuleId, &state).0)
             .collect();
         Evaluation {
             state,
             flags,
+            possible,
             scores,
         }
     }
 
-    /// The most urgent level among the fired red flags.
+    /// The most urgent level among the red flags that fired (confirmed).
     pub fn flag_urgency(&self, rb: &RuleBase) -> Option<Urgency> {
         self.flags
             .iter()
@@ -146,10 +154,24 @@ impl Evaluation {
             .max()
     }
 
-    /// The urgency: the most urgent fired red flag, otherwise the most urgent
-    /// cause with strong support, otherwise self-care.
+    /// The most urgent level among the red flags that fired or that a group
+    /// answered yes makes possible.
+    pub fn warning_urgency(&self, rb: &RuleBase) -> Option<Urgency> {
+        let possible = self
+            .possible
+            .iter()
+            .zip(&rb.red_flags)
+            .filter(|(groups, _)| !groups.is_empty())
+            .map(|(_, r)| r.urgency)
+            .max();
+        self.flag_urgency(rb).max(possible)
+    }
+
+    /// The urgency: the most urgent red flag that fired or is possible,
+    /// otherwise the most urgent cause with strong support, otherwise
+    /// self-care.
     pub fn urgency(&self, rb: &RuleBase) -> Urgency {
-        self.flag_urgency(rb)
+        self.warning_urgency(rb)
             .unwrap_or_else(|| cause_urgency(rb, &self.scores))
     }
 
@@ -157,6 +179,42 @@ impl Evaluation {
     pub fn ranked(&self) -> Vec<RuleId> {
         rank(&self.scores)
     }
+}
+
+/// For each red flag that did not fire, the groups answered yes with an
+/// unknown member that would fire it on its own.
+fn possible_flags(
+    rb: &RuleBase,
+    answers: &Answers,
+    state: &State,
+    flags: &[Tri],
+) -> Vec<Vec<FactId>> {
+    let mut possible: Vec<Vec<FactId>> = vec![Vec::new(); flags.len()];
+    for g in rb.findings() {
+        let Some(info) = rb.finding(g) else { continue };
+        if info.members.is_empty() || answers.get(g) != Some(Answer::Yes) {
+            continue;
+        }
+        for &m in &info.members {
+            if state.truth(m) != Tri::Unknown || answers.get(m).is_some() {
+                continue;
+            }
+            let mut hypo = answers.clone();
+            if hypo.set(rb, m, Answer::Yes).is_err() {
+                continue;
+            }
+            let what_if = State::new(rb, &hypo);
+            for (i, rule) in rb.red_flags.iter().enumerate() {
+                if flags[i] != Tri::Yes
+                    && rule.when.eval(&what_if) == Tri::Yes
+                    && !possible[i].contains(&g)
+                {
+                    possible[i].push(g);
+                }
+            }
+        }
+    }
+    possible
 }
 
 /// The urgency the causes ask for: only strongly supported causes count.
@@ -179,11 +237,13 @@ pub fn rank(scores: &[f64]) -> Vec<RuleId> {
     ranked
 }
 
-/// A red flag that fired, with the findings that fired it.
+/// A red flag that fired, with the findings that fired it. A possible one
+/// fired through a group answered yes without saying which sign.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FiredFlag {
     pub flag: RuleId,
     pub because: Vec<FactId>,
+    pub possible: bool,
 }
 
 /// A cause with support, its score and the findings for and against it.
@@ -213,6 +273,7 @@ pub fn assess(rb: &RuleBase, answers: &Answers) -> Assessment {
     let mut red_flags = Vec::new();
     let mut unchecked_red_flags = Vec::new();
     for (i, (truth, rule)) in eval.flags.iter().zip(&rb.red_flags).enumerate() {
+        let groups = &eval.possible[i];
         match truth {
             Tri::Yes => {
                 let mut because = Vec::new();
@@ -220,8 +281,14 @@ pub fn assess(rb: &RuleBase, answers: &Answers) -> Assessment {
                 red_flags.push(FiredFlag {
                     flag: i as RuleId,
                     because,
+                    possible: false,
                 });
             }
+            Tri::Unknown if !groups.is_empty() => red_flags.push(FiredFlag {
+                flag: i as RuleId,
+                because: groups.clone(),
+                possible: true,
+            }),
             Tri::Unknown => unchecked_red_flags.push(i as RuleId),
             Tri::No => {}
         }
@@ -302,13 +369,16 @@ pub struct Trace {
     pub value: Tri,
 }
 
-/// Why a red flag fired.
+/// Why a red flag fired. `value` is `unknown` for a possible red flag,
+/// which `possible_through` then explains.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FlagTrace {
     pub id: String,
     pub urgency: Urgency,
     pub value: Tri,
     pub condition: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub possible_through: Vec<String>,
 }
 
 /// One evidence rule of a cause and whether it held.
@@ -358,13 +428,21 @@ pub fn explain(rb: &RuleBase, answers: &Answers) -> Explanation {
     let red_flags = rb
         .red_flags
         .iter()
-        .zip(&eval.flags)
-        .filter(|(_, t)| **t == Tri::Yes)
-        .map(|(r, t)| FlagTrace {
+        .zip(eval.flags.iter().zip(&eval.possible))
+        .filter(|(_, (t, groups))| **t == Tri::Yes || !groups.is_empty())
+        .map(|(r, (t, groups))| FlagTrace {
             id: r.id.clone(),
             urgency: r.urgency,
             value: *t,
             condition: show(rb, &r.when, state),
+            possible_through: if *t == Tri::Yes {
+                Vec::new()
+            } else {
+                groups
+                    .iter()
+                    .map(|&g| format!("{}=yes", rb.fact(g).id))
+                    .collect()
+            },
         })
         .collect();
     let evidence = |rules: &[crate::rulebase::Weighted]| {
@@ -393,8 +471,13 @@ pub fn explain(rb: &RuleBase, answers: &Answers) -> Explanation {
             }
         })
         .collect();
-    let urgency = match eval.flag_urgency(rb) {
-        Some(level) => format!("{level}: the most urgent warning sign that fired"),
+    let urgency = match eval.warning_urgency(rb) {
+        Some(level) if eval.flag_urgency(rb) == Some(level) => {
+            format!("{level}: the most urgent warning sign that fired")
+        }
+        Some(level) => format!(
+            "{level}: a group of warning signs was answered yes without saying which; the most urgent of them counts"
+        ),
         None => {
             let level = cause_urgency(rb, &eval.scores);
             if level == Urgency::SelfCare {

@@ -137,11 +137,16 @@ const COMMANDS: &str = "Answer with y (yes), n (no) or ? (don't know). Other wor
 
 /// Runs an interview, reading answers from `input` and writing questions to
 /// `prompts`. Returns when the interview is over, for whatever reason.
+///
+/// With `echo`, each answer read is written after its prompt: a terminal
+/// shows what was typed, but answers piped in would otherwise leave the
+/// transcript without them.
 pub fn run<R: BufRead, W: Write>(
     rb: &RuleBase,
     mut input: R,
     prompts: &mut W,
     paint: Painter,
+    echo: bool,
 ) -> io::Result<Session> {
     let mut answers = Answers::new(rb);
     let mut history: Vec<FactId> = Vec::new();
@@ -198,6 +203,9 @@ pub fn run<R: BufRead, W: Write>(
                     answers,
                     ending: Ending::EndOfInput,
                 });
+            }
+            if echo {
+                writeln!(prompts, "{}", line.trim_end())?;
             }
             match understand(rb, q, &line) {
                 Input::Answer(answer) => match answers.set(rb, q, answer) {

@@ -39,7 +39,15 @@ pub fn text(rb: &RuleBase, r: &Report<'_>, paint: Painter) -> String {
         line!(out, "{}", paint.bold("Warning signs found"));
         for f in &r.red_flags {
             line!(out, "  {} {} ({})", paint.alarm("!"), f.title, f.urgency);
-            line!(out, "    Because: {}", label_list(rb, &f.because));
+            if f.possible {
+                line!(
+                    out,
+                    "    Possible: you answered yes to \"{}\" without saying which sign, so it is not ruled out.",
+                    label_list(rb, &f.because)
+                );
+            } else {
+                line!(out, "    Because: {}", label_list(rb, &f.because));
+            }
             line!(out, "    {}", f.message);
         }
     }
@@ -210,7 +218,15 @@ pub fn markdown(
     }
     for f in &r.red_flags {
         line!(out, "- **{}** ({}): {}", f.title, f.urgency, f.message);
-        line!(out, "  - because: {}", label_list(rb, &f.because));
+        if f.possible {
+            line!(
+                out,
+                "  - possible: \"{}\" was answered yes without saying which sign",
+                label_list(rb, &f.because)
+            );
+        } else {
+            line!(out, "  - because: {}", label_list(rb, &f.because));
+        }
     }
     if !r.unchecked_red_flags.is_empty() {
         line!(out);

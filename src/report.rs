@@ -18,6 +18,10 @@ pub struct FlagView<'a> {
     pub urgency: Urgency,
     pub because: Vec<&'a str>,
     pub message: &'a str,
+    /// Present and true when a group of warning signs was answered yes
+    /// without saying which: `because` then names the group.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub possible: bool,
 }
 
 /// A likely cause.
@@ -98,6 +102,7 @@ impl<'a> Report<'a> {
                         urgency: r.urgency,
                         because: ids(rb, &f.because),
                         message: &r.message,
+                        possible: f.possible,
                     }
                 })
                 .collect(),

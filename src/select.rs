@@ -5,7 +5,8 @@
 //! `assess`'s `next_question` field, so a script can drive an interview
 //! statelessly. The order of business:
 //!
-//! 1. Stop at once if an emergency warning sign has fired.
+//! 1. Stop at once if an emergency warning sign has fired. After a "yes" to
+//!    a group of warning signs, ask at once which sign it is.
 //! 2. The opening questions of `settings.opening` (where, how long, age).
 //! 3. Warning signs, most urgent level first: any question that could still
 //!    change a red flag that is not yet settled. Groups are asked before their
@@ -30,10 +31,14 @@ pub fn next_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Opt
     if eval.flag_urgency(rb) == Some(Urgency::Emergency) {
         return None;
     }
+    // A group of warning signs answered yes: which sign, before anything else.
+    if let Some(f) = best_warning_question(rb, answers, eval, |f| under_yes_group(rb, answers, f)) {
+        return Some(f);
+    }
     if let Some(&f) = rb.opening.iter().find(|&&f| is_open(rb, answers, f)) {
         return Some(f);
     }
-    if let Some(f) = warning_sign_question(rb, answers, eval) {
+    if let Some(f) = best_warning_question(rb, answers, eval, |_| true) {
         return Some(f);
     }
     if answers.given() >= rb.settings.max_questions {
@@ -54,15 +59,28 @@ fn is_open(rb: &RuleBase, answers: &Answers, f: FactId) -> bool {
     }
 }
 
-/// The best question for the most urgent level that has unsettled red flags.
-fn warning_sign_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option<FactId> {
+/// Whether `f` is a member of a group that was answered yes.
+fn under_yes_group(rb: &RuleBase, answers: &Answers, f: FactId) -> bool {
+    rb.finding(f)
+        .and_then(|i| i.group)
+        .is_some_and(|g| answers.get(g) == Some(Answer::Yes))
+}
+
+/// The question that settles the most unsettled red flags of the most
+/// urgent level that has any, among the questions `allowed` lets through.
+fn best_warning_question(
+    rb: &RuleBase,
+    answers: &Answers,
+    eval: &Evaluation,
+    allowed: impl Fn(FactId) -> bool,
+) -> Option<FactId> {
     for level in [Urgency::Emergency, Urgency::Urgent, Urgency::Doctor] {
         let mut counts: Vec<(FactId, usize)> = Vec::new();
         for (rule, truth) in rb.red_flags.iter().zip(&eval.flags) {
             if rule.urgency == level && *truth == Tri::Unknown {
                 let mut found = Vec::new();
                 open_leaves(rb, answers, &eval.state, &rule.when, &mut found);
-                for f in found {
+                for f in found.into_iter().filter(|&f| allowed(f)) {
                     match counts.iter_mut().find(|(g, _)| *g == f) {
                         Some((_, n)) => *n += 1,
                         None => counts.push((f, 1)),
@@ -303,7 +321,7 @@ fn urgency_relevant(
 /// the chance of that answer. Ties go to the question that moves the scores
 /// most, then to file order.
 fn cause_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option<FactId> {
-    let flag_urgency = eval.flag_urgency(rb);
+    let flag_urgency = eval.warning_urgency(rb);
     let now = outcome(rb, flag_urgency, &eval.scores);
     let relevant = urgency_relevant(rb, answers, eval, now.urgency);
     let mut what_if = WhatIf::new(rb, answers, eval);

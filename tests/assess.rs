@@ -1,6 +1,9 @@
 //! `assess`: the contract's examples, the locked JSON shape, `--explain`,
 //! markdown, and bad answers.
 
+// The mirror structs below hold some fields only to match them, never to read.
+#![allow(dead_code)]
+
 mod common;
 
 use common::Cmd;
@@ -32,6 +35,8 @@ struct RedFlag {
     urgency: String,
     because: Vec<String>,
     message: String,
+    #[serde(default)]
+    possible: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -88,6 +93,8 @@ struct FlagTrace {
     urgency: String,
     value: String,
     condition: String,
+    #[serde(default)]
+    possible_through: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,6 +161,7 @@ fn a_red_flag_sets_the_urgency_and_names_its_findings() {
         .expect("fired");
     assert_eq!(flag.urgency, "emergency");
     assert_eq!(flag.because, ["saddle_numbness"]);
+    assert!(!flag.possible);
     assert!(!flag.title.is_empty() && !flag.message.is_empty());
     // No self-care when a warning sign fired, and the interview stops.
     assert!(a.advice.is_empty());
@@ -434,4 +442,48 @@ fn batch_conflicts_with_answers_on_the_command_line() {
     Cmd::new(["assess", "--batch", "-", "--yes", "fever"])
         .run()
         .usage_error("cannot be used with");
+}
+
+#[test]
+fn a_group_of_warning_signs_answered_yes_counts_until_its_members_are_answered() {
+    // "Yes" to the group, nothing about which sign: the most urgent sign counts.
+    let a = json(&["--yes", "nerve_warning_signs", "--age", "40"]);
+    assert_eq!(a.urgency, "emergency");
+    let flag = a
+        .red_flags
+        .iter()
+        .find(|f| f.id == "cauda_equina")
+        .expect("possible");
+    assert!(flag.possible);
+    assert_eq!(flag.because, ["nerve_warning_signs"]);
+    assert!(!a.unchecked_red_flags.contains(&"cauda_equina".to_owned()));
+    // The interview asks which sign next.
+    assert_eq!(a.next_question.expect("a question").id, "saddle_numbness");
+    // Once the emergency signs are answered no, only the urgent one remains.
+    let b = json(&[
+        "--yes",
+        "nerve_warning_signs,leg_weakness",
+        "--no",
+        "saddle_numbness,bladder_bowel_problems,both_legs_affected,getting_worse,history_of_cancer",
+    ]);
+    assert_eq!(b.urgency, "urgent");
+    assert!(b.red_flags.iter().all(|f| !f.possible));
+}
+
+#[test]
+fn explain_names_the_group_behind_a_possible_red_flag() {
+    let a = json(&["--explain", "--yes", "nerve_warning_signs"]);
+    let e = a.explanation.expect("explanation");
+    let flag = e
+        .red_flags
+        .iter()
+        .find(|f| f.id == "cauda_equina")
+        .expect("traced");
+    assert_eq!(flag.value, "unknown");
+    assert_eq!(flag.possible_through, ["nerve_warning_signs=yes"]);
+    assert!(
+        e.urgency.contains("answered yes without saying which"),
+        "{}",
+        e.urgency
+    );
 }

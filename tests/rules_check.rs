@@ -314,7 +314,7 @@ fn empty_texts_are_errors() {
     let copy = RulesCopy::new();
     copy.replace(
         "settings.yaml",
-        "      title: Emergency",
+        "      title: Get emergency help now",
         "      title: \"\"",
     );
     let line = copy.line_of("settings.yaml", "title: \"\"");
@@ -455,7 +455,7 @@ fn every_problem_is_reported_not_just_the_first() {
     );
     copy.replace(
         "settings.yaml",
-        "      title: Emergency",
+        "      title: Get emergency help now",
         "      title: \"\"",
     );
     let flag_line = copy.line_of("red_flags.yaml", "saddle_numbnes,");
