@@ -37,13 +37,15 @@ pub struct Session {
 }
 
 /// One line typed at the prompt, understood.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Input {
     Answer(Answer),
     Why,
     Back,
     Help,
     Quit,
+    /// Understood as an answer of the wrong kind or out of range.
+    Refused(String),
     Invalid,
 }
 
@@ -66,6 +68,8 @@ fn understand(rb: &RuleBase, q: FactId, line: &str) -> Input {
     };
     match interpret(rb, q, raw) {
         Ok(answer) => Input::Answer(answer),
+        // A number out of range deserves its own reason; anything else a hint.
+        Err(e @ crate::answers::AnswerError::OutOfRange { .. }) => Input::Refused(e.to_string()),
         Err(_) => Input::Invalid,
     }
 }
@@ -236,6 +240,7 @@ pub fn run<R: BufRead, W: Write>(
                         ending: Ending::Quit,
                     });
                 }
+                Input::Refused(reason) => writeln!(prompts, "{}", paint.alarm(&reason))?,
                 Input::Invalid => writeln!(
                     prompts,
                     "{}",
