@@ -148,6 +148,12 @@ impl Answers {
         self.values.get(usize::from(f)).copied().flatten()
     }
 
+    /// Forgets every answer, keeping the buffer (batch mode reuses it).
+    pub fn clear(&mut self) {
+        self.values.fill(None);
+        self.given = 0;
+    }
+
     /// How many findings have an answer (including "unknown").
     pub fn given(&self) -> usize {
         self.given
@@ -264,20 +270,23 @@ pub fn interpret(rb: &RuleBase, f: FactId, raw: RawAnswer<'_>) -> Result<Answer,
         got: raw.to_string(),
     };
     let word = match raw {
-        RawAnswer::Word(w) => Some(w.trim().to_ascii_lowercase()),
+        RawAnswer::Word(w) => Some(w.trim()),
         _ => None,
     };
-    if word.as_deref() == Some("unknown") {
+    let is = |expected: &str| word.is_some_and(|w| w.eq_ignore_ascii_case(expected));
+    if is("unknown") {
         return Ok(Answer::Unknown);
     }
     match info.kind {
-        FindingKind::YesNo => match (raw, word.as_deref()) {
-            (RawAnswer::Bool(true), _) | (_, Some("yes")) => Ok(Answer::Yes),
-            (RawAnswer::Bool(false), _) | (_, Some("no")) => Ok(Answer::No),
+        FindingKind::YesNo => match raw {
+            RawAnswer::Bool(true) => Ok(Answer::Yes),
+            RawAnswer::Bool(false) => Ok(Answer::No),
+            _ if is("yes") => Ok(Answer::Yes),
+            _ if is("no") => Ok(Answer::No),
             _ => Err(wrong()),
         },
         FindingKind::Number => {
-            let value = match (raw, word.as_deref()) {
+            let value = match (raw, word) {
                 (RawAnswer::Number(x), _) => x,
                 (_, Some(w)) => w.parse::<f64>().map_err(|_| wrong())?,
                 _ => return Err(wrong()),

@@ -15,7 +15,7 @@ use crate::cli::{AssessArgs, Cli, Command, Format, InterviewArgs, RulesCommand};
 use crate::color::{Colors, Painter};
 use crate::engine;
 use crate::exit::Exit;
-use crate::report::{self, Report};
+use crate::report::{self, Report, Texts};
 use crate::rulebase::RuleBase;
 use crate::{batch, cases, embedded, interview, listing, load, render};
 
@@ -253,10 +253,23 @@ fn assess_cmd(rules: Option<&Path>, args: AssessArgs, colors: Colors) -> anyhow:
     let answers = answers_from_args(&rb, &args)?;
     let assessment = engine::assess(&rb, &answers);
     let explanation = args.explain.then(|| engine::explain(&rb, &answers));
+    if args.format == Format::Json {
+        let mut out = io::stdout().lock();
+        let mut buf = Vec::new();
+        report::write_json_line(
+            &mut out,
+            &mut buf,
+            &Texts::new(&rb),
+            &assessment,
+            None,
+            explanation.as_ref(),
+        )?;
+        out.flush()?;
+        return Ok(Exit::Success);
+    }
     let report = Report::new(&rb, &assessment, explanation);
     let text = match args.format {
-        Format::Text => render::text(&rb, &report, colors.stdout),
-        Format::Json => serde_json::to_string(&report)? + "\n",
+        Format::Text | Format::Json => render::text(&rb, &report, colors.stdout),
         Format::Markdown => render::markdown(
             &rb,
             &report,

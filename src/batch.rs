@@ -6,13 +6,13 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::answers::{Answers, RawAnswer};
-use crate::engine;
-use crate::report::Report;
+use crate::answers::{AnswerError, Answers, RawAnswer};
+use crate::engine::{self, Assessment, Evaluation};
+use crate::report::{self, Texts};
 use crate::rulebase::RuleBase;
 
 /// The longest input line accepted; longer lines are skipped with an error.
@@ -25,44 +25,102 @@ pub struct Summary {
     pub errors: u64,
 }
 
-/// One input line: `{"id": ..., "answers": {...}}`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Line<'a> {
-    #[serde(borrow)]
-    id: &'a RawValue,
-    #[serde(borrow)]
-    answers: AnswerList<'a>,
+/// Reads one input line, `{"id": ..., "answers": {...}}`, putting the answers
+/// straight into `answers` (no list in between). The first answer that is
+/// refused is kept in `refused` and the rest of the line is still read, so
+/// the error can name the line's id wherever it stands.
+struct LineSeed<'s, 'r> {
+    rb: &'r RuleBase,
+    answers: &'s mut Answers,
+    refused: &'s mut Option<AnswerError>,
 }
 
-/// The answers of a line, in the order given.
-struct AnswerList<'a>(Vec<(Cow<'a, str>, Value<'a>)>);
+impl<'de, 's, 'r> DeserializeSeed<'de> for LineSeed<'s, 'r> {
+    type Value = &'de RawValue;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, 's, 'r> Visitor<'de> for LineSeed<'s, 'r> {
+    type Value = &'de RawValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object with `id` and `answers`")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        let mut id: Option<&'de RawValue> = None;
+        let mut answered = false;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "id" if id.is_none() => id = Some(map.next_value()?),
+                "answers" if !answered => {
+                    answered = true;
+                    map.next_value_seed(AnswersSeed {
+                        rb: self.rb,
+                        answers: &mut *self.answers,
+                        refused: &mut *self.refused,
+                    })?;
+                }
+                "id" | "answers" => return Err(de::Error::duplicate_field("id or answers")),
+                other => return Err(de::Error::unknown_field(other, &["id", "answers"])),
+            }
+        }
+        if !answered {
+            return Err(de::Error::missing_field("answers"));
+        }
+        id.ok_or_else(|| de::Error::missing_field("id"))
+    }
+}
+
+/// The `answers` object of a line, read into [`Answers`].
+struct AnswersSeed<'s, 'r> {
+    rb: &'r RuleBase,
+    answers: &'s mut Answers,
+    refused: &'s mut Option<AnswerError>,
+}
+
+impl<'de> DeserializeSeed<'de> for AnswersSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AnswersSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of finding ids and answers")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            let value = map.next_value::<Value<'de>>()?;
+            if self.refused.is_some() {
+                continue;
+            }
+            let raw = match &value {
+                Value::Word(w) => RawAnswer::Word(w),
+                Value::Bool(b) => RawAnswer::Bool(*b),
+                Value::Number(x) => RawAnswer::Number(*x),
+            };
+            if let Err(e) = self.answers.set_by_id(self.rb, &key, raw) {
+                *self.refused = Some(e);
+            }
+        }
+        Ok(())
+    }
+}
 
 /// An answer value: a word, a boolean or a number.
 enum Value<'a> {
     Word(Cow<'a, str>),
     Bool(bool),
     Number(f64),
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for AnswerList<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = AnswerList<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of finding ids and answers")
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<AnswerList<'a>, M::Error> {
-                let mut list = Vec::new();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    list.push((key, map.next_value::<Value<'de>>()?));
-                }
-                Ok(AnswerList(list))
-            }
-        }
-        d.deserialize_map(V(std::marker::PhantomData))
-    }
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Value<'a> {
@@ -165,6 +223,13 @@ pub fn run<R: Read, W: Write>(
     let mut out = io::BufWriter::with_capacity(64 * 1024, output);
     let mut buf = Vec::new();
     let mut summary = Summary::default();
+    let mut work = Work {
+        texts: Texts::new(rb),
+        json: Vec::new(),
+        answers: Answers::new(rb),
+        eval: Evaluation::empty(rb),
+        assessment: Assessment::default(),
+    };
     loop {
         // Flush what is done before waiting on more input, so a pipeline sees
         // results promptly; while input is buffered, keep batching writes.
@@ -185,7 +250,7 @@ pub fn run<R: Read, W: Write>(
                     MAX_LINE_BYTES / (1024 * 1024)
                 ),
             )),
-            _ => assess_line(rb, &buf, n, explain, &mut out)?,
+            _ => assess_line(rb, &mut work, &buf, n, explain, &mut out)?,
         };
         if let Err((id, message)) = result {
             summary.errors += 1;
@@ -207,10 +272,20 @@ pub fn run<R: Read, W: Write>(
 
 type LineError = (Option<Box<RawValue>>, String);
 
+/// What one line's assessment needs, kept from line to line.
+struct Work {
+    texts: Texts,
+    json: Vec<u8>,
+    answers: Answers,
+    eval: Evaluation,
+    assessment: Assessment,
+}
+
 /// Assesses one line and writes its result; a bad line is returned as an
 /// error (its id, if readable, and a message) for the caller to write.
 fn assess_line<W: Write>(
     rb: &RuleBase,
+    work: &mut Work,
     bytes: &[u8],
     n: u64,
     explain: bool,
@@ -226,8 +301,18 @@ fn assess_line<W: Write>(
             format!("line {n} is blank: expected a JSON object"),
         )));
     }
-    let line: Line<'_> = match serde_json::from_str(text) {
-        Ok(line) => line,
+    work.answers.clear();
+    let mut refused = None;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = LineSeed {
+        rb,
+        answers: &mut work.answers,
+        refused: &mut refused,
+    }
+    .deserialize(&mut de)
+    .and_then(|id| de.end().map(|()| id));
+    let id = match parsed {
+        Ok(id) => id,
         Err(e) => {
             return Ok(Err((
                 salvage_id(text),
@@ -235,23 +320,19 @@ fn assess_line<W: Write>(
             )));
         }
     };
-    let mut answers = Answers::new(rb);
-    for (id, value) in &line.answers.0 {
-        let raw = match value {
-            Value::Word(w) => RawAnswer::Word(w),
-            Value::Bool(b) => RawAnswer::Bool(*b),
-            Value::Number(x) => RawAnswer::Number(*x),
-        };
-        if let Err(e) = answers.set_by_id(rb, id, raw) {
-            return Ok(Err((Some(line.id.to_owned()), format!("line {n}: {e}"))));
-        }
+    if let Some(e) = refused {
+        return Ok(Err((Some(id.to_owned()), format!("line {n}: {e}"))));
     }
-    let assessment = engine::assess(rb, &answers);
-    let explanation = explain.then(|| engine::explain(rb, &answers));
-    let mut report = Report::new(rb, &assessment, explanation);
-    report.id = Some(line.id);
-    serde_json::to_writer(&mut *out, &report)?;
-    out.write_all(b"\n")?;
+    engine::assess_into(rb, &work.answers, &mut work.eval, &mut work.assessment);
+    let explanation = explain.then(|| engine::explain(rb, &work.answers));
+    report::write_json_line(
+        out,
+        &mut work.json,
+        &work.texts,
+        &work.assessment,
+        Some(id),
+        explanation.as_ref(),
+    )?;
     Ok(Ok(()))
 }
 

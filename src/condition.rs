@@ -339,27 +339,29 @@ impl Cond {
     }
 
     /// The facts that make a true condition true: the present findings of the
-    /// branches that hold (the first one of an `any`), and the numbers compared.
-    pub fn reasons(&self, facts: &impl Facts, out: &mut Vec<FactId>) {
+    /// branches that hold (the first one of an `any`), and the numbers
+    /// compared. Appended to `out`, skipping any already in `out[from..]`.
+    pub fn reasons(&self, facts: &impl Facts, out: &mut Vec<FactId>, from: usize) {
+        let add = |f: FactId, out: &mut Vec<FactId>| {
+            if !out[from..].contains(&f) {
+                out.push(f);
+            }
+        };
         match self {
             Cond::Fact(f) => {
-                if facts.truth(*f) == Tri::Yes && !out.contains(f) {
-                    out.push(*f);
+                if facts.truth(*f) == Tri::Yes {
+                    add(*f, out);
                 }
             }
-            Cond::Number(f, _) => {
-                if !out.contains(f) {
-                    out.push(*f);
-                }
-            }
+            Cond::Number(f, _) => add(*f, out),
             Cond::All(items) => {
                 for c in items {
-                    c.reasons(facts, out);
+                    c.reasons(facts, out, from);
                 }
             }
             Cond::Any(items) => {
                 if let Some(c) = items.iter().find(|c| c.eval(facts) == Tri::Yes) {
-                    c.reasons(facts, out);
+                    c.reasons(facts, out, from);
                 }
             }
             // A `not` holds because something is absent: nothing present to name.

@@ -130,17 +130,33 @@ pub struct Evaluation {
 impl Evaluation {
     /// Evaluates the rule base on the answers.
     pub fn new(rb: &RuleBase, answers: &Answers) -> Evaluation {
-        let state = State::new(rb, answers);
-        let flags: Vec<Tri> = rb.red_flags.iter().map(|r| r.when.eval(&state)).collect();
-        let possible = possible_flags(rb, answers, &state, &flags);
-        let scores = (0..rb.causes.len())
-            .map(|c| cause_score(rb, c as RuleId, &state).0)
-            .collect();
+        let mut eval = Evaluation::empty(rb);
+        eval.fill(rb, answers);
+        eval
+    }
+
+    /// Buffers sized for a rule base, ready for [`Evaluation::fill`].
+    pub fn empty(rb: &RuleBase) -> Evaluation {
         Evaluation {
-            state,
-            flags,
-            possible,
-            scores,
+            state: State {
+                truth: vec![Tri::Unknown; rb.facts.len()],
+                number: vec![None; rb.facts.len()],
+            },
+            flags: vec![Tri::Unknown; rb.red_flags.len()],
+            possible: vec![Vec::new(); rb.red_flags.len()],
+            scores: vec![0.0; rb.causes.len()],
+        }
+    }
+
+    /// Evaluates the rule base on the answers, reusing these buffers.
+    pub fn fill(&mut self, rb: &RuleBase, answers: &Answers) {
+        self.state.fill(rb, answers);
+        for (slot, rule) in self.flags.iter_mut().zip(&rb.red_flags) {
+            *slot = rule.when.eval(&self.state);
+        }
+        possible_flags(rb, answers, &self.state, &self.flags, &mut self.possible);
+        for (c, slot) in self.scores.iter_mut().enumerate() {
+            *slot = cause_score(rb, c as RuleId, &self.state).0;
         }
     }
 
@@ -177,7 +193,9 @@ impl Evaluation {
 
     /// Causes with some support, most likely first (ties in rule order).
     pub fn ranked(&self) -> Vec<RuleId> {
-        rank(&self.scores)
+        let mut ranked = Vec::new();
+        rank_into(&self.scores, &mut ranked);
+        ranked
     }
 }
 
@@ -188,8 +206,11 @@ fn possible_flags(
     answers: &Answers,
     state: &State,
     flags: &[Tri],
-) -> Vec<Vec<FactId>> {
-    let mut possible: Vec<Vec<FactId>> = vec![Vec::new(); flags.len()];
+    possible: &mut [Vec<FactId>],
+) {
+    for groups in possible.iter_mut() {
+        groups.clear();
+    }
     for g in rb.findings() {
         let Some(info) = rb.finding(g) else { continue };
         if info.members.is_empty() || answers.get(g) != Some(Answer::Yes) {
@@ -214,7 +235,6 @@ fn possible_flags(
             }
         }
     }
-    possible
 }
 
 /// The urgency the causes ask for: only strongly supported causes count.
@@ -229,30 +249,36 @@ pub fn cause_urgency(rb: &RuleBase, scores: &[f64]) -> Urgency {
 }
 
 /// The causes with a score above zero, highest first, ties in rule order.
-pub fn rank(scores: &[f64]) -> Vec<RuleId> {
-    let mut ranked: Vec<RuleId> = (0..scores.len() as RuleId)
-        .filter(|&c| scores[usize::from(c)] > 0.0)
-        .collect();
+pub fn rank_into(scores: &[f64], ranked: &mut Vec<RuleId>) {
+    ranked.clear();
+    ranked.extend((0..scores.len() as RuleId).filter(|&c| scores[usize::from(c)] > 0.0));
     ranked.sort_by(|&a, &b| scores[usize::from(b)].total_cmp(&scores[usize::from(a)]));
-    ranked
+}
+
+/// A run of fact ids in an assessment's pool of reasons (see
+/// [`Assessment::facts`]); one pool instead of a vector per conclusion.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Span {
+    start: u32,
+    end: u32,
 }
 
 /// A red flag that fired, with the findings that fired it. A possible one
 /// fired through a group answered yes without saying which sign.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FiredFlag {
     pub flag: RuleId,
-    pub because: Vec<FactId>,
+    pub because: Span,
     pub possible: bool,
 }
 
 /// A cause with support, its score and the findings for and against it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScoredCause {
     pub cause: RuleId,
     pub score: f64,
-    pub because: Vec<FactId>,
-    pub against: Vec<FactId>,
+    pub because: Span,
+    pub against: Span,
 }
 
 /// The engine's result, in indices; `report` turns it into text and JSON.
@@ -264,102 +290,151 @@ pub struct Assessment {
     pub causes: Vec<ScoredCause>,
     pub advice: Vec<RuleId>,
     pub next_question: Option<FactId>,
+    reasons: Vec<FactId>,
+    ranked: Vec<RuleId>,
+}
+
+impl Default for Assessment {
+    fn default() -> Assessment {
+        Assessment {
+            urgency: Urgency::SelfCare,
+            red_flags: Vec::new(),
+            unchecked_red_flags: Vec::new(),
+            causes: Vec::new(),
+            advice: Vec::new(),
+            next_question: None,
+            reasons: Vec::new(),
+            ranked: Vec::new(),
+        }
+    }
+}
+
+impl Assessment {
+    /// The fact ids of a span (the reasons for a red flag or cause).
+    pub fn facts(&self, span: Span) -> &[FactId] {
+        self.reasons
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
+    }
+
+    /// Appends the reasons of a condition that holds, as a new span.
+    fn add_reasons<'a>(&mut self, conds: impl Iterator<Item = &'a Cond>, state: &State) -> Span {
+        let start = self.reasons.len();
+        for cond in conds {
+            cond.reasons(state, &mut self.reasons, start);
+        }
+        Span {
+            start: start as u32,
+            end: self.reasons.len() as u32,
+        }
+    }
 }
 
 /// Assesses a set of answers.
 pub fn assess(rb: &RuleBase, answers: &Answers) -> Assessment {
-    let eval = Evaluation::new(rb, answers);
+    let mut eval = Evaluation::empty(rb);
+    let mut out = Assessment::default();
+    assess_into(rb, answers, &mut eval, &mut out);
+    out
+}
+
+/// Assesses a set of answers into `out`, reusing its buffers and `eval`'s:
+/// batch mode assesses line after line without allocating anew.
+pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out: &mut Assessment) {
+    eval.fill(rb, answers);
     let state = &eval.state;
-    let mut red_flags = Vec::new();
-    let mut unchecked_red_flags = Vec::new();
+    out.red_flags.clear();
+    out.unchecked_red_flags.clear();
+    out.causes.clear();
+    out.advice.clear();
+    out.reasons.clear();
     for (i, (truth, rule)) in eval.flags.iter().zip(&rb.red_flags).enumerate() {
         let groups = &eval.possible[i];
         match truth {
             Tri::Yes => {
-                let mut because = Vec::new();
-                rule.when.reasons(state, &mut because);
-                red_flags.push(FiredFlag {
+                let because = out.add_reasons(std::iter::once(&rule.when), state);
+                out.red_flags.push(FiredFlag {
                     flag: i as RuleId,
                     because,
                     possible: false,
                 });
             }
-            Tri::Unknown if !groups.is_empty() => red_flags.push(FiredFlag {
-                flag: i as RuleId,
-                because: groups.clone(),
-                possible: true,
-            }),
-            Tri::Unknown => unchecked_red_flags.push(i as RuleId),
+            Tri::Unknown if !groups.is_empty() => {
+                let start = out.reasons.len() as u32;
+                out.reasons.extend_from_slice(groups);
+                let because = Span {
+                    start,
+                    end: out.reasons.len() as u32,
+                };
+                out.red_flags.push(FiredFlag {
+                    flag: i as RuleId,
+                    because,
+                    possible: true,
+                });
+            }
+            Tri::Unknown => out.unchecked_red_flags.push(i as RuleId),
             Tri::No => {}
         }
     }
     // Most urgent first; rule order within a level.
-    red_flags.sort_by_key(|f| std::cmp::Reverse(rb.red_flags[usize::from(f.flag)].urgency));
+    out.red_flags
+        .sort_by_key(|f| std::cmp::Reverse(rb.red_flags[usize::from(f.flag)].urgency));
 
-    let causes: Vec<ScoredCause> = eval
-        .ranked()
-        .into_iter()
-        .map(|c| {
-            let rule = &rb.causes[usize::from(c)];
-            ScoredCause {
-                cause: c,
-                score: eval.scores[usize::from(c)],
-                because: reasons_of(&rule.support, state),
-                against: reasons_of(&rule.against, state),
-            }
-        })
-        .collect();
-
-    let advice = if red_flags.is_empty() {
-        fitting_advice(rb, &causes, state)
-    } else {
-        Vec::new()
-    };
-
-    Assessment {
-        urgency: eval.urgency(rb),
-        red_flags,
-        unchecked_red_flags,
-        causes,
-        advice,
-        next_question: select::next_question(rb, answers, &eval),
+    let mut ranked = std::mem::take(&mut out.ranked);
+    rank_into(&eval.scores, &mut ranked);
+    for &c in &ranked {
+        let rule = &rb.causes[usize::from(c)];
+        let because = out.add_reasons(holding_conds(&rule.support, state), state);
+        let against = out.add_reasons(holding_conds(&rule.against, state), state);
+        out.causes.push(ScoredCause {
+            cause: c,
+            score: eval.scores[usize::from(c)],
+            because,
+            against,
+        });
     }
+    out.ranked = ranked;
+
+    if out.red_flags.is_empty() {
+        fitting_advice(rb, &out.causes, state, &mut out.advice);
+    }
+    out.urgency = eval.urgency(rb);
+    out.next_question = select::next_question(rb, answers, eval);
 }
 
-fn reasons_of(rules: &[crate::rulebase::Weighted], state: &State) -> Vec<FactId> {
-    let mut out = Vec::new();
-    for w in rules {
-        if w.when.eval(state) == Tri::Yes {
-            w.when.reasons(state, &mut out);
-        }
-    }
-    out
+/// The conditions of evidence rules that hold.
+fn holding_conds<'a>(
+    rules: &'a [crate::rulebase::Weighted],
+    state: &'a State,
+) -> impl Iterator<Item = &'a Cond> {
+    rules
+        .iter()
+        .filter(move |w| w.when.eval(state) == Tri::Yes)
+        .map(|w| &w.when)
 }
 
 /// The advice that fits when no red flag fired: items for a top cause or
 /// whose `when` holds, minus those whose `avoid_when` is true or not ruled out.
-fn fitting_advice(rb: &RuleBase, causes: &[ScoredCause], state: &State) -> Vec<RuleId> {
-    let top: Vec<RuleId> = causes
-        .iter()
-        .take(rb.settings.top_causes)
-        .filter(|c| c.score >= rb.settings.advice_min_score)
-        .map(|c| c.cause)
-        .collect();
-    rb.advice
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| {
-            let wanted = a.kind == AdviceKind::SafetyNet
-                || a.for_causes.iter().any(|c| top.contains(c))
-                || a.when.as_ref().is_some_and(|w| w.eval(state) == Tri::Yes);
-            let held_back = a
-                .avoid_when
-                .as_ref()
-                .is_some_and(|w| w.eval(state) != Tri::No);
-            wanted && (a.kind == AdviceKind::SafetyNet || !held_back)
-        })
-        .map(|(i, _)| i as RuleId)
-        .collect()
+fn fitting_advice(rb: &RuleBase, causes: &[ScoredCause], state: &State, out: &mut Vec<RuleId>) {
+    let top = || {
+        causes
+            .iter()
+            .take(rb.settings.top_causes)
+            .filter(|c| c.score >= rb.settings.advice_min_score)
+            .map(|c| c.cause)
+    };
+    for (i, a) in rb.advice.iter().enumerate() {
+        let wanted = a.kind == AdviceKind::SafetyNet
+            || a.for_causes.iter().any(|c| top().any(|t| t == *c))
+            || a.when.as_ref().is_some_and(|w| w.eval(state) == Tri::Yes);
+        let held_back = a
+            .avoid_when
+            .as_ref()
+            .is_some_and(|w| w.eval(state) != Tri::No);
+        if wanted && (a.kind == AdviceKind::SafetyNet || !held_back) {
+            out.push(i as RuleId);
+        }
+    }
 }
 
 /// One node of a condition with the value it had, for `--explain`.

@@ -15,13 +15,6 @@ macro_rules! line {
     ($out:expr, $($arg:tt)*) => {{ let _ = writeln!($out, $($arg)*); }};
 }
 
-fn label_list(rb: &RuleBase, ids: &[&str]) -> String {
-    ids.iter()
-        .map(|id| rb.fact_id(id).map_or(*id, |f| rb.fact(f).label.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The assessment for a person reading a terminal.
 pub fn text(rb: &RuleBase, r: &Report<'_>, paint: Painter) -> String {
     let mut out = String::new();
@@ -43,10 +36,10 @@ pub fn text(rb: &RuleBase, r: &Report<'_>, paint: Painter) -> String {
                 line!(
                     out,
                     "    Possible: you answered yes to \"{}\" without saying which sign, so it is not ruled out.",
-                    label_list(rb, &f.because)
+                    f.because.labels()
                 );
             } else {
-                line!(out, "    Because: {}", label_list(rb, &f.because));
+                line!(out, "    Because: {}", f.because.labels());
             }
             line!(out, "    {}", f.message);
         }
@@ -60,9 +53,9 @@ pub fn text(rb: &RuleBase, r: &Report<'_>, paint: Painter) -> String {
             if let Some(rule) = rb.causes.iter().find(|rule| rule.id == c.id) {
                 line!(out, "     {}", rule.description);
             }
-            line!(out, "     Why: {}", label_list(rb, &c.because));
+            line!(out, "     Why: {}", c.because.labels());
             if !c.against.is_empty() {
-                line!(out, "     Against it: {}", label_list(rb, &c.against));
+                line!(out, "     Against it: {}", c.against.labels());
             }
         }
         let others: Vec<&str> = r
@@ -107,10 +100,9 @@ pub fn text(rb: &RuleBase, r: &Report<'_>, paint: Painter) -> String {
             out,
             "  They are not ruled out. If any of them applies to you, the advice above does not: get help as it says."
         );
-        for id in &r.unchecked_red_flags {
-            if let Some(flag) = rb.red_flags.iter().find(|f| f.id == *id) {
-                line!(out, "  ? {} ({})", flag.title, flag.urgency);
-            }
+        for &i in r.unchecked_red_flags {
+            let flag = &rb.red_flags[usize::from(i)];
+            line!(out, "  ? {} ({})", flag.title, flag.urgency);
         }
     }
 
@@ -222,10 +214,10 @@ pub fn markdown(
             line!(
                 out,
                 "  - possible: \"{}\" was answered yes without saying which sign",
-                label_list(rb, &f.because)
+                f.because.labels()
             );
         } else {
-            line!(out, "  - because: {}", label_list(rb, &f.because));
+            line!(out, "  - because: {}", f.because.labels());
         }
     }
     if !r.unchecked_red_flags.is_empty() {
@@ -235,10 +227,8 @@ pub fn markdown(
             "Not checked (questions not answered, so not ruled out):"
         );
         line!(out);
-        for id in &r.unchecked_red_flags {
-            if let Some(flag) = rb.red_flags.iter().find(|f| f.id == *id) {
-                line!(out, "- {}", flag.title);
-            }
+        for &i in r.unchecked_red_flags {
+            line!(out, "- {}", rb.red_flags[usize::from(i)].title);
         }
     }
     line!(out);
@@ -253,7 +243,7 @@ pub fn markdown(
             "- **{}** (certainty {:.2}): {}",
             c.name,
             c.score,
-            label_list(rb, &c.because)
+            c.because.labels()
         );
         if let Some(rule) = rb.causes.iter().find(|rule| rule.id == c.id) {
             if !rule.confirm.is_empty() {

@@ -1,82 +1,274 @@
 //! The assessment as people and scripts see it: ids and texts instead of
-//! indices. The JSON output is this type serialized; the text and markdown
-//! renderers read it too, so all formats say the same thing.
+//! indices. [`Report`] is read by the text and markdown renderers;
+//! [`write_json`] writes the JSON of `assess --format json` and of every
+//! batch line.
+//!
+//! Batch mode writes hundreds of thousands of assessments, and most of each
+//! is fixed text from the rule base. [`Texts`] renders those parts as JSON
+//! once per run, so writing an assessment mostly copies bytes.
+
+use std::io::{self, Write};
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::answers::Answers;
 use crate::condition::FactId;
 use crate::engine::{Assessment, Explanation};
 use crate::model::{FindingKind, Urgency};
-use crate::rulebase::{Cite, RuleBase};
+use crate::rulebase::{Cite, RuleBase, RuleId};
 
-/// A fired warning sign.
-#[derive(Debug, Serialize)]
-pub struct FlagView<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub urgency: Urgency,
-    pub because: Vec<&'a str>,
-    pub message: &'a str,
-    /// Present and true when a group of warning signs was answered yes
-    /// without saying which: `because` then names the group.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub possible: bool,
+/// A string as a JSON string literal, quoted and escaped.
+fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    // Strings and the plain structs here always serialize; the fallback only
+    // keeps this free of panics.
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
-/// A likely cause.
-#[derive(Debug, Serialize)]
-pub struct CauseView<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub score: f64,
-    pub because: Vec<&'a str>,
-    pub against: Vec<&'a str>,
-}
-
-/// A piece of advice.
-#[derive(Debug, Serialize)]
-pub struct AdviceView<'a> {
-    pub id: &'a str,
-    pub kind: &'a str,
-    pub title: &'a str,
-    pub text: &'a str,
+/// An advice item as JSON shows it.
+#[derive(Serialize)]
+struct AdviceJson<'a> {
+    id: &'a str,
+    kind: &'a str,
+    title: &'a str,
+    text: &'a str,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    pub steps: &'a [String],
+    steps: &'a [String],
 }
 
-/// The question the interview would ask next.
-#[derive(Debug, Serialize)]
-pub struct QuestionView<'a> {
-    pub id: &'a str,
-    pub text: &'a str,
-    pub kind: &'a str,
+/// A question as JSON shows it.
+#[derive(Serialize)]
+struct QuestionJson<'a> {
+    id: &'a str,
+    text: &'a str,
+    kind: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub any_of: Option<Vec<&'a str>>,
+    any_of: Option<Vec<&'a str>>,
 }
 
-/// The full assessment, ready to print or serialize.
-#[derive(Debug, Serialize)]
-pub struct Report<'a> {
-    /// The id of a batch line, echoed as given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<&'a serde_json::value::RawValue>,
-    pub urgency: Urgency,
-    /// What to do now, in plain words.
-    pub action: &'a str,
-    pub red_flags: Vec<FlagView<'a>>,
-    pub unchecked_red_flags: Vec<&'a str>,
-    pub causes: Vec<CauseView<'a>>,
-    pub advice: Vec<AdviceView<'a>>,
-    pub next_question: Option<QuestionView<'a>>,
-    pub disclaimer: &'a str,
-    pub emergency_note: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<Explanation>,
+fn level_index(u: Urgency) -> usize {
+    match u {
+        Urgency::SelfCare => 0,
+        Urgency::Doctor => 1,
+        Urgency::Urgent => 2,
+        Urgency::Emergency => 3,
+    }
 }
 
-fn ids<'a>(rb: &'a RuleBase, facts: &[FactId]) -> Vec<&'a str> {
-    facts.iter().map(|&f| rb.fact(f).id.as_str()).collect()
+/// The fixed parts of the JSON output, rendered once per rule base.
+#[derive(Debug)]
+pub struct Texts {
+    /// Per fact: its id as a JSON string.
+    fact_id: Vec<String>,
+    /// Per red flag: its id as a JSON string.
+    flag_id: Vec<String>,
+    /// Per red flag: `{"id":…,"title":…,"urgency":…,"because":[`.
+    flag_open: Vec<String>,
+    /// Per red flag: `],"message":…`.
+    flag_close: Vec<String>,
+    /// Per cause: `{"id":…,"name":…,"score":`.
+    cause_open: Vec<String>,
+    /// Per advice item: its whole object.
+    advice: Vec<String>,
+    /// Per finding: its whole `next_question` object.
+    question: Vec<String>,
+    /// Per urgency level: `"urgency":…,"action":…,"red_flags":[`.
+    head: Vec<String>,
+    /// `,"disclaimer":…,"emergency_note":…`.
+    tail: String,
+}
+
+impl Texts {
+    /// Renders the fixed parts of the rule base as JSON.
+    pub fn new(rb: &RuleBase) -> Texts {
+        let levels = [
+            Urgency::SelfCare,
+            Urgency::Doctor,
+            Urgency::Urgent,
+            Urgency::Emergency,
+        ];
+        Texts {
+            fact_id: rb.facts.iter().map(|f| json(&f.id)).collect(),
+            flag_id: rb.red_flags.iter().map(|r| json(&r.id)).collect(),
+            flag_open: rb
+                .red_flags
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{{\"id\":{},\"title\":{},\"urgency\":{},\"because\":[",
+                        json(&r.id),
+                        json(&r.title),
+                        json(&r.urgency)
+                    )
+                })
+                .collect(),
+            flag_close: rb
+                .red_flags
+                .iter()
+                .map(|r| format!("],\"message\":{}", json(&r.message)))
+                .collect(),
+            cause_open: rb
+                .causes
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{{\"id\":{},\"name\":{},\"score\":",
+                        json(&c.id),
+                        json(&c.name)
+                    )
+                })
+                .collect(),
+            advice: rb
+                .advice
+                .iter()
+                .map(|a| {
+                    json(&AdviceJson {
+                        id: &a.id,
+                        kind: a.kind.as_str(),
+                        title: &a.title,
+                        text: &a.text,
+                        steps: &a.steps,
+                    })
+                })
+                .collect(),
+            question: (0..rb.facts.len() as FactId)
+                .map(|f| {
+                    let info = rb.finding(f);
+                    json(&QuestionJson {
+                        id: &rb.fact(f).id,
+                        text: question_text(rb, f),
+                        kind: info.map_or(FindingKind::YesNo, |i| i.kind).as_str(),
+                        any_of: info
+                            .filter(|i| !i.members.is_empty())
+                            .map(|i| i.members.iter().map(|&m| rb.fact(m).id.as_str()).collect()),
+                    })
+                })
+                .collect(),
+            head: levels
+                .iter()
+                .map(|&u| {
+                    format!(
+                        "\"urgency\":{},\"action\":{},\"red_flags\":[",
+                        json(&u),
+                        json(&rb.settings.urgency.get(u).action)
+                    )
+                })
+                .collect(),
+            tail: format!(
+                ",\"disclaimer\":{},\"emergency_note\":{}",
+                json(&rb.settings.disclaimer),
+                json(&rb.settings.emergency_note)
+            ),
+        }
+    }
+}
+
+fn write_list<'a>(out: &mut Vec<u8>, items: impl Iterator<Item = &'a str>) {
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(item.as_bytes());
+    }
+}
+
+/// Writes an assessment as one JSON object (no newline). `id` is a batch
+/// line's id, echoed as given; `explanation` is added by `--explain`.
+///
+/// The fields and their order are the public JSON shape (see the README);
+/// `tests/assess.rs` locks them.
+pub fn write_json(
+    out: &mut Vec<u8>,
+    texts: &Texts,
+    a: &Assessment,
+    id: Option<&RawValue>,
+    explanation: Option<&Explanation>,
+) -> io::Result<()> {
+    let facts = |span| {
+        a.facts(span)
+            .iter()
+            .map(|&f| texts.fact_id[usize::from(f)].as_str())
+    };
+    out.push(b'{');
+    if let Some(id) = id {
+        out.extend_from_slice(b"\"id\":");
+        out.extend_from_slice(id.get().as_bytes());
+        out.push(b',');
+    }
+    out.extend_from_slice(texts.head[level_index(a.urgency)].as_bytes());
+    for (i, f) in a.red_flags.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let r = usize::from(f.flag);
+        out.extend_from_slice(texts.flag_open[r].as_bytes());
+        write_list(out, facts(f.because));
+        out.extend_from_slice(texts.flag_close[r].as_bytes());
+        if f.possible {
+            out.extend_from_slice(b",\"possible\":true");
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"unchecked_red_flags\":[");
+    write_list(
+        out,
+        a.unchecked_red_flags
+            .iter()
+            .map(|&r| texts.flag_id[usize::from(r)].as_str()),
+    );
+    out.extend_from_slice(b"],\"causes\":[");
+    for (i, c) in a.causes.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(texts.cause_open[usize::from(c.cause)].as_bytes());
+        serde_json::to_writer(&mut *out, &round3(c.score))?;
+        out.extend_from_slice(b",\"because\":[");
+        write_list(out, facts(c.because));
+        out.extend_from_slice(b"],\"against\":[");
+        write_list(out, facts(c.against));
+        out.extend_from_slice(b"]}");
+    }
+    out.extend_from_slice(b"],\"advice\":[");
+    write_list(
+        out,
+        a.advice
+            .iter()
+            .map(|&i| texts.advice[usize::from(i)].as_str()),
+    );
+    out.extend_from_slice(b"],\"next_question\":");
+    match a.next_question {
+        Some(f) => out.extend_from_slice(texts.question[usize::from(f)].as_bytes()),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(texts.tail.as_bytes());
+    if let Some(explanation) = explanation {
+        out.extend_from_slice(b",\"explanation\":");
+        serde_json::to_writer(&mut *out, explanation)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// Writes an assessment as JSON to a stream, with a newline.
+pub fn write_json_line(
+    w: &mut impl Write,
+    buf: &mut Vec<u8>,
+    texts: &Texts,
+    a: &Assessment,
+    id: Option<&RawValue>,
+    explanation: Option<&Explanation>,
+) -> io::Result<()> {
+    buf.clear();
+    write_json(buf, texts, a, id, explanation)?;
+    buf.push(b'\n');
+    w.write_all(buf)
+}
+
+fn question_text(rb: &RuleBase, f: FactId) -> &str {
+    let fact = rb.fact(f);
+    rb.finding(f)
+        .map_or(fact.label.as_str(), |i| i.question.as_str())
 }
 
 /// Rounds a score for display and JSON, so output is stable and readable.
@@ -84,11 +276,85 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
+/// A list of findings (the reasons for a conclusion).
+#[derive(Debug, Clone, Copy)]
+pub struct FactList<'a> {
+    rb: &'a RuleBase,
+    pub facts: &'a [FactId],
+}
+
+impl FactList<'_> {
+    /// The findings' short labels, joined for people.
+    pub fn labels(&self) -> String {
+        self.facts
+            .iter()
+            .map(|&f| self.rb.fact(f).label.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.facts.is_empty()
+    }
+}
+
+/// A fired warning sign.
+#[derive(Debug)]
+pub struct FlagView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub urgency: Urgency,
+    pub because: FactList<'a>,
+    pub message: &'a str,
+    /// True when a group of warning signs was answered yes without saying
+    /// which: `because` then names the group.
+    pub possible: bool,
+}
+
+/// A likely cause.
+#[derive(Debug)]
+pub struct CauseView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub score: f64,
+    pub because: FactList<'a>,
+    pub against: FactList<'a>,
+}
+
+/// A piece of advice.
+#[derive(Debug)]
+pub struct AdviceView<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub text: &'a str,
+    pub steps: &'a [String],
+}
+
+/// The assessment for the text and markdown renderers.
+#[derive(Debug)]
+pub struct Report<'a> {
+    pub urgency: Urgency,
+    /// What to do now, in plain words.
+    pub action: &'a str,
+    pub red_flags: Vec<FlagView<'a>>,
+    pub unchecked_red_flags: &'a [RuleId],
+    pub causes: Vec<CauseView<'a>>,
+    pub advice: Vec<AdviceView<'a>>,
+    pub disclaimer: &'a str,
+    pub emergency_note: &'a str,
+    pub explanation: Option<Explanation>,
+}
+
 impl<'a> Report<'a> {
     /// Builds the view of an assessment.
-    pub fn new(rb: &'a RuleBase, a: &Assessment, explanation: Option<Explanation>) -> Report<'a> {
+    pub fn new(
+        rb: &'a RuleBase,
+        a: &'a Assessment,
+        explanation: Option<Explanation>,
+    ) -> Report<'a> {
+        let facts = |facts: &'a [FactId]| FactList { rb, facts };
         Report {
-            id: None,
             urgency: a.urgency,
             action: &rb.settings.urgency.get(a.urgency).action,
             red_flags: a
@@ -100,17 +366,13 @@ impl<'a> Report<'a> {
                         id: &r.id,
                         title: &r.title,
                         urgency: r.urgency,
-                        because: ids(rb, &f.because),
+                        because: facts(a.facts(f.because)),
                         message: &r.message,
                         possible: f.possible,
                     }
                 })
                 .collect(),
-            unchecked_red_flags: a
-                .unchecked_red_flags
-                .iter()
-                .map(|&r| rb.red_flags[usize::from(r)].id.as_str())
-                .collect(),
+            unchecked_red_flags: &a.unchecked_red_flags,
             causes: a
                 .causes
                 .iter()
@@ -120,8 +382,8 @@ impl<'a> Report<'a> {
                         id: &rule.id,
                         name: &rule.name,
                         score: round3(c.score),
-                        because: ids(rb, &c.because),
-                        against: ids(rb, &c.against),
+                        because: facts(a.facts(c.because)),
+                        against: facts(a.facts(c.against)),
                     }
                 })
                 .collect(),
@@ -139,25 +401,10 @@ impl<'a> Report<'a> {
                     }
                 })
                 .collect(),
-            next_question: a.next_question.map(|f| question_view(rb, f)),
             disclaimer: &rb.settings.disclaimer,
             emergency_note: &rb.settings.emergency_note,
             explanation,
         }
-    }
-}
-
-/// The public view of one question.
-pub fn question_view(rb: &RuleBase, f: FactId) -> QuestionView<'_> {
-    let fact = rb.fact(f);
-    let info = rb.finding(f);
-    QuestionView {
-        id: &fact.id,
-        text: info.map_or(fact.label.as_str(), |i| i.question.as_str()),
-        kind: info.map_or(FindingKind::YesNo, |i| i.kind).as_str(),
-        any_of: info
-            .filter(|i| !i.members.is_empty())
-            .map(|i| ids(rb, &i.members)),
     }
 }
 

@@ -22,7 +22,7 @@
 
 use crate::answers::{Answer, Answers};
 use crate::condition::{Cond, FactId, Facts, Tri};
-use crate::engine::{Evaluation, State, cause_score, cause_urgency, rank};
+use crate::engine::{Evaluation, State, cause_score, cause_urgency, rank_into};
 use crate::model::{FindingKind, Urgency};
 use crate::rulebase::{FactBody, RuleBase, RuleId};
 
@@ -166,7 +166,8 @@ struct Outcome {
 }
 
 fn outcome(rb: &RuleBase, flag_urgency: Option<Urgency>, scores: &[f64]) -> Outcome {
-    let mut top = rank(scores);
+    let mut top = Vec::new();
+    rank_into(scores, &mut top);
     top.truncate(rb.settings.top_causes);
     top.sort_unstable();
     Outcome {
