@@ -270,7 +270,7 @@ pub fn interpret(rb: &RuleBase, f: FactId, raw: RawAnswer<'_>) -> Result<Answer,
         got: raw.to_string(),
     };
     let word = match raw {
-        RawAnswer::Word(w) => Some(w.trim()),
+        RawAnswer::Word(w) => Some(w.trim_ascii()),
         _ => None,
     };
     let is = |expected: &str| word.is_some_and(|w| w.eq_ignore_ascii_case(expected));

@@ -53,7 +53,7 @@ impl<'de, 's, 'r> Visitor<'de> for LineSeed<'s, 'r> {
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
         let mut id: Option<&'de RawValue> = None;
         let mut answered = false;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             match key.as_ref() {
                 "id" if id.is_none() => id = Some(map.next_value()?),
                 "answers" if !answered => {
@@ -98,7 +98,7 @@ impl<'de> Visitor<'de> for AnswersSeed<'_, '_> {
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let value = map.next_value::<Value<'de>>()?;
             if self.refused.is_some() {
                 continue;
@@ -113,6 +113,29 @@ impl<'de> Visitor<'de> for AnswersSeed<'_, '_> {
             }
         }
         Ok(())
+    }
+}
+
+/// A key, borrowed from the line when it has no escapes. (serde's own
+/// `Cow<str>` always makes an owned copy: one allocation per answer.)
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Key<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'a>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'a>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
     }
 }
 
@@ -189,7 +212,7 @@ fn read_line_capped<R: BufRead>(reader: &mut R, buf: &mut Vec<u8>) -> io::Result
             });
         }
         any = true;
-        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+        let (take, done) = match memchr::memchr(b'\n', chunk) {
             Some(i) => (i, true),
             None => (chunk.len(), false),
         };
@@ -292,15 +315,16 @@ fn assess_line<W: Write>(
     out: &mut W,
 ) -> io::Result<Result<(), LineError>> {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return Ok(Err((None, format!("line {n} is not UTF-8 text"))));
-    };
-    if text.trim().is_empty() {
+    if bytes.trim_ascii().is_empty() {
         return Ok(Err((
             None,
             format!("line {n} is blank: expected a JSON object"),
         )));
     }
+    // std checks UTF-8 faster than serde_json's byte reader would.
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Ok(Err((None, format!("line {n} is not UTF-8 text"))));
+    };
     work.answers.clear();
     let mut refused = None;
     let mut de = serde_json::Deserializer::from_str(text);

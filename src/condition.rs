@@ -289,6 +289,16 @@ pub trait Facts {
 }
 
 impl Cond {
+    /// Whether the condition is true. Most rules name a single fact, so that
+    /// case is answered here without entering the recursive evaluation.
+    #[inline]
+    pub fn holds(&self, facts: &impl Facts) -> bool {
+        match self {
+            Cond::Fact(f) => facts.truth(*f) == Tri::Yes,
+            _ => self.eval(facts) == Tri::Yes,
+        }
+    }
+
     /// Kleene evaluation: unknown only when the known facts do not settle it.
     pub fn eval(&self, facts: &impl Facts) -> Tri {
         match self {

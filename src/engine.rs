@@ -57,11 +57,8 @@ impl State {
             self.truth[i] = truth;
             self.number[i] = number;
         }
-        for f in rb.findings() {
+        for &f in &rb.groups {
             let Some(info) = rb.finding(f) else { continue };
-            if info.members.is_empty() {
-                continue;
-            }
             let group_answer = answers.get(f);
             // A "no" to the group answers every member no.
             if group_answer == Some(Answer::No) {
@@ -93,14 +90,19 @@ impl State {
 /// Combines certainty factors: `a + b(1 - a)` for each that holds.
 fn combine<'a>(rules: impl Iterator<Item = (&'a Cond, f64)>, state: &State) -> f64 {
     rules
-        .filter(|(when, _)| when.eval(state) == Tri::Yes)
+        .filter(|(when, _)| when.holds(state))
         .fold(0.0, |acc, (_, w)| acc + w * (1.0 - acc))
 }
 
-/// The MYCIN certainty of one cause: `(for - against) / (1 - min(for, against))`.
+/// The MYCIN certainty of one cause: `(for - against) / (1 - min(for, against))`,
+/// with (score, for, against). A cause with no support scores 0: evidence
+/// against is only weighed against evidence for (and is then not evaluated).
 pub fn cause_score(rb: &RuleBase, cause: RuleId, state: &State) -> (f64, f64, f64) {
     let rule = &rb.causes[usize::from(cause)];
     let for_ = combine(rule.support.iter().map(|w| (&w.when, w.weight)), state);
+    if for_ == 0.0 {
+        return (0.0, 0.0, 0.0);
+    }
     let against = combine(rule.against.iter().map(|w| (&w.when, w.weight)), state);
     let denominator = 1.0 - for_.min(against);
     let score = if denominator <= f64::EPSILON {
@@ -409,7 +411,7 @@ fn holding_conds<'a>(
 ) -> impl Iterator<Item = &'a Cond> {
     rules
         .iter()
-        .filter(move |w| w.when.eval(state) == Tri::Yes)
+        .filter(move |w| w.when.holds(state))
         .map(|w| &w.when)
 }
 

@@ -159,6 +159,8 @@ pub struct RuleBase {
     pub n_findings: usize,
     /// Derived facts in an order where each comes after those it uses.
     pub derived_order: Vec<FactId>,
+    /// The findings that are groups, in file order.
+    pub groups: Vec<FactId>,
     pub red_flags: Vec<RedFlagRule>,
     pub causes: Vec<CauseRule>,
     pub advice: Vec<AdviceRule>,
@@ -198,6 +200,7 @@ impl RuleBase {
             facts,
             n_findings,
             derived_order,
+            groups: Vec::new(),
             red_flags,
             causes,
             advice,
@@ -211,6 +214,10 @@ impl RuleBase {
             index: HashMap::default(),
         };
         rb.build_index();
+        rb.groups = rb
+            .findings()
+            .filter(|&f| rb.finding(f).is_some_and(|i| !i.members.is_empty()))
+            .collect();
         rb.flag_deps = rb.dependents(rb.red_flags.iter().map(|r| std::iter::once(&r.when)));
         rb.cause_deps = rb.dependents(
             rb.causes

@@ -32,8 +32,15 @@ pub fn next_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Opt
         return None;
     }
     // A group of warning signs answered yes: which sign, before anything else.
-    if let Some(f) = best_warning_question(rb, answers, eval, |f| under_yes_group(rb, answers, f)) {
-        return Some(f);
+    let yes_group = rb
+        .groups
+        .iter()
+        .any(|&g| answers.get(g) == Some(Answer::Yes));
+    if yes_group {
+        let drill = best_warning_question(rb, answers, eval, |f| under_yes_group(rb, answers, f));
+        if drill.is_some() {
+            return drill;
+        }
     }
     if let Some(&f) = rb.opening.iter().find(|&&f| is_open(rb, answers, f)) {
         return Some(f);
@@ -74,26 +81,33 @@ fn best_warning_question(
     eval: &Evaluation,
     allowed: impl Fn(FactId) -> bool,
 ) -> Option<FactId> {
+    // Per fact: how many unsettled red flags of the level it could settle.
+    let mut counts: Vec<u16> = Vec::new();
+    let mut found = Vec::new();
     for level in [Urgency::Emergency, Urgency::Urgent, Urgency::Doctor] {
-        let mut counts: Vec<(FactId, usize)> = Vec::new();
-        for (rule, truth) in rb.red_flags.iter().zip(&eval.flags) {
-            if rule.urgency == level && *truth == Tri::Unknown {
-                let mut found = Vec::new();
-                open_leaves(rb, answers, &eval.state, &rule.when, &mut found);
-                for f in found.into_iter().filter(|&f| allowed(f)) {
-                    match counts.iter_mut().find(|(g, _)| *g == f) {
-                        Some((_, n)) => *n += 1,
-                        None => counts.push((f, 1)),
-                    }
+        let unsettled = rb
+            .red_flags
+            .iter()
+            .zip(&eval.flags)
+            .filter(|(rule, truth)| rule.urgency == level && **truth == Tri::Unknown);
+        for (rule, _) in unsettled {
+            found.clear();
+            open_leaves(rb, answers, &eval.state, &rule.when, &mut found);
+            for &f in found.iter().filter(|&&f| allowed(f)) {
+                if counts.is_empty() {
+                    counts.resize(rb.facts.len(), 0);
                 }
+                counts[usize::from(f)] += 1;
             }
         }
         // The question that settles the most red flags; ties in file order.
         let best = counts
-            .into_iter()
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
             .max_by(|(fa, na), (fb, nb)| na.cmp(nb).then(fb.cmp(fa)));
         if let Some((f, _)) = best {
-            return Some(f);
+            return Some(f as FactId);
         }
     }
     None
