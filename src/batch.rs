@@ -242,13 +242,16 @@ pub fn run<R: Read, W: Write>(
     output: W,
     explain: bool,
 ) -> io::Result<Summary> {
-    let mut reader = BufReader::with_capacity(64 * 1024, input);
-    let mut out = io::BufWriter::with_capacity(64 * 1024, output);
+    const BLOCK: usize = 64 * 1024;
+    let mut reader = BufReader::with_capacity(BLOCK, input);
+    let mut output = output;
+    // Results are gathered here and written a block at a time: each line's
+    // JSON is written once, straight into this buffer.
+    let mut out: Vec<u8> = Vec::with_capacity(2 * BLOCK);
     let mut buf = Vec::new();
     let mut summary = Summary::default();
     let mut work = Work {
         texts: Texts::new(rb),
-        json: Vec::new(),
         answers: Answers::new(rb),
         eval: Evaluation::empty(rb),
         assessment: Assessment::default(),
@@ -257,23 +260,39 @@ pub fn run<R: Read, W: Write>(
         // Flush what is done before waiting on more input, so a pipeline sees
         // results promptly; while input is buffered, keep batching writes.
         if reader.buffer().is_empty() {
-            out.flush()?;
+            output.write_all(&out)?;
+            out.clear();
+            output.flush()?;
         }
-        let read = read_line_capped(&mut reader, &mut buf)?;
-        if matches!(read, Read1::Eof) {
+        // A line wholly inside the read buffer is assessed where it lies;
+        // only a line that crosses the buffer's end is copied out first.
+        let chunk = loop {
+            match reader.fill_buf() {
+                Ok(chunk) => break chunk,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        };
+        if chunk.is_empty() {
             break;
         }
         summary.lines += 1;
         let n = summary.lines;
-        let result = match read {
-            Read1::TooLong => Err((
-                None,
-                format!(
-                    "line {n} is longer than the {} MiB limit",
-                    MAX_LINE_BYTES / (1024 * 1024)
-                ),
-            )),
-            _ => assess_line(rb, &mut work, &buf, n, explain, &mut out)?,
+        let result = if let Some(end) = memchr::memchr(b'\n', chunk) {
+            let result = assess_line(rb, &mut work, &chunk[..end], n, explain, &mut out)?;
+            reader.consume(end + 1);
+            result
+        } else {
+            match read_line_capped(&mut reader, &mut buf)? {
+                Read1::TooLong => Err((
+                    None,
+                    format!(
+                        "line {n} is longer than the {} MiB limit",
+                        MAX_LINE_BYTES / (1024 * 1024)
+                    ),
+                )),
+                _ => assess_line(rb, &mut work, &buf, n, explain, &mut out)?,
+            }
         };
         if let Err((id, message)) = result {
             summary.errors += 1;
@@ -286,10 +305,15 @@ pub fn run<R: Read, W: Write>(
                     error: &message,
                 },
             )?;
-            out.write_all(b"\n")?;
+            out.push(b'\n');
+        }
+        if out.len() >= BLOCK {
+            output.write_all(&out)?;
+            out.clear();
         }
     }
-    out.flush()?;
+    output.write_all(&out)?;
+    output.flush()?;
     Ok(summary)
 }
 
@@ -298,7 +322,6 @@ type LineError = (Option<Box<RawValue>>, String);
 /// What one line's assessment needs, kept from line to line.
 struct Work {
     texts: Texts,
-    json: Vec<u8>,
     answers: Answers,
     eval: Evaluation,
     assessment: Assessment,
@@ -306,13 +329,13 @@ struct Work {
 
 /// Assesses one line and writes its result; a bad line is returned as an
 /// error (its id, if readable, and a message) for the caller to write.
-fn assess_line<W: Write>(
+fn assess_line(
     rb: &RuleBase,
     work: &mut Work,
     bytes: &[u8],
     n: u64,
     explain: bool,
-    out: &mut W,
+    out: &mut Vec<u8>,
 ) -> io::Result<Result<(), LineError>> {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     if bytes.trim_ascii().is_empty() {
@@ -349,14 +372,14 @@ fn assess_line<W: Write>(
     }
     engine::assess_into(rb, &work.answers, &mut work.eval, &mut work.assessment);
     let explanation = explain.then(|| engine::explain(rb, &work.answers));
-    report::write_json_line(
+    report::write_json(
         out,
-        &mut work.json,
         &work.texts,
         &work.assessment,
         Some(id),
         explanation.as_ref(),
     )?;
+    out.push(b'\n');
     Ok(Ok(()))
 }
 

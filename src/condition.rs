@@ -301,12 +301,17 @@ impl Cond {
 
     /// Kleene evaluation: unknown only when the known facts do not settle it.
     pub fn eval(&self, facts: &impl Facts) -> Tri {
+        // Children are mostly plain facts: read those here rather than recurse.
+        let child = |c: &Cond| match c {
+            Cond::Fact(f) => facts.truth(*f),
+            _ => c.eval(facts),
+        };
         match self {
             Cond::Fact(f) => facts.truth(*f),
             Cond::All(items) => {
                 let mut result = Tri::Yes;
                 for c in items {
-                    match c.eval(facts) {
+                    match child(c) {
                         Tri::No => return Tri::No,
                         Tri::Unknown => result = Tri::Unknown,
                         Tri::Yes => {}
@@ -317,7 +322,7 @@ impl Cond {
             Cond::Any(items) => {
                 let mut result = Tri::No;
                 for c in items {
-                    match c.eval(facts) {
+                    match child(c) {
                         Tri::Yes => return Tri::Yes,
                         Tri::Unknown => result = Tri::Unknown,
                         Tri::No => {}

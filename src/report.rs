@@ -7,7 +7,7 @@
 //! is fixed text from the rule base. [`Texts`] renders those parts as JSON
 //! once per run, so writing an assessment mostly copies bytes.
 
-use std::io::{self, Write};
+use std::io;
 
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -55,31 +55,151 @@ fn level_index(u: Urgency) -> usize {
     }
 }
 
-/// The fixed parts of the JSON output, rendered once per rule base.
+fn fact_id_json(rb: &RuleBase, f: FactId) -> String {
+    json(&rb.fact(f).id)
+}
+
+fn flag_id_json(rb: &RuleBase, r: usize) -> String {
+    json(&rb.red_flags[r].id)
+}
+
+fn flag_open_json(rb: &RuleBase, r: usize) -> String {
+    let flag = &rb.red_flags[r];
+    format!(
+        "{{\"id\":{},\"title\":{},\"urgency\":{},\"because\":[",
+        json(&flag.id),
+        json(&flag.title),
+        json(&flag.urgency)
+    )
+}
+
+fn flag_close_json(rb: &RuleBase, r: usize) -> String {
+    format!("],\"message\":{}", json(&rb.red_flags[r].message))
+}
+
+fn cause_open_json(rb: &RuleBase, c: usize) -> String {
+    let cause = &rb.causes[c];
+    format!(
+        "{{\"id\":{},\"name\":{},\"score\":",
+        json(&cause.id),
+        json(&cause.name)
+    )
+}
+
+fn advice_json(rb: &RuleBase, i: usize) -> String {
+    let a = &rb.advice[i];
+    json(&AdviceJson {
+        id: &a.id,
+        kind: a.kind.as_str(),
+        title: &a.title,
+        text: &a.text,
+        steps: &a.steps,
+    })
+}
+
+fn question_json(rb: &RuleBase, f: FactId) -> String {
+    let info = rb.finding(f);
+    json(&QuestionJson {
+        id: &rb.fact(f).id,
+        text: question_text(rb, f),
+        kind: info.map_or(FindingKind::YesNo, |i| i.kind).as_str(),
+        any_of: info
+            .filter(|i| !i.members.is_empty())
+            .map(|i| i.members.iter().map(|&m| rb.fact(m).id.as_str()).collect()),
+    })
+}
+
+fn head_json(rb: &RuleBase, u: Urgency) -> String {
+    format!(
+        "\"urgency\":{},\"action\":{},\"red_flags\":[",
+        json(&u),
+        json(&rb.settings.urgency.get(u).action)
+    )
+}
+
+fn tail_json(rb: &RuleBase) -> String {
+    format!(
+        ",\"disclaimer\":{},\"emergency_note\":{}",
+        json(&rb.settings.disclaimer),
+        json(&rb.settings.emergency_note)
+    )
+}
+
+/// Where the fixed parts of an assessment's JSON come from: rendered ahead
+/// for a whole batch ([`Texts`]), or on the spot for one assessment
+/// ([`OnTheSpot`]), which then renders only what it writes.
+pub trait Fragments {
+    /// A fact's id as a JSON string.
+    fn fact_id(&self, out: &mut Vec<u8>, f: FactId);
+    /// A red flag's id as a JSON string.
+    fn flag_id(&self, out: &mut Vec<u8>, r: usize);
+    /// `{"id":…,"title":…,"urgency":…,"because":[` of a red flag.
+    fn flag_open(&self, out: &mut Vec<u8>, r: usize);
+    /// `],"message":…` of a red flag.
+    fn flag_close(&self, out: &mut Vec<u8>, r: usize);
+    /// `{"id":…,"name":…,"score":` of a cause.
+    fn cause_open(&self, out: &mut Vec<u8>, c: usize);
+    /// An advice item's whole object.
+    fn advice(&self, out: &mut Vec<u8>, i: usize);
+    /// A finding's whole `next_question` object.
+    fn question(&self, out: &mut Vec<u8>, f: FactId);
+    /// `"urgency":…,"action":…,"red_flags":[` of a level.
+    fn head(&self, out: &mut Vec<u8>, level: Urgency);
+    /// `,"disclaimer":…,"emergency_note":…`.
+    fn tail(&self, out: &mut Vec<u8>);
+}
+
+/// Renders each fragment when it is written: for a single assessment.
+#[derive(Debug, Clone, Copy)]
+pub struct OnTheSpot<'a>(pub &'a RuleBase);
+
+impl Fragments for OnTheSpot<'_> {
+    fn fact_id(&self, out: &mut Vec<u8>, f: FactId) {
+        out.extend_from_slice(fact_id_json(self.0, f).as_bytes());
+    }
+    fn flag_id(&self, out: &mut Vec<u8>, r: usize) {
+        out.extend_from_slice(flag_id_json(self.0, r).as_bytes());
+    }
+    fn flag_open(&self, out: &mut Vec<u8>, r: usize) {
+        out.extend_from_slice(flag_open_json(self.0, r).as_bytes());
+    }
+    fn flag_close(&self, out: &mut Vec<u8>, r: usize) {
+        out.extend_from_slice(flag_close_json(self.0, r).as_bytes());
+    }
+    fn cause_open(&self, out: &mut Vec<u8>, c: usize) {
+        out.extend_from_slice(cause_open_json(self.0, c).as_bytes());
+    }
+    fn advice(&self, out: &mut Vec<u8>, i: usize) {
+        out.extend_from_slice(advice_json(self.0, i).as_bytes());
+    }
+    fn question(&self, out: &mut Vec<u8>, f: FactId) {
+        out.extend_from_slice(question_json(self.0, f).as_bytes());
+    }
+    fn head(&self, out: &mut Vec<u8>, level: Urgency) {
+        out.extend_from_slice(head_json(self.0, level).as_bytes());
+    }
+    fn tail(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(tail_json(self.0).as_bytes());
+    }
+}
+
+/// Every fragment rendered once, ahead: for a batch, where each is written
+/// hundreds of thousands of times.
 #[derive(Debug)]
 pub struct Texts {
-    /// Per fact: its id as a JSON string.
     fact_id: Vec<String>,
-    /// Per red flag: its id as a JSON string.
     flag_id: Vec<String>,
-    /// Per red flag: `{"id":…,"title":…,"urgency":…,"because":[`.
     flag_open: Vec<String>,
-    /// Per red flag: `],"message":…`.
     flag_close: Vec<String>,
-    /// Per cause: `{"id":…,"name":…,"score":`.
     cause_open: Vec<String>,
-    /// Per advice item: its whole object.
     advice: Vec<String>,
-    /// Per finding: its whole `next_question` object.
     question: Vec<String>,
-    /// Per urgency level: `"urgency":…,"action":…,"red_flags":[`.
     head: Vec<String>,
-    /// `,"disclaimer":…,"emergency_note":…`.
     tail: String,
 }
 
 impl Texts {
-    /// Renders the fixed parts of the rule base as JSON.
+    /// Renders every fragment of the rule base.
     pub fn new(rb: &RuleBase) -> Texts {
         let levels = [
             Urgency::SelfCare,
@@ -88,87 +208,68 @@ impl Texts {
             Urgency::Emergency,
         ];
         Texts {
-            fact_id: rb.facts.iter().map(|f| json(&f.id)).collect(),
-            flag_id: rb.red_flags.iter().map(|r| json(&r.id)).collect(),
-            flag_open: rb
-                .red_flags
-                .iter()
-                .map(|r| {
-                    format!(
-                        "{{\"id\":{},\"title\":{},\"urgency\":{},\"because\":[",
-                        json(&r.id),
-                        json(&r.title),
-                        json(&r.urgency)
-                    )
-                })
+            fact_id: (0..rb.facts.len() as FactId)
+                .map(|f| fact_id_json(rb, f))
                 .collect(),
-            flag_close: rb
-                .red_flags
-                .iter()
-                .map(|r| format!("],\"message\":{}", json(&r.message)))
+            flag_id: (0..rb.red_flags.len())
+                .map(|r| flag_id_json(rb, r))
                 .collect(),
-            cause_open: rb
-                .causes
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{{\"id\":{},\"name\":{},\"score\":",
-                        json(&c.id),
-                        json(&c.name)
-                    )
-                })
+            flag_open: (0..rb.red_flags.len())
+                .map(|r| flag_open_json(rb, r))
                 .collect(),
-            advice: rb
-                .advice
-                .iter()
-                .map(|a| {
-                    json(&AdviceJson {
-                        id: &a.id,
-                        kind: a.kind.as_str(),
-                        title: &a.title,
-                        text: &a.text,
-                        steps: &a.steps,
-                    })
-                })
+            flag_close: (0..rb.red_flags.len())
+                .map(|r| flag_close_json(rb, r))
                 .collect(),
+            cause_open: (0..rb.causes.len())
+                .map(|c| cause_open_json(rb, c))
+                .collect(),
+            advice: (0..rb.advice.len()).map(|i| advice_json(rb, i)).collect(),
             question: (0..rb.facts.len() as FactId)
-                .map(|f| {
-                    let info = rb.finding(f);
-                    json(&QuestionJson {
-                        id: &rb.fact(f).id,
-                        text: question_text(rb, f),
-                        kind: info.map_or(FindingKind::YesNo, |i| i.kind).as_str(),
-                        any_of: info
-                            .filter(|i| !i.members.is_empty())
-                            .map(|i| i.members.iter().map(|&m| rb.fact(m).id.as_str()).collect()),
-                    })
-                })
+                .map(|f| question_json(rb, f))
                 .collect(),
-            head: levels
-                .iter()
-                .map(|&u| {
-                    format!(
-                        "\"urgency\":{},\"action\":{},\"red_flags\":[",
-                        json(&u),
-                        json(&rb.settings.urgency.get(u).action)
-                    )
-                })
-                .collect(),
-            tail: format!(
-                ",\"disclaimer\":{},\"emergency_note\":{}",
-                json(&rb.settings.disclaimer),
-                json(&rb.settings.emergency_note)
-            ),
+            head: levels.iter().map(|&u| head_json(rb, u)).collect(),
+            tail: tail_json(rb),
         }
     }
 }
 
-fn write_list<'a>(out: &mut Vec<u8>, items: impl Iterator<Item = &'a str>) {
-    for (i, item) in items.enumerate() {
+impl Fragments for Texts {
+    fn fact_id(&self, out: &mut Vec<u8>, f: FactId) {
+        out.extend_from_slice(self.fact_id[usize::from(f)].as_bytes());
+    }
+    fn flag_id(&self, out: &mut Vec<u8>, r: usize) {
+        out.extend_from_slice(self.flag_id[r].as_bytes());
+    }
+    fn flag_open(&self, out: &mut Vec<u8>, r: usize) {
+        out.extend_from_slice(self.flag_open[r].as_bytes());
+    }
+    fn flag_close(&self, out: &mut Vec<u8>, r: usize) {
+        out.extend_from_slice(self.flag_close[r].as_bytes());
+    }
+    fn cause_open(&self, out: &mut Vec<u8>, c: usize) {
+        out.extend_from_slice(self.cause_open[c].as_bytes());
+    }
+    fn advice(&self, out: &mut Vec<u8>, i: usize) {
+        out.extend_from_slice(self.advice[i].as_bytes());
+    }
+    fn question(&self, out: &mut Vec<u8>, f: FactId) {
+        out.extend_from_slice(self.question[usize::from(f)].as_bytes());
+    }
+    fn head(&self, out: &mut Vec<u8>, level: Urgency) {
+        out.extend_from_slice(self.head[level_index(level)].as_bytes());
+    }
+    fn tail(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.tail.as_bytes());
+    }
+}
+
+/// Writes `items` separated by commas, each by `write`.
+fn write_list<T: Copy>(out: &mut Vec<u8>, items: &[T], mut write: impl FnMut(&mut Vec<u8>, T)) {
+    for (i, &item) in items.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(item.as_bytes());
+        write(out, item);
     }
 }
 
@@ -179,90 +280,63 @@ fn write_list<'a>(out: &mut Vec<u8>, items: impl Iterator<Item = &'a str>) {
 /// `tests/assess.rs` locks them.
 pub fn write_json(
     out: &mut Vec<u8>,
-    texts: &Texts,
+    frags: &impl Fragments,
     a: &Assessment,
     id: Option<&RawValue>,
     explanation: Option<&Explanation>,
 ) -> io::Result<()> {
-    let facts = |span| {
-        a.facts(span)
-            .iter()
-            .map(|&f| texts.fact_id[usize::from(f)].as_str())
-    };
+    let fact = |out: &mut Vec<u8>, f: FactId| frags.fact_id(out, f);
     out.push(b'{');
     if let Some(id) = id {
         out.extend_from_slice(b"\"id\":");
         out.extend_from_slice(id.get().as_bytes());
         out.push(b',');
     }
-    out.extend_from_slice(texts.head[level_index(a.urgency)].as_bytes());
+    frags.head(out, a.urgency);
     for (i, f) in a.red_flags.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
         let r = usize::from(f.flag);
-        out.extend_from_slice(texts.flag_open[r].as_bytes());
-        write_list(out, facts(f.because));
-        out.extend_from_slice(texts.flag_close[r].as_bytes());
+        frags.flag_open(out, r);
+        write_list(out, a.facts(f.because), fact);
+        frags.flag_close(out, r);
         if f.possible {
             out.extend_from_slice(b",\"possible\":true");
         }
         out.push(b'}');
     }
     out.extend_from_slice(b"],\"unchecked_red_flags\":[");
-    write_list(
-        out,
-        a.unchecked_red_flags
-            .iter()
-            .map(|&r| texts.flag_id[usize::from(r)].as_str()),
-    );
+    write_list(out, &a.unchecked_red_flags, |out, r| {
+        frags.flag_id(out, usize::from(r))
+    });
     out.extend_from_slice(b"],\"causes\":[");
     for (i, c) in a.causes.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(texts.cause_open[usize::from(c.cause)].as_bytes());
+        frags.cause_open(out, usize::from(c.cause));
         serde_json::to_writer(&mut *out, &round3(c.score))?;
         out.extend_from_slice(b",\"because\":[");
-        write_list(out, facts(c.because));
+        write_list(out, a.facts(c.because), fact);
         out.extend_from_slice(b"],\"against\":[");
-        write_list(out, facts(c.against));
+        write_list(out, a.facts(c.against), fact);
         out.extend_from_slice(b"]}");
     }
     out.extend_from_slice(b"],\"advice\":[");
-    write_list(
-        out,
-        a.advice
-            .iter()
-            .map(|&i| texts.advice[usize::from(i)].as_str()),
-    );
+    write_list(out, &a.advice, |out, i| frags.advice(out, usize::from(i)));
     out.extend_from_slice(b"],\"next_question\":");
     match a.next_question {
-        Some(f) => out.extend_from_slice(texts.question[usize::from(f)].as_bytes()),
+        Some(f) => frags.question(out, f),
         None => out.extend_from_slice(b"null"),
     }
-    out.extend_from_slice(texts.tail.as_bytes());
+    frags.tail(out);
     if let Some(explanation) = explanation {
         out.extend_from_slice(b",\"explanation\":");
         serde_json::to_writer(&mut *out, explanation)?;
     }
     out.push(b'}');
     Ok(())
-}
-
-/// Writes an assessment as JSON to a stream, with a newline.
-pub fn write_json_line(
-    w: &mut impl Write,
-    buf: &mut Vec<u8>,
-    texts: &Texts,
-    a: &Assessment,
-    id: Option<&RawValue>,
-    explanation: Option<&Explanation>,
-) -> io::Result<()> {
-    buf.clear();
-    write_json(buf, texts, a, id, explanation)?;
-    buf.push(b'\n');
-    w.write_all(buf)
 }
 
 fn question_text(rb: &RuleBase, f: FactId) -> &str {

@@ -4,49 +4,74 @@
 //! It is built by `check::compile` from the YAML files, and for the embedded
 //! rule base this happens at build time: the binary carries the compiled form.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use serde::{Deserialize, Serialize};
 
 use crate::condition::{Cond, FactId};
 use crate::model::{AdviceKind, FindingKind, Settings, SourceKind, Urgency};
 
-/// A fast hash for the id index, eight bytes at a time (the scheme of
-/// rustc's FxHash). Ids come from the rule base and a lookup of an unknown
-/// id only misses, so hash flooding is no concern, while batch mode looks
-/// up the id of every answer of every line.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct IdHasher(u64);
-
-impl IdHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
+/// The id index: open addressing over a table at least four times the
+/// number of ids, hashed on the length and the first and last eight bytes
+/// (ids are short and differ at their ends), then confirmed with one string
+/// comparison. Batch mode looks up the id of every answer of every line, and
+/// this costs a fraction of a general-purpose map. Ids come from the rule
+/// base, so there is no hash flooding to fear, and an unknown id only misses.
+#[derive(Debug, Clone, Default)]
+pub struct IdTable {
+    /// Fact index + 1; 0 is an empty slot.
+    slots: Vec<u16>,
+    mask: usize,
 }
 
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
+fn word(bytes: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    let n = bytes.len().min(8);
+    w[..n].copy_from_slice(&bytes[..n]);
+    u64::from_le_bytes(w)
+}
+
+fn id_hash(id: &str) -> usize {
+    let b = id.as_bytes();
+    let first = word(b);
+    let last = word(&b[b.len().saturating_sub(8)..]);
+    let mut h = (b.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    h = (h.rotate_left(5) ^ first).wrapping_mul(0x517c_c1b7_2722_0a95);
+    h = (h.rotate_left(5) ^ last).wrapping_mul(0x517c_c1b7_2722_0a95);
+    (h >> 32) as usize
+}
+
+impl IdTable {
+    fn new<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> IdTable {
+        let size = (ids.len() * 4).next_power_of_two().max(16);
+        let mut table = IdTable {
+            slots: vec![0; size],
+            mask: size - 1,
+        };
+        for (i, id) in ids.enumerate() {
+            let mut slot = id_hash(id) & table.mask;
+            while table.slots[slot] != 0 {
+                slot = (slot + 1) & table.mask;
+            }
+            table.slots[slot] = i as u16 + 1;
         }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
+        table
     }
 
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
+    fn get(&self, facts: &[Fact], id: &str) -> Option<FactId> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mut slot = id_hash(id) & self.mask;
+        loop {
+            let entry = self.slots[slot];
+            if entry == 0 {
+                return None;
+            }
+            let f = entry - 1;
+            if facts[usize::from(f)].id == id {
+                return Some(f);
+            }
+            slot = (slot + 1) & self.mask;
+        }
     }
 }
 
@@ -178,7 +203,7 @@ pub struct RuleBase {
     /// its rules against it need present.
     pub cause_findings: Vec<(Vec<FactId>, Vec<FactId>)>,
     #[serde(skip)]
-    index: HashMap<String, FactId, BuildHasherDefault<IdHasher>>,
+    index: IdTable,
 }
 
 impl RuleBase {
@@ -211,7 +236,7 @@ impl RuleBase {
             cause_deps: Vec::new(),
             support_links: Vec::new(),
             cause_findings: Vec::new(),
-            index: HashMap::default(),
+            index: IdTable::default(),
         };
         rb.build_index();
         rb.groups = rb
@@ -311,17 +336,12 @@ impl RuleBase {
 
     /// Rebuilds the id index after deserializing the compiled form.
     pub fn build_index(&mut self) {
-        self.index = self
-            .facts
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.clone(), i as FactId))
-            .collect();
+        self.index = IdTable::new(self.facts.iter().map(|f| f.id.as_str()));
     }
 
     /// The fact with this id.
     pub fn fact_id(&self, id: &str) -> Option<FactId> {
-        self.index.get(id).copied()
+        self.index.get(&self.facts, id)
     }
 
     /// The fact at an index.
