@@ -112,13 +112,13 @@ fn dispatch(cli: Cli, colors: Colors) -> anyhow::Result<Exit> {
         Some(Command::Rules(RulesCommand::Check)) => check_cmd(rules),
         Some(Command::Rules(RulesCommand::List { what, format })) => {
             let rb = rule_base(rules)?;
-            let text = listing::render(&rb, what, format)?;
+            let text = listing::render(rb, what, format)?;
             write_stdout(&text)
         }
         Some(Command::Rules(RulesCommand::Test { files })) => {
             let rb = rule_base(rules)?;
             let mut out = io::stdout().lock();
-            let summary = cases::run_files(&rb, &files, &mut out)?;
+            let summary = cases::run_files(rb, &files, &mut out)?;
             out.flush()?;
             Ok(if summary.failed == 0 {
                 Exit::Success
@@ -252,11 +252,11 @@ pub fn answers_from_args(rb: &RuleBase, args: &AssessArgs) -> Result<Answers, Us
 fn assess_cmd(rules: Option<&Path>, args: AssessArgs, colors: Colors) -> anyhow::Result<Exit> {
     let rb = rule_base(rules)?;
     if let Some(path) = &args.batch {
-        return batch_cmd(&rb, path, args.explain);
+        return batch_cmd(rb, path, args.explain);
     }
-    let answers = answers_from_args(&rb, &args)?;
-    let assessment = engine::assess(&rb, &answers);
-    let explanation = args.explain.then(|| engine::explain(&rb, &answers));
+    let answers = answers_from_args(rb, &args)?;
+    let assessment = engine::assess(rb, &answers);
+    let explanation = args.explain.then(|| engine::explain(rb, &answers));
     if args.format == Format::Json {
         let mut buf = Vec::new();
         let frags = report::OnTheSpot(rb);
@@ -267,14 +267,14 @@ fn assess_cmd(rules: Option<&Path>, args: AssessArgs, colors: Colors) -> anyhow:
         out.flush()?;
         return Ok(Exit::Success);
     }
-    let report = Report::new(&rb, &assessment, explanation);
+    let report = Report::new(rb, &assessment, explanation);
     let text = match args.format {
-        Format::Text | Format::Json => render::text(&rb, &report, colors.stdout),
+        Format::Text | Format::Json => render::text(rb, &report, colors.stdout),
         Format::Markdown => render::markdown(
-            &rb,
+            rb,
             &report,
-            &report::answer_lines(&rb, &answers),
-            &report::cited_sources(&rb, &assessment),
+            &report::answer_lines(rb, &answers),
+            &report::cited_sources(rb, &assessment),
         ),
     };
     write_stdout(&text)
@@ -315,16 +315,16 @@ fn interview_cmd(
     let echo = !io::IsTerminal::is_terminal(&io::stdin());
     let stdin = io::stdin().lock();
     let mut stderr = io::stderr();
-    let session = interview::run(&rb, stdin, &mut stderr, colors.stderr, echo)?;
-    let assessment = engine::assess(&rb, &session.answers);
-    let report = Report::new(&rb, &assessment, None);
-    write_stdout(&render::text(&rb, &report, colors.stdout))?;
+    let session = interview::run(rb, stdin, &mut stderr, colors.stderr, echo)?;
+    let assessment = engine::assess(rb, &session.answers);
+    let report = Report::new(rb, &assessment, None);
+    write_stdout(&render::text(rb, &report, colors.stdout))?;
     if let Some(path) = &args.save {
         let summary = render::markdown(
-            &rb,
+            rb,
             &report,
-            &report::answer_lines(&rb, &session.answers),
-            &report::cited_sources(&rb, &assessment),
+            &report::answer_lines(rb, &session.answers),
+            &report::cited_sources(rb, &assessment),
         );
         interview::save_atomically(path, &summary)
             .with_context(|| format!("cannot save the summary to {}", path.display()))?;
