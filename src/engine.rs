@@ -33,6 +33,19 @@ impl Facts for State {
     }
 }
 
+/// A fact's value before a hypothetical change, to put back afterwards.
+pub type Undo = (FactId, Tri, Option<f64>);
+
+/// What an answer alone says about its finding.
+fn answer_value(answers: &Answers, f: FactId) -> (Tri, Option<f64>) {
+    match answers.get(f) {
+        Some(Answer::Yes) => (Tri::Yes, None),
+        Some(Answer::No) => (Tri::No, None),
+        Some(Answer::Number(x)) => (Tri::Unknown, Some(x)),
+        Some(Answer::Unknown) | None => (Tri::Unknown, None),
+    }
+}
+
 impl State {
     /// Works out every fact from the answers.
     pub fn new(rb: &RuleBase, answers: &Answers) -> State {
@@ -47,42 +60,96 @@ impl State {
     /// Recomputes every fact in place (reusing the buffers).
     pub fn fill(&mut self, rb: &RuleBase, answers: &Answers) {
         for f in rb.findings() {
-            let i = usize::from(f);
-            let (truth, number) = match answers.get(f) {
-                Some(Answer::Yes) => (Tri::Yes, None),
-                Some(Answer::No) => (Tri::No, None),
-                Some(Answer::Number(x)) => (Tri::Unknown, Some(x)),
-                Some(Answer::Unknown) | None => (Tri::Unknown, None),
-            };
-            self.truth[i] = truth;
-            self.number[i] = number;
+            let (truth, number) = self.finding_value(rb, answers, f);
+            self.truth[usize::from(f)] = truth;
+            self.number[usize::from(f)] = number;
         }
-        for &f in &rb.groups {
-            let Some(info) = rb.finding(f) else { continue };
-            let group_answer = answers.get(f);
-            // A "no" to the group answers every member no.
-            if group_answer == Some(Answer::No) {
-                for &m in &info.members {
-                    if self.truth[usize::from(m)] == Tri::Unknown {
-                        self.truth[usize::from(m)] = Tri::No;
-                    }
-                }
-            }
-            let members = info.members.iter().map(|&m| self.truth[usize::from(m)]);
-            let any_yes = members.clone().any(|t| t == Tri::Yes);
-            let all_no = members.clone().all(|t| t == Tri::No);
-            self.truth[usize::from(f)] = if any_yes || group_answer == Some(Answer::Yes) {
-                Tri::Yes
-            } else if all_no {
-                Tri::No
-            } else {
-                Tri::Unknown
-            };
+        for &g in &rb.groups {
+            self.truth[usize::from(g)] = self.group_value(rb, answers, g);
         }
         for &d in &rb.derived_order {
-            if let FactBody::Derived { when, .. } = &rb.fact(d).body {
-                self.truth[usize::from(d)] = when.eval(self);
+            self.truth[usize::from(d)] = self.derived_value(rb, d);
+        }
+    }
+
+    /// A plain finding's value: its answer, or "no" when its group was
+    /// answered no. (A group's own value comes from [`State::group_value`].)
+    fn finding_value(&self, rb: &RuleBase, answers: &Answers, f: FactId) -> (Tri, Option<f64>) {
+        let (truth, number) = answer_value(answers, f);
+        let group_said_no = rb
+            .finding(f)
+            .and_then(|i| i.group)
+            .is_some_and(|g| answers.get(g) == Some(Answer::No));
+        if truth == Tri::Unknown && number.is_none() && group_said_no {
+            (Tri::No, None)
+        } else {
+            (truth, number)
+        }
+    }
+
+    /// A group is yes when it was answered yes or a member is yes, no when
+    /// every member is no (a "no" to the group makes them so), else unknown.
+    fn group_value(&self, rb: &RuleBase, answers: &Answers, g: FactId) -> Tri {
+        let Some(info) = rb.finding(g) else {
+            return Tri::Unknown;
+        };
+        let members = info.members.iter().map(|&m| self.truth[usize::from(m)]);
+        if answers.get(g) == Some(Answer::Yes) || members.clone().any(|t| t == Tri::Yes) {
+            Tri::Yes
+        } else if members.clone().all(|t| t == Tri::No) {
+            Tri::No
+        } else {
+            Tri::Unknown
+        }
+    }
+
+    fn derived_value(&self, rb: &RuleBase, d: FactId) -> Tri {
+        match &rb.fact(d).body {
+            FactBody::Derived { when, .. } => when.eval(self),
+            FactBody::Finding(_) => self.truth[usize::from(d)],
+        }
+    }
+
+    fn put(&mut self, f: FactId, truth: Tri, number: Option<f64>, undo: &mut Vec<Undo>) {
+        let i = usize::from(f);
+        undo.push((f, self.truth[i], self.number[i]));
+        self.truth[i] = truth;
+        self.number[i] = number;
+    }
+
+    /// After the answer to finding `f` changed in `answers`, recomputes only
+    /// what depends on it: the finding, its group or its members, and the
+    /// derived facts downstream. The old values go to `undo`, for
+    /// [`State::undo`]; hypothetical answers cost what they touch, not the
+    /// whole rule base.
+    pub fn update(&mut self, rb: &RuleBase, answers: &Answers, f: FactId, undo: &mut Vec<Undo>) {
+        let Some(info) = rb.finding(f) else { return };
+        if info.members.is_empty() {
+            let (truth, number) = self.finding_value(rb, answers, f);
+            self.put(f, truth, number, undo);
+            if let Some(g) = info.group {
+                let value = self.group_value(rb, answers, g);
+                self.put(g, value, None, undo);
             }
+        } else {
+            for &m in &info.members {
+                let (truth, number) = self.finding_value(rb, answers, m);
+                self.put(m, truth, number, undo);
+            }
+            let value = self.group_value(rb, answers, f);
+            self.put(f, value, None, undo);
+        }
+        for &d in &rb.derived_after[usize::from(f)] {
+            let value = self.derived_value(rb, d);
+            self.put(d, value, None, undo);
+        }
+    }
+
+    /// Puts back the values recorded by [`State::update`], newest first.
+    pub fn undo(&mut self, undo: &mut Vec<Undo>) {
+        while let Some((f, truth, number)) = undo.pop() {
+            self.truth[usize::from(f)] = truth;
+            self.number[usize::from(f)] = number;
         }
     }
 }
@@ -156,7 +223,13 @@ impl Evaluation {
         for (slot, rule) in self.flags.iter_mut().zip(&rb.red_flags) {
             *slot = rule.when.eval(&self.state);
         }
-        possible_flags(rb, answers, &self.state, &self.flags, &mut self.possible);
+        possible_flags(
+            rb,
+            answers,
+            &mut self.state,
+            &self.flags,
+            &mut self.possible,
+        );
         for (c, slot) in self.scores.iter_mut().enumerate() {
             *slot = cause_score(rb, c as RuleId, &self.state).0;
         }
@@ -202,39 +275,51 @@ impl Evaluation {
 }
 
 /// For each red flag that did not fire, the groups answered yes with an
-/// unknown member that would fire it on its own.
+/// unknown member that would fire it on its own. Each member is tried on
+/// `state` and put back, looking only at the red flags it can change.
 fn possible_flags(
     rb: &RuleBase,
     answers: &Answers,
-    state: &State,
+    state: &mut State,
     flags: &[Tri],
     possible: &mut [Vec<FactId>],
 ) {
     for groups in possible.iter_mut() {
         groups.clear();
     }
-    for g in rb.findings() {
+    if !rb
+        .groups
+        .iter()
+        .any(|&g| answers.get(g) == Some(Answer::Yes))
+    {
+        return;
+    }
+    let mut hypo = answers.clone();
+    let mut undo = Vec::new();
+    for &g in &rb.groups {
         let Some(info) = rb.finding(g) else { continue };
-        if info.members.is_empty() || answers.get(g) != Some(Answer::Yes) {
+        if answers.get(g) != Some(Answer::Yes) {
             continue;
         }
         for &m in &info.members {
             if state.truth(m) != Tri::Unknown || answers.get(m).is_some() {
                 continue;
             }
-            let mut hypo = answers.clone();
             if hypo.set(rb, m, Answer::Yes).is_err() {
                 continue;
             }
-            let what_if = State::new(rb, &hypo);
-            for (i, rule) in rb.red_flags.iter().enumerate() {
+            state.update(rb, &hypo, m, &mut undo);
+            for &r in &rb.flag_deps[usize::from(m)] {
+                let i = usize::from(r);
                 if flags[i] != Tri::Yes
-                    && rule.when.eval(&what_if) == Tri::Yes
+                    && rb.red_flags[i].when.eval(state) == Tri::Yes
                     && !possible[i].contains(&g)
                 {
                     possible[i].push(g);
                 }
             }
+            state.undo(&mut undo);
+            hypo.unset(m);
         }
     }
 }

@@ -22,7 +22,7 @@
 
 use crate::answers::{Answer, Answers};
 use crate::condition::{Cond, FactId, Facts, Tri};
-use crate::engine::{Evaluation, State, cause_score, cause_urgency, rank_into};
+use crate::engine::{Evaluation, State, Undo, cause_score, cause_urgency, rank_into};
 use crate::model::{FindingKind, Urgency};
 use crate::rulebase::{FactBody, RuleBase, RuleId};
 
@@ -190,13 +190,21 @@ fn outcome(rb: &RuleBase, flag_urgency: Option<Urgency>, scores: &[f64]) -> Outc
     }
 }
 
-/// Scores after one hypothetical answer, recomputing only the causes it can touch.
+/// Hypothetical answers, tried on copies of the answers, the state and the
+/// scores and then taken back. Each hypothesis costs what it touches (the
+/// facts downstream of its answers and the causes they feed), not the whole
+/// rule base, so choosing a question grows with the rule base, not its square.
 struct WhatIf<'a> {
     rb: &'a RuleBase,
     base: &'a Evaluation,
     answers: Answers,
     state: State,
     scores: Vec<f64>,
+    undo: Vec<Undo>,
+    /// Findings answered by the current hypothesis.
+    applied: Vec<FactId>,
+    /// Causes rescored by the current hypothesis.
+    touched: Vec<RuleId>,
 }
 
 impl<'a> WhatIf<'a> {
@@ -207,29 +215,63 @@ impl<'a> WhatIf<'a> {
             answers: answers.clone(),
             state: base.state.clone(),
             scores: base.scores.clone(),
+            undo: Vec::new(),
+            applied: Vec::new(),
+            touched: Vec::new(),
+        }
+    }
+
+    /// Takes the current hypothesis back.
+    fn reset(&mut self) {
+        self.state.undo(&mut self.undo);
+        for f in self.applied.drain(..) {
+            self.answers.unset(f);
+        }
+        for c in self.touched.drain(..) {
+            self.scores[usize::from(c)] = self.base.scores[usize::from(c)];
+        }
+    }
+
+    /// Adds an answer to the hypothesis; false if it contradicts the answers.
+    fn assume(&mut self, f: FactId, answer: Answer) -> bool {
+        if let Some(given) = self.answers.get(f) {
+            return given == answer;
+        }
+        if self.answers.set(self.rb, f, answer).is_err() {
+            return false;
+        }
+        self.applied.push(f);
+        self.state.update(self.rb, &self.answers, f, &mut self.undo);
+        true
+    }
+
+    /// Rescores the causes the hypothesis can change.
+    fn rescore(&mut self) {
+        for &f in &self.applied {
+            for &c in &self.rb.cause_deps[usize::from(f)] {
+                if !self.touched.contains(&c) {
+                    self.touched.push(c);
+                    self.scores[usize::from(c)] = cause_score(self.rb, c, &self.state).0;
+                }
+            }
         }
     }
 
     /// The scores if each finding in `set` had its answer (and the group
     /// `via`, if given, were answered yes).
     fn scores(&mut self, set: &[(FactId, Answer)], via: Option<FactId>) -> &[f64] {
-        let mut hypo = self.answers.clone();
+        self.reset();
         if let Some(g) = via {
             // The finding is answered through its group: the group becomes yes too.
-            let _ = hypo.set(self.rb, g, Answer::Yes);
+            self.assume(g, Answer::Yes);
         }
-        self.scores.copy_from_slice(&self.base.scores);
         for &(f, answer) in set {
-            if hypo.set(self.rb, f, answer).is_err() {
+            if !self.assume(f, answer) {
+                self.reset();
                 return &self.scores;
             }
         }
-        self.state.fill(self.rb, &hypo);
-        for &(f, _) in set {
-            for &c in &self.rb.cause_deps[usize::from(f)] {
-                self.scores[usize::from(c)] = cause_score(self.rb, c, &self.state).0;
-            }
-        }
+        self.rescore();
         &self.scores
     }
 }
@@ -290,7 +332,7 @@ fn urgency_relevant(
     now: Urgency,
 ) -> Vec<bool> {
     let mut relevant = vec![false; rb.facts.len()];
-    let mut state = eval.state.clone();
+    let mut what_if = WhatIf::new(rb, answers, eval);
     for (c, cause) in rb.causes.iter().enumerate() {
         if cause.urgency <= now || eval.scores[c] >= rb.settings.strong_support {
             continue;
@@ -301,20 +343,17 @@ fn urgency_relevant(
         if raise.is_empty() {
             continue;
         }
-        let mut hypo = answers.clone();
+        what_if.reset();
         for &f in &raise {
             if let Some(g) = rb.finding(f).and_then(|i| i.group) {
-                if hypo.get(g).is_none() {
-                    let _ = hypo.set(rb, g, Answer::Yes);
-                }
+                what_if.assume(g, Answer::Yes);
             }
-            let _ = hypo.set(rb, f, Answer::Yes);
+            what_if.assume(f, Answer::Yes);
         }
         for &f in against.iter().filter(|f| open(f) && !raise.contains(f)) {
-            let _ = hypo.set(rb, f, Answer::No);
+            what_if.assume(f, Answer::No);
         }
-        state.fill(rb, &hypo);
-        if cause_score(rb, c as RuleId, &state).0 >= rb.settings.strong_support {
+        if cause_score(rb, c as RuleId, &what_if.state).0 >= rb.settings.strong_support {
             for &f in &raise {
                 relevant[usize::from(f)] = true;
                 if let Some(g) = rb.finding(f).and_then(|i| i.group) {
