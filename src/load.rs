@@ -139,6 +139,14 @@ fn parse_one<T: DeserializeOwned>(text: &RuleText) -> Result<T, Problem> {
             Some(i) if e.location().is_some() => message[..i].to_owned(),
             _ => message,
         };
+        // Two of the parser's safety limits, said in words a rule author can act on.
+        let message = if message.contains("repetition limit exceeded") {
+            "YAML aliases expand to too much data (an alias bomb?): the parser's repetition limit was reached".to_owned()
+        } else if message.contains("recursion limit exceeded") {
+            format!("{message}: the YAML is nested too deeply")
+        } else {
+            message
+        };
         Problem {
             file: text.display.clone(),
             position: e.location().map(|l| (l.line(), l.column())),

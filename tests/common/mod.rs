@@ -123,6 +123,15 @@ impl Out {
         );
     }
 
+    /// Asserts the status and that stdout or stderr mentions `needle`.
+    pub fn code_and_mention(&self, code: i32, needle: &str) {
+        assert_eq!(self.code, code, "{self:?}");
+        assert!(
+            self.stdout.contains(needle) || self.stderr.contains(needle),
+            "{needle:?} not in {self:?}"
+        );
+    }
+
     pub fn success(&self) -> &Out {
         assert_eq!(self.code, 0, "expected success: {self:?}");
         self
