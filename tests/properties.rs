@@ -1,0 +1,180 @@
+//! Properties of the engine over random answer sets, with the real rule base:
+//! the safety promises hold for every input, not just the chosen cases.
+
+use std::sync::OnceLock;
+
+use backtriage::answers::{Answer, Answers};
+use backtriage::check::simulate;
+use backtriage::condition::FactId;
+use backtriage::engine::{self, Evaluation};
+use backtriage::model::{FindingKind, Urgency};
+use backtriage::rulebase::RuleBase;
+use backtriage::{embedded, select};
+use proptest::prelude::*;
+
+fn rb() -> &'static RuleBase {
+    static RB: OnceLock<RuleBase> = OnceLock::new();
+    RB.get_or_init(|| embedded::rule_base().expect("the embedded rule base"))
+}
+
+/// One random answer per finding: not given, yes, no, unknown, or a number.
+fn raw_answers() -> impl Strategy<Value = Vec<(u8, f64)>> {
+    let n = rb().n_findings;
+    prop::collection::vec((0u8..4, 0.0f64..1.0), n)
+}
+
+/// The random choices as answers, in the order given by `order` (a
+/// permutation seed); answers that contradict earlier ones are skipped.
+fn build(raw: &[(u8, f64)], order: &[usize]) -> (Answers, Vec<(FactId, Answer)>) {
+    let rb = rb();
+    let mut answers = Answers::new(rb);
+    let mut given = Vec::new();
+    for &i in order {
+        let f = i as FactId;
+        let Some(info) = rb.finding(f) else { continue };
+        let (choice, x) = raw[i];
+        let answer = match (info.kind, choice) {
+            (_, 0) => continue,
+            (FindingKind::Number, 3) => Answer::Unknown,
+            (FindingKind::Number, _) => {
+                let (lo, hi) = (info.min.unwrap_or(0.0), info.max.unwrap_or(100.0));
+                Answer::Number((lo + x * (hi - lo).min(400.0)).round())
+            }
+            (FindingKind::YesNo, 1) => Answer::Yes,
+            (FindingKind::YesNo, 2) => Answer::No,
+            (FindingKind::YesNo, _) => Answer::Unknown,
+        };
+        if answers.set(rb, f, answer).is_ok() {
+            given.push((f, answer));
+        }
+    }
+    (answers, given)
+}
+
+fn in_order(raw: &[(u8, f64)]) -> (Answers, Vec<(FactId, Answer)>) {
+    let order: Vec<usize> = (0..raw.len()).collect();
+    build(raw, &order)
+}
+
+/// The findings any red flag names (through groups and derived facts too).
+fn warning_findings() -> Vec<FactId> {
+    let rb = rb();
+    rb.findings()
+        .filter(|&f| !rb.flag_deps[usize::from(f)].is_empty())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_answers_give_a_complete_assessment(raw in raw_answers()) {
+        let (answers, _) = in_order(&raw);
+        let a = engine::assess(rb(), &answers);
+        prop_assert!(Urgency::ALL.contains(&a.urgency));
+        // Self-care only when no red flag fired; no self-care advice when one did.
+        if !a.red_flags.is_empty() {
+            prop_assert!(a.urgency > Urgency::SelfCare);
+            prop_assert!(a.advice.is_empty());
+        }
+        // The urgency is at least that of every red flag that fired.
+        for f in &a.red_flags {
+            prop_assert!(a.urgency >= rb().red_flags[usize::from(f.flag)].urgency);
+        }
+        // Causes listed have support, most likely first.
+        prop_assert!(a.causes.iter().all(|c| c.score > 0.0 && c.score <= 1.0));
+        prop_assert!(a.causes.windows(2).all(|w| w[0].score >= w[1].score));
+    }
+
+    #[test]
+    fn the_order_of_the_answers_never_changes_the_result(
+        raw in raw_answers(),
+        shuffle in Just(()).prop_perturb(|_, mut rng| {
+            let mut order: Vec<usize> = (0..rb().n_findings).collect();
+            for i in (1..order.len()).rev() {
+                order.swap(i, (rng.next_u32() as usize) % (i + 1));
+            }
+            order
+        }),
+    ) {
+        let (first, given) = in_order(&raw);
+        // The same answers, given in another order.
+        let mut order: Vec<usize> = given.iter().map(|(f, _)| usize::from(*f)).collect();
+        order.sort_by_key(|i| shuffle.iter().position(|s| s == i));
+        let (second, _) = build(&raw, &order);
+        prop_assert_eq!(&first, &second);
+        prop_assert_eq!(engine::assess(rb(), &first), engine::assess(rb(), &second));
+    }
+
+    #[test]
+    fn a_yes_to_a_warning_sign_never_lowers_the_urgency(raw in raw_answers(), pick in 0usize..1000) {
+        let (answers, _) = in_order(&raw);
+        let warnings = warning_findings();
+        let open: Vec<FactId> = warnings
+            .iter()
+            .copied()
+            .filter(|&f| answers.get(f).is_none()
+                && rb().finding(f).is_some_and(|i| i.kind == FindingKind::YesNo))
+            .collect();
+        prop_assume!(!open.is_empty());
+        let f = open[pick % open.len()];
+        let before = engine::assess(rb(), &answers).urgency;
+        let mut more = answers.clone();
+        prop_assume!(more.set(rb(), f, Answer::Yes).is_ok());
+        let after = engine::assess(rb(), &more).urgency;
+        prop_assert!(after >= before, "yes to {} lowered {} to {}", rb().fact(f).id, before, after);
+    }
+
+    #[test]
+    fn with_every_warning_sign_answered_no_nothing_is_unchecked(raw in raw_answers()) {
+        let rb = rb();
+        let warnings = warning_findings();
+        let mut answers = Answers::new(rb);
+        // Every warning-sign question answered no (numbers get a value)...
+        for &f in &warnings {
+            let answer = match rb.finding(f).map(|i| i.kind) {
+                Some(FindingKind::Number) => Answer::Number(40.0),
+                _ => Answer::No,
+            };
+            prop_assert!(answers.set(rb, f, answer).is_ok());
+        }
+        // ...and anything else at random.
+        let (random, _) = in_order(&raw);
+        for (f, a) in random.iter() {
+            if answers.get(f).is_none() {
+                let _ = answers.set(rb, f, a);
+            }
+        }
+        let a = engine::assess(rb, &answers);
+        prop_assert!(a.unchecked_red_flags.is_empty());
+    }
+
+    #[test]
+    fn the_interview_never_repeats_a_question_and_always_ends(raw in raw_answers(), unknown in any::<bool>()) {
+        let rb = rb();
+        let (script, _) = in_order(&raw);
+        let fallback = if unknown { Answer::Unknown } else { Answer::No };
+        let (answers, asked) = simulate(rb, &script, fallback);
+        let mut seen = asked.clone();
+        seen.sort_unstable();
+        seen.dedup();
+        prop_assert_eq!(seen.len(), asked.len(), "a question was asked twice");
+        prop_assert!(asked.len() <= rb.n_findings);
+        // And it ended: nothing more to ask.
+        let eval = Evaluation::new(rb, &answers);
+        prop_assert_eq!(select::next_question(rb, &answers, &eval), None);
+    }
+
+    #[test]
+    fn next_question_never_returns_an_answered_question(raw in raw_answers()) {
+        let rb = rb();
+        let (answers, _) = in_order(&raw);
+        let eval = Evaluation::new(rb, &answers);
+        if let Some(q) = select::next_question(rb, &answers, &eval) {
+            prop_assert!(answers.get(q).is_none(), "{} was answered", rb.fact(q).id);
+            // A member is not asked once its group said no.
+            let group = rb.finding(q).and_then(|i| i.group);
+            prop_assert!(group.is_none_or(|g| answers.get(g) != Some(Answer::No)));
+        }
+    }
+}
