@@ -74,10 +74,17 @@ pub fn text(rb: &RuleBase, r: &Report<'_>, paint: Painter) -> String {
     if !advice.is_empty() {
         line!(out);
         line!(out, "{}", paint.bold("What you can do"));
+        line!(
+            out,
+            "  (Given because no warning sign was found. If one appears, stop and get help as above.)"
+        );
         for a in advice {
             line!(out, "  - {}: {}", paint.bold(a.title), a.text);
             for (i, step) in a.steps.iter().enumerate() {
                 line!(out, "      {}. {}", i + 1, step);
+            }
+            if !a.not_while.is_empty() {
+                line!(out, "      Not while: {}.", a.not_while.join("; "));
             }
         }
     }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::answers::Answers;
-use crate::condition::FactId;
+use crate::condition::{Cond, FactId};
 use crate::engine::{Assessment, Explanation};
 use crate::model::{FindingKind, Urgency};
 use crate::rulebase::{Cite, RuleBase, RuleId};
@@ -403,6 +403,9 @@ pub struct AdviceView<'a> {
     pub title: &'a str,
     pub text: &'a str,
     pub steps: &'a [String],
+    /// The labels of what holds this item back (its `avoid_when`), for
+    /// "not while" in the text output.
+    pub not_while: Vec<&'a str>,
 }
 
 /// The assessment for the text and markdown renderers.
@@ -472,6 +475,11 @@ impl<'a> Report<'a> {
                         title: &item.title,
                         text: &item.text,
                         steps: &item.steps,
+                        not_while: item
+                            .avoid_when
+                            .as_ref()
+                            .map(|c| condition_labels(rb, c))
+                            .unwrap_or_default(),
                     }
                 })
                 .collect(),
@@ -479,6 +487,19 @@ impl<'a> Report<'a> {
             emergency_note: &rb.settings.emergency_note,
             explanation,
         }
+    }
+}
+
+/// The labels of the facts a condition names at its top level (a fact, or
+/// the facts of an `all`/`any`), as plain words for people.
+fn condition_labels<'a>(rb: &'a RuleBase, cond: &Cond) -> Vec<&'a str> {
+    let label = |c: &Cond| match c {
+        Cond::Fact(f) => Some(rb.fact(*f).label.as_str()),
+        _ => None,
+    };
+    match cond {
+        Cond::All(items) | Cond::Any(items) => items.iter().filter_map(label).collect(),
+        other => label(other).into_iter().collect(),
     }
 }
 
