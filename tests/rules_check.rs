@@ -470,3 +470,22 @@ fn every_problem_is_reported_not_just_the_first() {
         ],
     );
 }
+
+#[test]
+fn a_red_flag_the_interview_never_reaches_is_an_error() {
+    // It needs saddle numbness, whose "yes" stops the interview at once
+    // (an emergency), so the fever question that would fire it never comes.
+    let copy = RulesCopy::new();
+    copy.replace(
+        "red_flags.yaml",
+        "  - id: leg_weakness\n",
+        "  - id: numb_and_feverish\n    title: Numbness with fever\n    urgency: urgent\n    when: {all: [saddle_numbness, fever]}\n    message: See a doctor today.\n    sources: [nice_ng59]\n\n  - id: leg_weakness\n",
+    );
+    let line = copy.line_of("red_flags.yaml", "when: {all: [saddle_numbness, fever]}");
+    assert_problems(
+        &copy,
+        &[format!(
+            "red_flags.yaml:{line}:11: red flag `numb_and_feverish` is never reached by the interview when the other questions are answered no"
+        )],
+    );
+}
