@@ -54,20 +54,25 @@ fn assess_one(bencher: divan::Bencher) {
     bencher.bench(|| engine::assess(divan::black_box(&rb), divan::black_box(&a)));
 }
 
-#[divan::bench]
-fn assess_one_reusing_buffers(bencher: divan::Bencher) {
-    let rb = real();
-    let a = answers(&rb, STRAIN);
-    let mut eval = Evaluation::empty(&rb);
+/// Times `assess_into` on the same answers, its buffers kept between runs.
+fn bench_assess_into(bencher: divan::Bencher, rb: &RuleBase, a: &Answers) {
+    let mut eval = Evaluation::empty(rb);
     let mut out = engine::Assessment::default();
     bencher.bench_local(|| {
         engine::assess_into(
-            divan::black_box(&rb),
-            divan::black_box(&a),
+            divan::black_box(rb),
+            divan::black_box(a),
             &mut eval,
             &mut out,
         )
     });
+}
+
+#[divan::bench]
+fn assess_one_reusing_buffers(bencher: divan::Bencher) {
+    let rb = real();
+    let a = answers(&rb, STRAIN);
+    bench_assess_into(bencher, &rb, &a);
 }
 
 #[divan::bench(args = ["opening", "strain"])]
@@ -192,16 +197,7 @@ fn evaluate_scaled(bencher: divan::Bencher, times: usize) {
 fn assess_scaled(bencher: divan::Bencher, times: usize) {
     let rb = scaled(times);
     let a = answers_everywhere(&rb, times, STRAIN);
-    let mut eval = Evaluation::empty(&rb);
-    let mut out = engine::Assessment::default();
-    bencher.bench_local(|| {
-        engine::assess_into(
-            divan::black_box(&rb),
-            divan::black_box(&a),
-            &mut eval,
-            &mut out,
-        )
-    });
+    bench_assess_into(bencher, &rb, &a);
 }
 
 /// A warning-sign question chosen after the opening, as the rule base grows.

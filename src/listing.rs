@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::cli::{ListFormat, ListKind};
 use crate::condition::Cond;
+use crate::report::AdviceJson;
 use crate::rulebase::{Cite, FactBody, RuleBase};
 
 /// A written-out condition, with ids (for listings; `engine::show` adds values).
@@ -66,17 +67,6 @@ struct RedFlagItem<'a> {
     urgency: &'a str,
     when: String,
     message: &'a str,
-    sources: Vec<&'a str>,
-}
-
-#[derive(Serialize)]
-struct AdviceItem<'a> {
-    id: &'a str,
-    kind: &'a str,
-    title: &'a str,
-    text: &'a str,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    steps: &'a [String],
     sources: Vec<&'a str>,
 }
 
@@ -203,16 +193,16 @@ pub fn render(rb: &RuleBase, what: ListKind, format: ListFormat) -> serde_json::
             }
         }
         ListKind::Advice => {
-            let items: Vec<AdviceItem<'_>> = rb
+            let items: Vec<AdviceJson<'_>> = rb
                 .advice
                 .iter()
-                .map(|a| AdviceItem {
+                .map(|a| AdviceJson {
                     id: &a.id,
                     kind: a.kind.as_str(),
                     title: &a.title,
                     text: &a.text,
                     steps: &a.steps,
-                    sources: source_ids(&a.sources),
+                    sources: Some(source_ids(&a.sources)),
                 })
                 .collect();
             if json {
@@ -225,7 +215,7 @@ pub fn render(rb: &RuleBase, what: ListKind, format: ListFormat) -> serde_json::
                     a.id,
                     a.kind,
                     a.title,
-                    a.sources.join(", ")
+                    a.sources.as_deref().unwrap_or_default().join(", ")
                 );
             }
         }

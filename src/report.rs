@@ -25,15 +25,18 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
-/// An advice item as JSON shows it.
+/// An advice item as JSON shows it: in an assessment, and (with its
+/// sources) in `rules list advice`.
 #[derive(Serialize)]
-struct AdviceJson<'a> {
-    id: &'a str,
-    kind: &'a str,
-    title: &'a str,
-    text: &'a str,
+pub(crate) struct AdviceJson<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub text: &'a str,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    steps: &'a [String],
+    pub steps: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Vec<&'a str>>,
 }
 
 /// A question as JSON shows it.
@@ -94,6 +97,7 @@ fn advice_json(rb: &RuleBase, i: usize) -> String {
         title: &a.title,
         text: &a.text,
         steps: &a.steps,
+        sources: None,
     })
 }
 

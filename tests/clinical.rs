@@ -3,17 +3,13 @@
 
 mod common;
 
-use common::{Cmd, root};
+use common::Cmd;
 
 fn case_files() -> Vec<String> {
-    let mut files: Vec<String> = std::fs::read_dir(root().join("tests/cases"))
-        .expect("tests/cases exists")
-        .map(|e| e.expect("an entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+    common::case_files()
+        .iter()
         .map(|p| p.display().to_string())
-        .collect();
-    files.sort();
-    files
+        .collect()
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! through `next_question`: how many questions it asks, and that it never
 //! ends with a warning sign that applies left unasked.
 
-use std::path::PathBuf;
+mod common;
 
 use backtriage::answers::Answer;
 use backtriage::check::simulate;
@@ -11,24 +11,13 @@ use backtriage::engine::Evaluation;
 use backtriage::model::Urgency;
 use backtriage::{cases, embedded, engine, select};
 
-fn case_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases"))
-            .expect("tests/cases exists")
-            .map(|e| e.expect("readable entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-            .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn interview_is_short_and_never_leaves_an_applicable_warning_sign_unasked() {
     let rb = embedded::rule_base().expect("embedded rule base");
     let mut counts = Vec::new();
     let mut top_agree = 0;
     let mut compared = 0;
-    for file in case_files() {
+    for file in common::case_files() {
         for case in cases::read_file(&file).expect("case file parses") {
             let script = cases::answers_of(&rb, &case).expect("case answers are valid");
             // A person answers what the case says, and "no" to anything else.

@@ -14,6 +14,17 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The clinical case files in tests/cases, in name order.
+pub fn case_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("tests/cases"))
+        .expect("tests/cases exists")
+        .map(|e| e.expect("a readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
 /// A command to run.
 pub struct Cmd {
     args: Vec<String>,
@@ -92,30 +103,19 @@ impl Cmd {
 impl Out {
     /// Asserts a usage error: status 2, one line on stderr containing `needle`, nothing on stdout.
     pub fn usage_error(&self, needle: &str) {
-        assert_eq!(self.code, 2, "expected exit 2: {self:?}");
+        self.one_line_error(2, needle);
         assert_eq!(self.stdout, "", "stdout must be empty on a usage error");
-        assert_eq!(
-            self.stderr.lines().count(),
-            1,
-            "one line on stderr: {:?}",
-            self.stderr
-        );
-        assert!(
-            self.stderr.contains(needle),
-            "stderr {:?} lacks {needle:?}",
-            self.stderr
-        );
     }
 
     /// Asserts a failure: status 1, one line on stderr containing `needle`.
     pub fn failure(&self, needle: &str) {
-        assert_eq!(self.code, 1, "expected exit 1: {self:?}");
-        assert_eq!(
-            self.stderr.lines().count(),
-            1,
-            "one line on stderr: {:?}",
-            self.stderr
-        );
+        self.one_line_error(1, needle);
+    }
+
+    fn one_line_error(&self, code: i32, needle: &str) {
+        assert_eq!(self.code, code, "expected exit {code}: {self:?}");
+        let lines = self.stderr.lines().count();
+        assert_eq!(lines, 1, "one line on stderr: {:?}", self.stderr);
         assert!(
             self.stderr.contains(needle),
             "stderr {:?} lacks {needle:?}",
