@@ -105,7 +105,7 @@ pub fn text(rb: &RuleBase, r: &Report<'_>, paint: Painter) -> String {
         );
         line!(
             out,
-            "  They are not ruled out. If any of them applies to you, the advice above does not: get help as it says."
+            "  They are not ruled out. If any of them applies to you, do not rely on this result: see a doctor today, or get emergency help for an emergency sign."
         );
         for &i in r.unchecked_red_flags {
             let flag = &rb.red_flags[usize::from(i)];
