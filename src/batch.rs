@@ -367,6 +367,9 @@ fn assess_line(
             )));
         }
     };
+    if let Err(why) = check_id(id) {
+        return Ok(Err((None, format!("line {n}: the id {why}"))));
+    }
     if let Some(e) = refused {
         return Ok(Err((Some(id.to_owned()), format!("line {n}: {e}"))));
     }
@@ -408,5 +411,28 @@ fn salvage_id(text: &str) -> Option<Box<RawValue>> {
     }
     serde_json::from_str::<IdOnly<'_>>(text)
         .ok()
-        .and_then(|l| l.id.map(ToOwned::to_owned))
+        .and_then(|l| l.id)
+        .filter(|id| check_id(id).is_ok())
+        .map(ToOwned::to_owned)
+}
+
+/// Whether an id can be echoed as it was given. serde_json's raw reader
+/// accepts some texts that its parser (and other JSON readers) refuse, such
+/// as a number out of range (`1e400`) or a lone surrogate escape
+/// (`"\ude00"`); echoing those would make the output line invalid JSON.
+/// A string without escapes is always fine; anything else is parsed.
+fn check_id(id: &RawValue) -> Result<(), String> {
+    let text = id.get();
+    if text.starts_with('"') && !text.contains('\\') {
+        return Ok(());
+    }
+    serde_json::from_str::<serde_json::Value>(text)
+        .map(drop)
+        .map_err(|e| {
+            let message = e.to_string();
+            let message = message
+                .find(" at line ")
+                .map_or(&*message, |i| &message[..i]);
+            format!("is not valid JSON ({message})")
+        })
 }

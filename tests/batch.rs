@@ -178,3 +178,39 @@ fn batch_lines_equal_single_assessments() {
     let single: Value = serde_json::from_str(&single.stdout).unwrap();
     assert_eq!(from_batch, single);
 }
+
+#[test]
+fn an_id_json_readers_refuse_is_not_echoed() {
+    // Found by fuzzing: the id was echoed as raw text, and serde_json's raw
+    // reader accepts 1e400 and lone surrogate escapes that parsers refuse.
+    let input = concat!(
+        "{\"id\": 1e400, \"answers\": {}}\n",
+        "{\"id\": \"\\ude00\", \"answers\": {\"fever\": \"yes\"}}\n",
+        "{\"id\": \"\\ude00\", \"answers\": {\"fevr\": \"yes\"}}\n",
+        "{\"id\": \"a\\nb\", \"answers\": {}}\n",
+        "{\"id\": -0.5e3, \"answers\": {}}\n",
+    );
+    let out = Cmd::new(["assess", "--batch", "-"]).stdin(input).run();
+    assert_eq!(out.code, 1);
+    let r = lines(&out.stdout);
+    assert_eq!(r.len(), 5);
+    assert_eq!(r[0]["id"], Value::Null);
+    assert_eq!(
+        r[0]["error"],
+        "line 1: the id is not valid JSON (number out of range)"
+    );
+    assert_eq!(
+        r[1]["error"],
+        "line 2: the id is not valid JSON (lone leading surrogate in hex escape)"
+    );
+    assert_eq!(r[2]["id"], Value::Null);
+    // Escaped and exponent ids that are valid JSON are echoed as given.
+    assert_eq!(r[3]["id"], "a\nb");
+    assert!(
+        out.stdout
+            .lines()
+            .nth(4)
+            .unwrap()
+            .starts_with("{\"id\":-0.5e3,")
+    );
+}
