@@ -54,9 +54,20 @@ pub struct Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.position {
-            Some((line, column)) => write!(f, "{}:{line}:{column}: {}", self.file, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
+            Some((line, column)) => write!(f, "{}:{line}:{column}: ", self.file)?,
+            None => write!(f, "{}: ", self.file)?,
         }
+        // Messages quote ids and texts as written; a control character in one
+        // (a newline, say) must not split a problem over lines, nor let a
+        // second line pose as another problem.
+        for c in self.message.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -124,6 +135,9 @@ fn compile_with(
         texts,
         found: Vec::new(),
     };
+    if !fits_indices(files, &mut report) {
+        return Err(report.finish());
+    }
     let rb = build(files, &mut report);
     if report.found.is_empty() && interview_checks {
         check_safety(&rb, &mut report);
@@ -133,6 +147,46 @@ fn compile_with(
     } else {
         Err(report.finish())
     }
+}
+
+/// Facts and rules are numbered with 16 bits; a rule base that needs more is
+/// refused before anything is numbered.
+fn fits_indices(files: &RuleFiles, report: &mut Report<'_>) -> bool {
+    let limit = usize::from(u16::MAX);
+    let facts = files.findings.findings.len() + files.derived.derived.len();
+    let counts = [
+        (
+            FINDINGS,
+            path!["findings"],
+            "findings and derived facts",
+            facts,
+        ),
+        (
+            RED_FLAGS,
+            path!["red_flags"],
+            "red flags",
+            files.red_flags.red_flags.len(),
+        ),
+        (CAUSES, path!["causes"], "causes", files.causes.causes.len()),
+        (
+            ADVICE,
+            path!["advice"],
+            "advice items",
+            files.advice.advice.len(),
+        ),
+    ];
+    let mut fits = true;
+    for (file, at, what, count) in counts {
+        if count > limit {
+            report.add(
+                file,
+                at,
+                format!("{count} {what}: a rule base holds at most {limit}"),
+            );
+            fits = false;
+        }
+    }
+    fits
 }
 
 /// Checks an id's form and uniqueness within `seen`.
@@ -957,15 +1011,29 @@ fn base_findings(rb: &RuleBase, cond: &Cond, out: &mut Vec<FactId>) {
 /// The most findings whose combinations the checker tries for one condition.
 const MAX_ENUMERATED: usize = 14;
 
-/// Assignments of answers that make `cond` true, simplest first.
-fn satisfying(rb: &RuleBase, cond: &Cond) -> Result<Vec<Answers>, usize> {
+/// The most combinations of answers (yes/no settings times number values)
+/// the checker tries for one condition.
+const MAX_COMBINATIONS: usize = 1 << 17;
+
+/// Why a condition is too large for the checker to try every answer.
+fn too_large(flags: usize, numbers: usize) -> String {
+    format!(
+        "depends on {flags} yes/no findings and {numbers} number comparisons, more combinations \
+         than the checker can try (at most {MAX_ENUMERATED} findings and {MAX_COMBINATIONS} \
+         combinations); split it"
+    )
+}
+
+/// Assignments of answers that make `cond` true, simplest first; an error
+/// (saying why) when there are too many combinations to try.
+fn satisfying(rb: &RuleBase, cond: &Cond) -> Result<Vec<Answers>, String> {
     let mut vars = Vec::new();
     base_findings(rb, cond, &mut vars);
     let (numbers, flags): (Vec<FactId>, Vec<FactId>) = vars
         .into_iter()
         .partition(|&f| rb.finding(f).is_some_and(|i| i.kind == FindingKind::Number));
     if flags.len() > MAX_ENUMERATED {
-        return Err(flags.len());
+        return Err(too_large(flags.len(), numbers.len()));
     }
     // Candidate values for each number: each threshold, and one either side.
     let mut thresholds: Vec<Vec<f64>> = vec![Vec::new(); numbers.len()];
@@ -991,9 +1059,17 @@ fn satisfying(rb: &RuleBase, cond: &Cond) -> Result<Vec<Answers>, usize> {
 
     let mut found = Vec::new();
     // Fewest "yes" answers first, so the simplest cases are tried first.
+    // Checked: many number comparisons would overflow the product.
+    let combos = candidates
+        .iter()
+        .try_fold(1usize, |acc, values| acc.checked_mul(values.len()))
+        .filter(|&c| {
+            c.checked_mul(1 << flags.len())
+                .is_some_and(|t| t <= MAX_COMBINATIONS)
+        })
+        .ok_or_else(|| too_large(flags.len(), numbers.len()))?;
     let mut masks: Vec<u32> = (0..1u32 << flags.len()).collect();
     masks.sort_by_key(|m| m.count_ones());
-    let combos: usize = candidates.iter().map(Vec::len).product();
     for mask in masks {
         for k in 0..combos {
             let mut answers = Answers::new(rb);
@@ -1079,18 +1155,14 @@ fn check_safety(rb: &RuleBase, report: &mut Report<'_>) {
     for (i, flag) in rb.red_flags.iter().enumerate() {
         let p = path!["red_flags", i, "when"];
         match satisfying(rb, &flag.when) {
-            Err(n) => report.add(
-                RED_FLAGS,
-                p,
-                format!(
-                    "red flag `{}` depends on {n} findings, more than the {MAX_ENUMERATED} the checker can try; split it",
-                    flag.id
-                ),
-            ),
+            Err(why) => report.add(RED_FLAGS, p, format!("red flag `{}` {why}", flag.id)),
             Ok(cases) if cases.is_empty() => report.add(
                 RED_FLAGS,
                 p,
-                format!("red flag `{}` can never fire: no answers make its condition true", flag.id),
+                format!(
+                    "red flag `{}` can never fire: no answers make its condition true",
+                    flag.id
+                ),
             ),
             Ok(cases) => {
                 let reached = cases.iter().any(|script| {
@@ -1113,10 +1185,20 @@ fn check_safety(rb: &RuleBase, report: &mut Report<'_>) {
 
     // Every cause can be supported by some answers.
     for (i, cause) in rb.causes.iter().enumerate() {
-        let supported = cause
-            .support
-            .iter()
-            .any(|w| satisfying(rb, &w.when).is_ok_and(|c| !c.is_empty()));
+        let mut supported = false;
+        for (j, w) in cause.support.iter().enumerate() {
+            match satisfying(rb, &w.when) {
+                Ok(cases) => supported |= !cases.is_empty(),
+                Err(why) => {
+                    report.add(
+                        CAUSES,
+                        path!["causes", i, "support", j, "when"],
+                        format!("a condition of cause `{}` {why}", cause.id),
+                    );
+                    supported = true;
+                }
+            }
+        }
         if !supported {
             report.add(
                 CAUSES,
