@@ -138,7 +138,9 @@ fn compile_with(
     if !fits_indices(files, &mut report) {
         return Err(report.finish());
     }
-    let rb = build(files, &mut report);
+    let Some(rb) = build(files, &mut report) else {
+        return Err(report.finish());
+    };
     if report.found.is_empty() && interview_checks {
         check_safety(&rb, &mut report);
     }
@@ -368,8 +370,9 @@ fn check_schema_version(report: &mut Report<'_>, file: usize, version: u32) {
 }
 
 /// Resolves every reference and checks every field; the rule base it returns
-/// is only used when nothing was reported.
-fn build(files: &RuleFiles, report: &mut Report<'_>) -> RuleBase {
+/// is only used when nothing was reported, and `None` means a problem made
+/// building it unsafe (a cycle or an over-deep chain of derived facts).
+fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
     for (file, version) in [
         (SOURCES, files.sources.schema_version),
         (FINDINGS, files.findings.schema_version),
@@ -615,7 +618,9 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> RuleBase {
             body: FactBody::Derived { when, sources },
         });
     }
-    let derived_order = order_derived(&facts, findings.len(), report);
+    // A cycle or an over-deep chain is reported, and nothing is built on it:
+    // the indexes below follow derived facts from one to the next.
+    let derived_order = order_derived(&facts, findings.len(), report)?;
 
     // Causes come before red flags and advice, which point at them.
     let mut seen = HashMap::new();
@@ -901,7 +906,7 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> RuleBase {
         non_empty(report, SETTINGS, lp.join("action"), &texts.action, "action");
     }
 
-    RuleBase::new(
+    Some(RuleBase::new(
         facts,
         findings.len(),
         derived_order,
@@ -911,78 +916,92 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> RuleBase {
         sources,
         s.clone(),
         opening,
-    )
+    ))
 }
 
-/// Orders derived facts so each follows those it uses; reports cycles.
-fn order_derived(facts: &[Fact], n_findings: usize, report: &mut Report<'_>) -> Vec<FactId> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        New,
-        Visiting,
-        Done,
-    }
-    let mut marks = vec![Mark::New; facts.len()];
-    let mut order = Vec::new();
-    let mut reported = false;
+/// How many levels of derived facts may build on one another.
+pub const MAX_DERIVED_DEPTH: usize = 32;
 
-    fn visit(
-        f: usize,
-        facts: &[Fact],
-        marks: &mut [Mark],
-        order: &mut Vec<FactId>,
-        trail: &mut Vec<usize>,
-    ) -> Option<Vec<usize>> {
-        match marks[f] {
-            Mark::Done => return None,
-            Mark::Visiting => {
-                let start = trail.iter().position(|&t| t == f).unwrap_or(0);
-                return Some(trail[start..].to_vec());
-            }
-            Mark::New => {}
+/// Orders derived facts so each follows those it uses (Kahn's algorithm, so
+/// no recursion however long a chain is), and refuses a cycle or a chain
+/// deeper than [`MAX_DERIVED_DEPTH`]: either is reported and gives `None`.
+fn order_derived(
+    facts: &[Fact],
+    n_findings: usize,
+    report: &mut Report<'_>,
+) -> Option<Vec<FactId>> {
+    let n = facts.len() - n_findings;
+    let derived_index = |f: FactId| usize::from(f).checked_sub(n_findings);
+    // uses[d]: the derived facts d's condition names; users: the reverse.
+    let mut uses: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut users: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for d in 0..n {
+        if let FactBody::Derived { when, .. } = &facts[n_findings + d].body {
+            when.visit_facts(false, &mut |f, _| {
+                if let Some(u) = derived_index(f) {
+                    if !uses[d].contains(&u) {
+                        uses[d].push(u);
+                        users[u].push(d);
+                    }
+                }
+            });
         }
-        let FactBody::Derived { when, .. } = &facts[f].body else {
-            marks[f] = Mark::Done;
-            return None;
+    }
+    let mut remaining: Vec<usize> = uses.iter().map(Vec::len).collect();
+    let mut depth = vec![0usize; n];
+    let mut queue: std::collections::VecDeque<usize> =
+        (0..n).filter(|&d| remaining[d] == 0).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(d) = queue.pop_front() {
+        order.push((n_findings + d) as FactId);
+        for &w in &users[d] {
+            depth[w] = depth[w].max(depth[d] + 1);
+            remaining[w] -= 1;
+            if remaining[w] == 0 {
+                queue.push_back(w);
+            }
+        }
+    }
+    let name = |d: usize| facts[n_findings + d].id.as_str();
+    if let Some(start) = (0..n).find(|&d| remaining[d] > 0) {
+        // Each fact left over uses another left over: follow them to a repeat.
+        let mut trail = vec![start];
+        let mut current = start;
+        let cycle = loop {
+            let Some(&next) = uses[current].iter().find(|&&u| remaining[u] > 0) else {
+                break trail.clone();
+            };
+            if let Some(at) = trail.iter().position(|&t| t == next) {
+                break trail[at..].to_vec();
+            }
+            trail.push(next);
+            current = next;
         };
-        marks[f] = Mark::Visiting;
-        trail.push(f);
-        let mut used = Vec::new();
-        when.visit_facts(false, &mut |u, _| used.push(usize::from(u)));
-        for u in used {
-            if let Some(cycle) = visit(u, facts, marks, order, trail) {
-                return Some(cycle);
-            }
-        }
-        trail.pop();
-        marks[f] = Mark::Done;
-        order.push(f as FactId);
-        None
+        let names: Vec<&str> = cycle
+            .iter()
+            .chain(cycle.first())
+            .map(|&d| name(d))
+            .collect();
+        report.add(
+            DERIVED,
+            path!["derived", cycle[0], "when"],
+            format!("derived facts form a cycle: {}", names.join(" -> ")),
+        );
+        return None;
     }
-
-    for d in n_findings..facts.len() {
-        let mut trail = Vec::new();
-        if let Some(cycle) = visit(d, facts, &mut marks, &mut order, &mut trail) {
-            if !reported {
-                let names: Vec<&str> = cycle
-                    .iter()
-                    .chain(cycle.first())
-                    .map(|&c| facts[c].id.as_str())
-                    .collect();
-                report.add(
-                    DERIVED,
-                    path!["derived", cycle[0] - n_findings, "when"],
-                    format!("derived facts form a cycle: {}", names.join(" -> ")),
-                );
-                reported = true;
-            }
-            // Leave the cycle marked so the rest can still be ordered.
-            for c in cycle {
-                marks[c] = Mark::Done;
-            }
-        }
+    if let Some(d) = (0..n).find(|&d| depth[d] > MAX_DERIVED_DEPTH) {
+        report.add(
+            DERIVED,
+            path!["derived", d, "when"],
+            format!(
+                "derived fact `{}` builds on {} levels of other derived facts; at most {MAX_DERIVED_DEPTH} are allowed",
+                name(d),
+                depth[d]
+            ),
+        );
+        return None;
     }
-    order
+    Some(order)
 }
 
 /// The findings a condition depends on, expanding derived facts and groups.

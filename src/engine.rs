@@ -6,6 +6,9 @@
 //! indices into the compiled [`RuleBase`], so the order in which answers were
 //! given cannot change the result.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use serde::Serialize;
 
 use crate::answers::{Answer, Answers};
@@ -139,9 +142,32 @@ impl State {
             let value = self.group_value(rb, answers, f);
             self.put(f, value, None, undo);
         }
-        for &d in &rb.derived_after[usize::from(f)] {
+        // Derived facts downstream, in evaluation order, and only as far as
+        // values change: a heap keyed on each derived fact's place in
+        // `derived_order` (duplicates pop one after the other).
+        let mut heap = BinaryHeap::new();
+        let push_users = |heap: &mut BinaryHeap<Reverse<(u32, FactId)>>, c: FactId| {
+            for &d in &rb.derived_users[usize::from(c)] {
+                heap.push(Reverse((rb.derived_position[usize::from(d)], d)));
+            }
+        };
+        push_users(&mut heap, f);
+        if let Some(g) = info.group {
+            push_users(&mut heap, g);
+        }
+        for &m in &info.members {
+            push_users(&mut heap, m);
+        }
+        let mut last = None;
+        while let Some(Reverse((_, d))) = heap.pop() {
+            if last.replace(d) == Some(d) {
+                continue;
+            }
             let value = self.derived_value(rb, d);
-            self.put(d, value, None, undo);
+            if value != self.truth[usize::from(d)] {
+                self.put(d, value, None, undo);
+                push_users(&mut heap, d);
+            }
         }
     }
 

@@ -196,8 +196,10 @@ pub struct RuleBase {
     pub flag_deps: Vec<Vec<RuleId>>,
     /// Per fact: the causes whose score it can change.
     pub cause_deps: Vec<Vec<RuleId>>,
-    /// Per fact: the derived facts its value flows into, in evaluation order.
-    pub derived_after: Vec<Vec<FactId>>,
+    /// Per fact: the derived facts whose conditions name it.
+    pub derived_users: Vec<Vec<FactId>>,
+    /// Per fact: its place in `derived_order` (`u32::MAX` for a finding).
+    pub derived_position: Vec<u32>,
     /// Per finding: the causes it supports when present, with the largest
     /// weight of a support rule that names it (through derived facts too).
     pub support_links: Vec<Vec<(RuleId, f64)>>,
@@ -236,7 +238,8 @@ impl RuleBase {
             opening,
             flag_deps: Vec::new(),
             cause_deps: Vec::new(),
-            derived_after: Vec::new(),
+            derived_users: Vec::new(),
+            derived_position: Vec::new(),
             support_links: Vec::new(),
             cause_findings: Vec::new(),
             index: IdTable::default(),
@@ -252,7 +255,21 @@ impl RuleBase {
                 .iter()
                 .map(|c| c.support.iter().chain(&c.against).map(|w| &w.when)),
         );
-        rb.derived_after = rb.downstream_derived();
+        rb.derived_position = vec![u32::MAX; rb.facts.len()];
+        for (i, &d) in rb.derived_order.iter().enumerate() {
+            rb.derived_position[usize::from(d)] = i as u32;
+        }
+        rb.derived_users = vec![Vec::new(); rb.facts.len()];
+        for &d in &rb.derived_order {
+            if let FactBody::Derived { when, .. } = &rb.facts[usize::from(d)].body {
+                when.visit_facts(false, &mut |f, _| {
+                    let users = &mut rb.derived_users[usize::from(f)];
+                    if !users.contains(&d) {
+                        users.push(d);
+                    }
+                });
+            }
+        }
         rb.support_links = rb.links();
         rb.cause_findings = rb
             .causes
@@ -270,36 +287,6 @@ impl RuleBase {
             })
             .collect();
         rb
-    }
-
-    /// For each fact, the derived facts reachable from it through groups and
-    /// derived facts, ordered as `derived_order` evaluates them.
-    fn downstream_derived(&self) -> Vec<Vec<FactId>> {
-        let influence = self.influence();
-        let mut position = vec![usize::MAX; self.facts.len()];
-        for (i, &d) in self.derived_order.iter().enumerate() {
-            position[usize::from(d)] = i;
-        }
-        // `seen[f] == start + 1` marks f as reached from `start`.
-        let mut seen = vec![0usize; self.facts.len()];
-        (0..self.facts.len())
-            .map(|start| {
-                let mut stack = vec![start as FactId];
-                let mut found = Vec::new();
-                while let Some(f) = stack.pop() {
-                    for &next in &influence[usize::from(f)] {
-                        if std::mem::replace(&mut seen[usize::from(next)], start + 1) != start + 1 {
-                            if position[usize::from(next)] != usize::MAX {
-                                found.push(next);
-                            }
-                            stack.push(next);
-                        }
-                    }
-                }
-                found.sort_by_key(|&d| position[usize::from(d)]);
-                found
-            })
-            .collect()
     }
 
     /// Which causes each finding supports, and how strongly.
