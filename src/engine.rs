@@ -36,8 +36,16 @@ impl Facts for State {
     }
 }
 
-/// A fact's value before a hypothetical change, to put back afterwards.
-pub type Undo = (FactId, Tri, Option<f64>);
+/// The record of hypothetical changes to a [`State`], to take them back,
+/// with the work space for making them (kept from one hypothesis to the
+/// next, so trying an answer allocates nothing once warmed up).
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    /// Facts' values before the changes, newest last.
+    undo: Vec<(FactId, Tri, Option<f64>)>,
+    /// Derived facts to work out next, by their place in `derived_order`.
+    queue: BinaryHeap<Reverse<(u32, FactId)>>,
+}
 
 /// What an answer alone says about its finding.
 fn answer_value(answers: &Answers, f: FactId) -> (Tri, Option<f64>) {
@@ -113,39 +121,39 @@ impl State {
         }
     }
 
-    fn put(&mut self, f: FactId, truth: Tri, number: Option<f64>, undo: &mut Vec<Undo>) {
+    fn put(&mut self, f: FactId, truth: Tri, number: Option<f64>, changes: &mut Changes) {
         let i = usize::from(f);
-        undo.push((f, self.truth[i], self.number[i]));
+        changes.undo.push((f, self.truth[i], self.number[i]));
         self.truth[i] = truth;
         self.number[i] = number;
     }
 
     /// After the answer to finding `f` changed in `answers`, recomputes only
     /// what depends on it: the finding, its group or its members, and the
-    /// derived facts downstream. The old values go to `undo`, for
+    /// derived facts downstream. The old values go to `changes`, for
     /// [`State::undo`]; hypothetical answers cost what they touch, not the
     /// whole rule base.
-    pub fn update(&mut self, rb: &RuleBase, answers: &Answers, f: FactId, undo: &mut Vec<Undo>) {
+    pub fn update(&mut self, rb: &RuleBase, answers: &Answers, f: FactId, changes: &mut Changes) {
         let Some(info) = rb.finding(f) else { return };
         if info.members.is_empty() {
             let (truth, number) = self.finding_value(rb, answers, f);
-            self.put(f, truth, number, undo);
+            self.put(f, truth, number, changes);
             if let Some(g) = info.group {
                 let value = self.group_value(rb, answers, g);
-                self.put(g, value, None, undo);
+                self.put(g, value, None, changes);
             }
         } else {
             for &m in &info.members {
                 let (truth, number) = self.finding_value(rb, answers, m);
-                self.put(m, truth, number, undo);
+                self.put(m, truth, number, changes);
             }
             let value = self.group_value(rb, answers, f);
-            self.put(f, value, None, undo);
+            self.put(f, value, None, changes);
         }
         // Derived facts downstream, in evaluation order, and only as far as
         // values change: a heap keyed on each derived fact's place in
         // `derived_order` (duplicates pop one after the other).
-        let mut heap = BinaryHeap::new();
+        let mut heap = std::mem::take(&mut changes.queue);
         let push_users = |heap: &mut BinaryHeap<Reverse<(u32, FactId)>>, c: FactId| {
             for &d in &rb.derived_users[usize::from(c)] {
                 heap.push(Reverse((rb.derived_position[usize::from(d)], d)));
@@ -165,15 +173,16 @@ impl State {
             }
             let value = self.derived_value(rb, d);
             if value != self.truth[usize::from(d)] {
-                self.put(d, value, None, undo);
+                self.put(d, value, None, changes);
                 push_users(&mut heap, d);
             }
         }
+        changes.queue = heap;
     }
 
     /// Puts back the values recorded by [`State::update`], newest first.
-    pub fn undo(&mut self, undo: &mut Vec<Undo>) {
-        while let Some((f, truth, number)) = undo.pop() {
+    pub fn undo(&mut self, changes: &mut Changes) {
+        while let Some((f, truth, number)) = changes.undo.pop() {
             self.truth[usize::from(f)] = truth;
             self.number[usize::from(f)] = number;
         }
@@ -321,7 +330,7 @@ fn possible_flags(
         return;
     }
     let mut hypo = answers.clone();
-    let mut undo = Vec::new();
+    let mut changes = Changes::default();
     for &g in &rb.groups {
         let Some(info) = rb.finding(g) else { continue };
         if answers.get(g) != Some(Answer::Yes) {
@@ -334,7 +343,7 @@ fn possible_flags(
             if hypo.set(rb, m, Answer::Yes).is_err() {
                 continue;
             }
-            state.update(rb, &hypo, m, &mut undo);
+            state.update(rb, &hypo, m, &mut changes);
             for &r in &rb.flag_deps[usize::from(m)] {
                 let i = usize::from(r);
                 if flags[i] != Tri::Yes
@@ -344,7 +353,7 @@ fn possible_flags(
                     possible[i].push(g);
                 }
             }
-            state.undo(&mut undo);
+            state.undo(&mut changes);
             hypo.unset(m);
         }
     }

@@ -22,7 +22,7 @@
 
 use crate::answers::{Answer, Answers};
 use crate::condition::{Cond, FactId, Facts, Tri};
-use crate::engine::{Evaluation, State, Undo, cause_score, cause_urgency, rank_into};
+use crate::engine::{Changes, Evaluation, State, cause_score, cause_urgency, rank_into};
 use crate::model::{FindingKind, Urgency};
 use crate::rulebase::{FactBody, RuleBase, RuleId};
 
@@ -200,7 +200,7 @@ struct WhatIf<'a> {
     answers: Answers,
     state: State,
     scores: Vec<f64>,
-    undo: Vec<Undo>,
+    changes: Changes,
     /// Findings answered by the current hypothesis.
     applied: Vec<FactId>,
     /// Causes rescored by the current hypothesis.
@@ -215,7 +215,7 @@ impl<'a> WhatIf<'a> {
             answers: answers.clone(),
             state: base.state.clone(),
             scores: base.scores.clone(),
-            undo: Vec::new(),
+            changes: Changes::default(),
             applied: Vec::new(),
             touched: Vec::new(),
         }
@@ -223,7 +223,7 @@ impl<'a> WhatIf<'a> {
 
     /// Takes the current hypothesis back.
     fn reset(&mut self) {
-        self.state.undo(&mut self.undo);
+        self.state.undo(&mut self.changes);
         for f in self.applied.drain(..) {
             self.answers.unset(f);
         }
@@ -241,7 +241,8 @@ impl<'a> WhatIf<'a> {
             return false;
         }
         self.applied.push(f);
-        self.state.update(self.rb, &self.answers, f, &mut self.undo);
+        self.state
+            .update(self.rb, &self.answers, f, &mut self.changes);
         true
     }
 
