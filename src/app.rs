@@ -255,8 +255,10 @@ fn assess_cmd(rules: Option<&Path>, args: AssessArgs, colors: Colors) -> anyhow:
         return batch_cmd(rb, path, args.explain);
     }
     let answers = answers_from_args(rb, &args)?;
-    let assessment = engine::assess(rb, &answers);
-    let explanation = args.explain.then(|| engine::explain(rb, &answers));
+    let mut eval = engine::Evaluation::empty(rb);
+    let mut assessment = engine::Assessment::default();
+    engine::assess_into(rb, &answers, &mut eval, &mut assessment);
+    let explanation = args.explain.then(|| engine::explain(rb, &eval));
     if args.format == Format::Json {
         let mut buf = Vec::new();
         let frags = report::OnTheSpot(rb);

@@ -374,7 +374,7 @@ fn assess_line(
         return Ok(Err((Some(id.to_owned()), format!("line {n}: {e}"))));
     }
     engine::assess_into(rb, &work.answers, &mut work.eval, &mut work.assessment);
-    let explanation = explain.then(|| engine::explain(rb, &work.answers));
+    let explanation = explain.then(|| engine::explain(rb, &work.eval));
     report::write_json(
         out,
         &work.texts,

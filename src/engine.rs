@@ -607,9 +607,9 @@ pub struct Explanation {
     pub urgency: String,
 }
 
-/// Explains an assessment: every rule that fired and the conditions that matched.
-pub fn explain(rb: &RuleBase, answers: &Answers) -> Explanation {
-    let eval = Evaluation::new(rb, answers);
+/// Explains an assessment from the evaluation it was made from: every rule
+/// that fired and the conditions that matched.
+pub fn explain(rb: &RuleBase, eval: &Evaluation) -> Explanation {
     let state = &eval.state;
     let derived = rb
         .derived_order
