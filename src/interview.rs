@@ -32,8 +32,6 @@ pub enum Ending {
 pub struct Session {
     pub answers: Answers,
     pub ending: Ending,
-    /// How many questions were answered.
-    pub asked: usize,
 }
 
 /// One line typed at the prompt, understood.
@@ -203,7 +201,6 @@ pub fn run<R: BufRead, W: Write>(
             if input.read_line(&mut line)? == 0 {
                 writeln!(prompts, "\n(input ended: stopping here)")?;
                 return Ok(Session {
-                    asked: answers.given(),
                     answers,
                     ending: Ending::EndOfInput,
                 });
@@ -235,7 +232,6 @@ pub fn run<R: BufRead, W: Write>(
                 },
                 Input::Quit => {
                     return Ok(Session {
-                        asked: answers.given(),
                         answers,
                         ending: Ending::Quit,
                     });
@@ -249,11 +245,7 @@ pub fn run<R: BufRead, W: Write>(
             }
         }
     };
-    Ok(Session {
-        asked: answers.given(),
-        answers,
-        ending,
-    })
+    Ok(Session { answers, ending })
 }
 
 /// Makes Ctrl-C end the process with status 130 and a short message,

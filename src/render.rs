@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 
 use crate::color::Painter;
 use crate::engine::Explanation;
-use crate::model::Urgency;
 use crate::report::Report;
 use crate::rulebase::{Cite, RuleBase};
 
@@ -284,13 +283,4 @@ pub fn markdown(
     line!(out);
     line!(out, "{}", r.emergency_note);
     out
-}
-
-/// The one-line banner of an urgency level, for prompts and summaries.
-pub fn banner(rb: &RuleBase, level: Urgency) -> String {
-    format!(
-        "{}: {}",
-        level.as_str(),
-        rb.settings.urgency.get(level).title
-    )
 }
