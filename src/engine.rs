@@ -47,6 +47,64 @@ pub struct Changes {
     queue: BinaryHeap<Reverse<(u32, FactId)>>,
 }
 
+/// Hypothetical answers on top of real ones: each is added to a copy of the
+/// answers and worked into a [`State`] with [`State::update`], and
+/// [`Hypothesis::reset`] takes them all back. Used to ask "what if this were
+/// answered so?" at the cost of what the answer touches.
+#[derive(Debug, Clone)]
+pub struct Hypothesis {
+    answers: Answers,
+    changes: Changes,
+    /// Findings answered by the current hypothesis.
+    applied: Vec<FactId>,
+}
+
+impl Hypothesis {
+    /// No hypothetical answers yet, on top of `answers`.
+    pub fn new(answers: &Answers) -> Hypothesis {
+        Hypothesis {
+            answers: answers.clone(),
+            changes: Changes::default(),
+            applied: Vec::new(),
+        }
+    }
+
+    /// Adds an answer and works it into `state`. False if it contradicts the
+    /// answers (an answer already given counts when it is the same).
+    pub fn assume(&mut self, rb: &RuleBase, state: &mut State, f: FactId, answer: Answer) -> bool {
+        if let Some(given) = self.answers.get(f) {
+            return given == answer;
+        }
+        if self.answers.set(rb, f, answer).is_err() {
+            return false;
+        }
+        self.applied.push(f);
+        state.update(rb, &self.answers, f, &mut self.changes);
+        true
+    }
+
+    /// Takes every hypothetical answer back, from the answers and `state`.
+    pub fn reset(&mut self, state: &mut State) {
+        state.undo(&mut self.changes);
+        for f in self.applied.drain(..) {
+            self.answers.unset(f);
+        }
+    }
+
+    /// The findings the current hypothesis answered.
+    pub fn applied(&self) -> &[FactId] {
+        &self.applied
+    }
+}
+
+/// The groups that were answered yes.
+pub fn yes_groups<'a>(rb: &'a RuleBase, answers: &'a Answers) -> impl Iterator<Item = FactId> + 'a {
+    rb.groups
+        .iter()
+        .copied()
+        .filter(|&g| answers.get(g) == Some(Answer::Yes))
+}
+
 /// What an answer alone says about its finding.
 fn answer_value(answers: &Answers, f: FactId) -> (Tri, Option<f64>) {
     match answers.get(f) {
@@ -58,12 +116,17 @@ fn answer_value(answers: &Answers, f: FactId) -> (Tri, Option<f64>) {
 }
 
 impl State {
-    /// Works out every fact from the answers.
-    pub fn new(rb: &RuleBase, answers: &Answers) -> State {
-        let mut state = State {
+    /// Every fact unknown, sized for a rule base.
+    fn empty(rb: &RuleBase) -> State {
+        State {
             truth: vec![Tri::Unknown; rb.facts.len()],
             number: vec![None; rb.facts.len()],
-        };
+        }
+    }
+
+    /// Works out every fact from the answers.
+    pub fn new(rb: &RuleBase, answers: &Answers) -> State {
+        let mut state = State::empty(rb);
         state.fill(rb, answers);
         state
     }
@@ -242,10 +305,7 @@ impl Evaluation {
     /// Buffers sized for a rule base, ready for [`Evaluation::fill`].
     pub fn empty(rb: &RuleBase) -> Evaluation {
         Evaluation {
-            state: State {
-                truth: vec![Tri::Unknown; rb.facts.len()],
-                number: vec![None; rb.facts.len()],
-            },
+            state: State::empty(rb),
             flags: vec![Tri::Unknown; rb.red_flags.len()],
             possible: vec![Vec::new(); rb.red_flags.len()],
             scores: vec![0.0; rb.causes.len()],
@@ -322,39 +382,28 @@ fn possible_flags(
     for groups in possible.iter_mut() {
         groups.clear();
     }
-    if !rb
-        .groups
-        .iter()
-        .any(|&g| answers.get(g) == Some(Answer::Yes))
-    {
+    if yes_groups(rb, answers).next().is_none() {
         return;
     }
-    let mut hypo = answers.clone();
-    let mut changes = Changes::default();
-    for &g in &rb.groups {
+    let mut hypo = Hypothesis::new(answers);
+    for g in yes_groups(rb, answers) {
         let Some(info) = rb.finding(g) else { continue };
-        if answers.get(g) != Some(Answer::Yes) {
-            continue;
-        }
         for &m in &info.members {
             if state.truth(m) != Tri::Unknown || answers.get(m).is_some() {
                 continue;
             }
-            if hypo.set(rb, m, Answer::Yes).is_err() {
-                continue;
-            }
-            state.update(rb, &hypo, m, &mut changes);
-            for &r in &rb.flag_deps[usize::from(m)] {
-                let i = usize::from(r);
-                if flags[i] != Tri::Yes
-                    && rb.red_flags[i].when.eval(state) == Tri::Yes
-                    && !possible[i].contains(&g)
-                {
-                    possible[i].push(g);
+            if hypo.assume(rb, state, m, Answer::Yes) {
+                for &r in &rb.flag_deps[usize::from(m)] {
+                    let i = usize::from(r);
+                    if flags[i] != Tri::Yes
+                        && rb.red_flags[i].when.eval(state) == Tri::Yes
+                        && !possible[i].contains(&g)
+                    {
+                        possible[i].push(g);
+                    }
                 }
             }
-            state.undo(&mut changes);
-            hypo.unset(m);
+            hypo.reset(state);
         }
     }
 }

@@ -22,7 +22,9 @@
 
 use crate::answers::{Answer, Answers};
 use crate::condition::{Cond, FactId, Facts, Tri};
-use crate::engine::{Changes, Evaluation, State, cause_score, cause_urgency, rank_into};
+use crate::engine::{
+    Evaluation, Hypothesis, State, cause_score, cause_urgency, rank_into, yes_groups,
+};
 use crate::model::{FindingKind, Urgency};
 use crate::rulebase::{FactBody, RuleBase, RuleId};
 
@@ -32,11 +34,7 @@ pub fn next_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Opt
         return None;
     }
     // A group of warning signs answered yes: which sign, before anything else.
-    let yes_group = rb
-        .groups
-        .iter()
-        .any(|&g| answers.get(g) == Some(Answer::Yes));
-    if yes_group {
+    if yes_groups(rb, answers).next().is_some() {
         let drill = best_warning_question(rb, answers, eval, |f| under_yes_group(rb, answers, f));
         if drill.is_some() {
             return drill;
@@ -190,19 +188,16 @@ fn outcome(rb: &RuleBase, flag_urgency: Option<Urgency>, scores: &[f64]) -> Outc
     }
 }
 
-/// Hypothetical answers, tried on copies of the answers, the state and the
-/// scores and then taken back. Each hypothesis costs what it touches (the
-/// facts downstream of its answers and the causes they feed), not the whole
-/// rule base, so choosing a question grows with the rule base, not its square.
+/// Hypothetical answers, tried on copies of the state and the scores and
+/// then taken back. Each hypothesis costs what it touches (the facts
+/// downstream of its answers and the causes they feed), not the whole rule
+/// base, so choosing a question grows with the rule base, not its square.
 struct WhatIf<'a> {
     rb: &'a RuleBase,
     base: &'a Evaluation,
-    answers: Answers,
+    hypo: Hypothesis,
     state: State,
     scores: Vec<f64>,
-    changes: Changes,
-    /// Findings answered by the current hypothesis.
-    applied: Vec<FactId>,
     /// Causes rescored by the current hypothesis.
     touched: Vec<RuleId>,
 }
@@ -212,21 +207,16 @@ impl<'a> WhatIf<'a> {
         WhatIf {
             rb,
             base,
-            answers: answers.clone(),
+            hypo: Hypothesis::new(answers),
             state: base.state.clone(),
             scores: base.scores.clone(),
-            changes: Changes::default(),
-            applied: Vec::new(),
             touched: Vec::new(),
         }
     }
 
     /// Takes the current hypothesis back.
     fn reset(&mut self) {
-        self.state.undo(&mut self.changes);
-        for f in self.applied.drain(..) {
-            self.answers.unset(f);
-        }
+        self.hypo.reset(&mut self.state);
         for c in self.touched.drain(..) {
             self.scores[usize::from(c)] = self.base.scores[usize::from(c)];
         }
@@ -234,21 +224,12 @@ impl<'a> WhatIf<'a> {
 
     /// Adds an answer to the hypothesis; false if it contradicts the answers.
     fn assume(&mut self, f: FactId, answer: Answer) -> bool {
-        if let Some(given) = self.answers.get(f) {
-            return given == answer;
-        }
-        if self.answers.set(self.rb, f, answer).is_err() {
-            return false;
-        }
-        self.applied.push(f);
-        self.state
-            .update(self.rb, &self.answers, f, &mut self.changes);
-        true
+        self.hypo.assume(self.rb, &mut self.state, f, answer)
     }
 
     /// Rescores the causes the hypothesis can change.
     fn rescore(&mut self) {
-        for &f in &self.applied {
+        for &f in self.hypo.applied() {
             for &c in &self.rb.cause_deps[usize::from(f)] {
                 if !self.touched.contains(&c) {
                     self.touched.push(c);
@@ -327,13 +308,13 @@ fn unconditioned(rb: &RuleBase, scores: &[f64], f: FactId) -> f64 {
 /// open contrary findings no; if that makes the cause strong, each of those
 /// supporting findings (and its group) could change the urgency.
 fn urgency_relevant(
-    rb: &RuleBase,
+    what_if: &mut WhatIf<'_>,
     answers: &Answers,
     eval: &Evaluation,
     now: Urgency,
 ) -> Vec<bool> {
+    let rb = what_if.rb;
     let mut relevant = vec![false; rb.facts.len()];
-    let mut what_if = WhatIf::new(rb, answers, eval);
     for (c, cause) in rb.causes.iter().enumerate() {
         if cause.urgency <= now || eval.scores[c] >= rb.settings.strong_support {
             continue;
@@ -363,6 +344,7 @@ fn urgency_relevant(
             }
         }
     }
+    what_if.reset();
     relevant
 }
 
@@ -378,8 +360,8 @@ fn urgency_relevant(
 fn cause_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option<FactId> {
     let flag_urgency = eval.warning_urgency(rb);
     let now = outcome(rb, flag_urgency, &eval.scores);
-    let relevant = urgency_relevant(rb, answers, eval, now.urgency);
     let mut what_if = WhatIf::new(rb, answers, eval);
+    let relevant = urgency_relevant(&mut what_if, answers, eval, now.urgency);
     // (changes urgency, chance of a change, movement, question)
     let mut best: Option<(bool, f64, f64, FactId)> = None;
 
