@@ -12,6 +12,7 @@ use serde_json::value::RawValue;
 
 use crate::answers::{AnswerError, Answers, RawAnswer};
 use crate::engine::{self, Assessment, Evaluation};
+use crate::load;
 use crate::report::{self, Texts};
 use crate::rulebase::RuleBase;
 
@@ -389,10 +390,10 @@ fn assess_line(
 /// serde_json's message without its " at line 1 column N" tail (a batch
 /// line is always line 1 to serde_json; the batch's own line number is given).
 fn json_message(e: &serde_json::Error) -> String {
-    let message = e.to_string();
-    let message = match message.find(" at line ") {
-        Some(i) => format!("{} (column {})", &message[..i], e.column()),
-        None => message,
+    let full = e.to_string();
+    let message = match full.find(" at line ") {
+        Some(_) => format!("{} (column {})", load::without_position(&full), e.column()),
+        None => full,
     };
     match e.classify() {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
@@ -429,10 +430,9 @@ fn check_id(id: &RawValue) -> Result<(), String> {
     serde_json::from_str::<serde_json::Value>(text)
         .map(drop)
         .map_err(|e| {
-            let message = e.to_string();
-            let message = message
-                .find(" at line ")
-                .map_or(&*message, |i| &message[..i]);
-            format!("is not valid JSON ({message})")
+            format!(
+                "is not valid JSON ({})",
+                load::without_position(&e.to_string())
+            )
         })
 }

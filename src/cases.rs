@@ -136,18 +136,8 @@ pub struct Summary {
 pub fn read_file(path: &Path) -> Result<Vec<Case>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let text = load::text_of(bytes).map_err(|m| format!("{}: {m}", path.display()))?;
-    serde_yaml::from_str::<Vec<Case>>(&text).map_err(|e| {
-        let position = e
-            .location()
-            .map(|l| format!(":{}:{}", l.line(), l.column()))
-            .unwrap_or_default();
-        let message = e.to_string();
-        let message = match message.find(" at line ") {
-            Some(i) => &message[..i],
-            None => &message,
-        };
-        format!("{}{position}: {message}", path.display())
-    })
+    serde_yaml::from_str::<Vec<Case>>(&text)
+        .map_err(|e| load::yaml_problem(&path.display().to_string(), &e).to_string())
 }
 
 /// The answers of a case, validated like any other answers.

@@ -132,27 +132,35 @@ fn parse_one<T: DeserializeOwned>(text: &RuleText) -> Result<T, Problem> {
     if text.text.trim().is_empty() {
         return Err(problem(&text.display, "file is empty"));
     }
-    serde_yaml::from_str::<T>(&text.text).map_err(|e| {
-        let message = e.to_string();
-        // serde_yaml appends " at line L column C": the position goes in front instead.
-        let message = match message.find(" at line ") {
-            Some(i) if e.location().is_some() => message[..i].to_owned(),
-            _ => message,
-        };
-        // Two of the parser's safety limits, said in words a rule author can act on.
-        let message = if message.contains("repetition limit exceeded") {
-            "YAML aliases expand to too much data (an alias bomb?): the parser's repetition limit was reached".to_owned()
-        } else if message.contains("recursion limit exceeded") {
-            format!("{message}: the YAML is nested too deeply")
-        } else {
-            message
-        };
-        Problem {
-            file: text.display.clone(),
-            position: e.location().map(|l| (l.line(), l.column())),
-            message: message.replace('\n', " "),
-        }
-    })
+    serde_yaml::from_str::<T>(&text.text).map_err(|e| yaml_problem(&text.display, &e))
+}
+
+/// A parser's message without the " at line L column C" that serde_yaml and
+/// serde_json append (the position is given apart, or is meaningless).
+pub fn without_position(message: &str) -> &str {
+    message.find(" at line ").map_or(message, |i| &message[..i])
+}
+
+/// A YAML error in `file` as a problem: the position in front, and two of
+/// the parser's safety limits said in words an author can act on.
+pub fn yaml_problem(file: &str, e: &serde_yaml::Error) -> Problem {
+    let full = e.to_string();
+    let message = match e.location() {
+        Some(_) => without_position(&full),
+        None => &full,
+    };
+    let message = if message.contains("repetition limit exceeded") {
+        "YAML aliases expand to too much data (an alias bomb?): the parser's repetition limit was reached".to_owned()
+    } else if message.contains("recursion limit exceeded") {
+        format!("{message}: the YAML is nested too deeply")
+    } else {
+        message.to_owned()
+    };
+    Problem {
+        file: file.to_owned(),
+        position: e.location().map(|l| (l.line(), l.column())),
+        message: message.replace('\n', " "),
+    }
 }
 
 /// Parses the seven texts (in [`FILES`] order) into their types.
