@@ -91,11 +91,9 @@ fn hint(rb: &RuleBase, q: FactId) -> String {
 
 fn cite_titles(rb: &RuleBase, cites: &[Cite]) -> String {
     let mut titles: Vec<&str> = Vec::new();
-    for c in cites {
-        if let Some(s) = rb.sources.iter().find(|s| s.id == c.source) {
-            if !titles.contains(&s.title.as_str()) {
-                titles.push(&s.title);
-            }
+    for title in cites.iter().filter_map(|c| rb.source_title(&c.source)) {
+        if !titles.contains(&title) {
+            titles.push(title);
         }
     }
     titles.join("; ")
@@ -179,10 +177,7 @@ pub fn run<R: BufRead, W: Write>(
             break Ending::Done;
         };
         let left = select::remaining_bound(rb, &answers, &eval).saturating_sub(1);
-        let fact = rb.fact(q);
-        let question = rb
-            .finding(q)
-            .map_or(fact.label.as_str(), |i| i.question.as_str());
+        let question = rb.question(q);
         writeln!(
             prompts,
             "\n{}",

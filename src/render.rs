@@ -162,11 +162,7 @@ fn explanation_text(out: &mut String, e: &Explanation, paint: Painter) {
 }
 
 fn cite_text(rb: &RuleBase, c: &Cite) -> String {
-    let title = rb
-        .sources
-        .iter()
-        .find(|s| s.id == c.source)
-        .map_or(c.source.as_str(), |s| s.title.as_str());
+    let title = rb.source_title(&c.source).unwrap_or(&c.source);
     match &c.section {
         Some(section) => format!("{title} ({section})"),
         None => title.to_owned(),

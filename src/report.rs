@@ -105,7 +105,7 @@ fn question_json(rb: &RuleBase, f: FactId) -> String {
     let info = rb.finding(f);
     json(&QuestionJson {
         id: &rb.fact(f).id,
-        text: question_text(rb, f),
+        text: rb.question(f),
         kind: info.map_or(FindingKind::YesNo, |i| i.kind).as_str(),
         any_of: info
             .filter(|i| !i.members.is_empty())
@@ -341,12 +341,6 @@ pub fn write_json(
     }
     out.push(b'}');
     Ok(())
-}
-
-fn question_text(rb: &RuleBase, f: FactId) -> &str {
-    let fact = rb.fact(f);
-    rb.finding(f)
-        .map_or(fact.label.as_str(), |i| i.question.as_str())
 }
 
 /// Rounds a score for display and JSON, so output is stable and readable.

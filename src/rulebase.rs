@@ -378,6 +378,22 @@ impl RuleBase {
         }
     }
 
+    /// The question that asks for a fact (a derived fact, never asked, has
+    /// only its label).
+    pub fn question(&self, f: FactId) -> &str {
+        let fact = self.fact(f);
+        self.finding(f)
+            .map_or(fact.label.as_str(), |i| i.question.as_str())
+    }
+
+    /// The title of a source, if there is one with this id.
+    pub fn source_title(&self, id: &str) -> Option<&str> {
+        self.sources
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.title.as_str())
+    }
+
     /// All fact ids (findings then derived), for suggestions.
     pub fn fact_ids(&self) -> impl Iterator<Item = &str> {
         self.facts.iter().map(|f| f.id.as_str())
