@@ -259,27 +259,32 @@ fn assess_cmd(rules: Option<&Path>, args: AssessArgs, colors: Colors) -> anyhow:
     let mut assessment = engine::Assessment::default();
     engine::assess_into(rb, &answers, &mut eval, &mut assessment);
     let explanation = args.explain.then(|| engine::explain(rb, &eval));
-    if args.format == Format::Json {
-        let mut buf = Vec::new();
-        let frags = report::OnTheSpot(rb);
-        report::write_json(&mut buf, &frags, &assessment, None, explanation.as_ref())?;
-        buf.push(b'\n');
-        let mut out = io::stdout().lock();
-        out.write_all(&buf)?;
-        out.flush()?;
-        return Ok(Exit::Success);
-    }
-    let report = Report::new(rb, &assessment, explanation);
-    let text = match args.format {
-        Format::Text | Format::Json => render::text(rb, &report, colors.stdout),
+    let output = match args.format {
+        Format::Json => {
+            let mut buf = Vec::new();
+            let frags = report::OnTheSpot(rb);
+            report::write_json(&mut buf, &frags, &assessment, None, explanation.as_ref())?;
+            buf.push(b'\n');
+            buf
+        }
+        Format::Text => render::text(
+            rb,
+            &Report::new(rb, &assessment, explanation),
+            colors.stdout,
+        )
+        .into_bytes(),
         Format::Markdown => render::markdown(
             rb,
-            &report,
+            &Report::new(rb, &assessment, explanation),
             &report::answer_lines(rb, &answers),
             &report::cited_sources(rb, &assessment),
-        ),
+        )
+        .into_bytes(),
     };
-    write_stdout(&text)
+    let mut out = io::stdout().lock();
+    out.write_all(&output)?;
+    out.flush()?;
+    Ok(Exit::Success)
 }
 
 fn batch_cmd(rb: &RuleBase, path: &PathBuf, explain: bool) -> anyhow::Result<Exit> {
