@@ -665,7 +665,7 @@ pub fn explain(rb: &RuleBase, eval: &Evaluation) -> Explanation {
         .iter()
         .filter_map(|&d| match &rb.fact(d).body {
             FactBody::Derived { when, .. } if state.truth(d) == Tri::Yes => Some(Trace {
-                condition: format!("{} <- {}", rb.fact(d).id, show(rb, when, state)),
+                condition: format!("{} <- {}", rb.fact(d).id, describe(rb, when, Some(state))),
                 value: state.truth(d),
             }),
             _ => None,
@@ -680,7 +680,7 @@ pub fn explain(rb: &RuleBase, eval: &Evaluation) -> Explanation {
             id: r.id.clone(),
             urgency: r.urgency,
             value: *t,
-            condition: show(rb, &r.when, state),
+            condition: describe(rb, &r.when, Some(state)),
             possible_through: if *t == Tri::Yes {
                 Vec::new()
             } else {
@@ -695,7 +695,7 @@ pub fn explain(rb: &RuleBase, eval: &Evaluation) -> Explanation {
         rules
             .iter()
             .map(|w| EvidenceTrace {
-                condition: show(rb, &w.when, state),
+                condition: describe(rb, &w.when, Some(state)),
                 weight: w.weight,
                 held: w.when.eval(state) == Tri::Yes,
             })
@@ -745,22 +745,32 @@ pub fn explain(rb: &RuleBase, eval: &Evaluation) -> Explanation {
     }
 }
 
-/// A condition written out with the value of every fact in it.
-pub fn show(rb: &RuleBase, cond: &Cond, state: &State) -> String {
+/// A condition written out with its ids; with a state, each fact's value
+/// too (`fever=yes`, `age >= 50 [age=52]`), as `--explain` shows it.
+pub fn describe(rb: &RuleBase, cond: &Cond, state: Option<&State>) -> String {
     let list = |name: &str, items: &[Cond]| {
-        let parts: Vec<String> = items.iter().map(|c| show(rb, c, state)).collect();
+        let parts: Vec<String> = items.iter().map(|c| describe(rb, c, state)).collect();
         format!("{name}({})", parts.join(", "))
     };
     match cond {
-        Cond::Fact(f) => format!("{}={}", rb.fact(*f).id, state.truth(*f).as_str()),
+        Cond::Fact(f) => match state {
+            Some(state) => format!("{}={}", rb.fact(*f).id, state.truth(*f).as_str()),
+            None => rb.fact(*f).id.clone(),
+        },
         Cond::All(items) => list("all", items),
         Cond::Any(items) => list("any", items),
-        Cond::Not(c) => format!("not({})", show(rb, c, state)),
+        Cond::Not(c) => format!("not({})", describe(rb, c, state)),
         Cond::Number(f, bounds) => {
-            let value = state
-                .number(*f)
-                .map_or_else(|| "unknown".to_owned(), |x| x.to_string());
-            format!("{}{bounds} [{}={value}]", rb.fact(*f).id, rb.fact(*f).id)
+            let id = &rb.fact(*f).id;
+            match state {
+                Some(state) => {
+                    let value = state
+                        .number(*f)
+                        .map_or_else(|| "unknown".to_owned(), |x| x.to_string());
+                    format!("{id}{bounds} [{id}={value}]")
+                }
+                None => format!("{id}{bounds}"),
+            }
         }
     }
 }

@@ -5,24 +5,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::cli::{ListFormat, ListKind};
-use crate::condition::Cond;
+use crate::engine::describe;
 use crate::report::AdviceJson;
 use crate::rulebase::{Cite, FactBody, RuleBase};
-
-/// A written-out condition, with ids (for listings; `engine::show` adds values).
-pub fn describe(rb: &RuleBase, cond: &Cond) -> String {
-    let list = |name: &str, items: &[Cond]| {
-        let parts: Vec<String> = items.iter().map(|c| describe(rb, c)).collect();
-        format!("{name}({})", parts.join(", "))
-    };
-    match cond {
-        Cond::Fact(f) => rb.fact(*f).id.clone(),
-        Cond::All(items) => list("all", items),
-        Cond::Any(items) => list("any", items),
-        Cond::Not(c) => format!("not({})", describe(rb, c)),
-        Cond::Number(f, bounds) => format!("{}{bounds}", rb.fact(*f).id),
-    }
-}
 
 fn source_ids(cites: &[Cite]) -> Vec<&str> {
     let mut ids: Vec<&str> = Vec::new();
@@ -134,7 +119,7 @@ pub fn render(rb: &RuleBase, what: ListKind, format: ListFormat) -> serde_json::
                     "\nDerived facts (concluded from answers, never asked):"
                 );
                 for (fact, when) in derived {
-                    let _ = writeln!(out, "{:<30} {}", fact.id, describe(rb, when));
+                    let _ = writeln!(out, "{:<30} {}", fact.id, describe(rb, when, None));
                 }
             }
         }
@@ -172,7 +157,7 @@ pub fn render(rb: &RuleBase, what: ListKind, format: ListFormat) -> serde_json::
                     id: &r.id,
                     title: &r.title,
                     urgency: r.urgency.as_str(),
-                    when: describe(rb, &r.when),
+                    when: describe(rb, &r.when, None),
                     message: &r.message,
                     sources: source_ids(&r.sources),
                 })
