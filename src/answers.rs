@@ -224,6 +224,15 @@ impl Answers {
         Ok(())
     }
 
+    /// Puts `answer` in a finding's slot as it is, without any check, and
+    /// returns what was there: for hypothetical answers that are taken back.
+    pub fn replace(&mut self, f: FactId, answer: Option<Answer>) -> Option<Answer> {
+        let slot = self.values.get_mut(usize::from(f))?;
+        let before = std::mem::replace(slot, answer);
+        self.given = self.given + usize::from(answer.is_some()) - usize::from(before.is_some());
+        before
+    }
+
     /// Takes an answer back (the interview's `back`).
     pub fn unset(&mut self, f: FactId) {
         if let Some(slot) = self.values.get_mut(usize::from(f)) {

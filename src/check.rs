@@ -141,6 +141,9 @@ fn compile_with(
     let Some(rb) = build(files, &mut report) else {
         return Err(report.finish());
     };
+    if report.found.is_empty() {
+        check_monotone(&rb, &mut report);
+    }
     if report.found.is_empty() && interview_checks {
         check_safety(&rb, &mut report);
     }
@@ -905,6 +908,21 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
         non_empty(report, SETTINGS, lp.join("title"), &texts.title, "title");
         non_empty(report, SETTINGS, lp.join("action"), &texts.action, "action");
     }
+    let np = sp.join("not_finished");
+    non_empty(
+        report,
+        SETTINGS,
+        np.join("title"),
+        &s.not_finished.title,
+        "title",
+    );
+    non_empty(
+        report,
+        SETTINGS,
+        np.join("action"),
+        &s.not_finished.action,
+        "action",
+    );
 
     Some(RuleBase::new(
         facts,
@@ -1147,14 +1165,14 @@ pub fn simulate(rb: &RuleBase, script: &Answers, fallback: Answer) -> (Answers, 
                 let info = rb.finding(q);
                 let is_group = info.is_some_and(|i| !i.members.is_empty());
                 let is_number = info.is_some_and(|i| i.kind == FindingKind::Number);
-                let member_yes = info.is_some_and(|i| {
-                    i.members
-                        .iter()
-                        .any(|&m| script.get(m) == Some(Answer::Yes))
-                });
-                if is_group && member_yes {
+                let member_is = |answer: Answer| {
+                    info.is_some_and(|i| i.members.iter().any(|&m| script.get(m) == Some(answer)))
+                };
+                // A person answers a group from what they know of its members:
+                // yes if one is present, "don't know" if unsure of one.
+                if is_group && member_is(Answer::Yes) {
                     Answer::Yes
-                } else if is_number {
+                } else if (is_group && member_is(Answer::Unknown)) || is_number {
                     Answer::Unknown
                 } else {
                     fallback
@@ -1166,6 +1184,61 @@ pub fn simulate(rb: &RuleBase, script: &Answers, fallback: Answer) -> (Answers, 
         }
     }
     (answers, asked)
+}
+
+/// The first finding a condition needs to be absent (named under an odd
+/// number of `not`s, looking through derived facts), if any.
+fn needs_absent(rb: &RuleBase, cond: &Cond) -> Option<FactId> {
+    let mut found = None;
+    rb.walk(cond, &mut |node, negated| {
+        if let (Cond::Fact(f) | Cond::Number(f, _), true) = (node, negated) {
+            if found.is_none() && rb.finding(*f).is_some() {
+                found = Some(*f);
+            }
+        }
+    });
+    found
+}
+
+/// Conditions that raise the urgency (red flags, and the support of causes
+/// that need a doctor) may only need findings to be present. One that needs
+/// a finding to be absent would be switched off by a "yes", and lowered by a
+/// "don't know" (which must rule nothing out).
+fn check_monotone(rb: &RuleBase, report: &mut Report<'_>) {
+    let why = "a \"yes\" would switch it off and a \"don't know\" would lower the urgency; \
+               name what must be present instead (see docs/rules.md, conditions that raise the urgency)";
+    for (i, flag) in rb.red_flags.iter().enumerate() {
+        if let Some(f) = needs_absent(rb, &flag.when) {
+            report.add(
+                RED_FLAGS,
+                path!["red_flags", i, "when"],
+                format!(
+                    "red flag `{}` needs `{}` to be absent: {why}",
+                    flag.id,
+                    rb.fact(f).id
+                ),
+            );
+        }
+    }
+    for (i, cause) in rb.causes.iter().enumerate() {
+        if cause.urgency == Urgency::SelfCare {
+            continue;
+        }
+        for (j, w) in cause.support.iter().enumerate() {
+            if let Some(f) = needs_absent(rb, &w.when) {
+                report.add(
+                    CAUSES,
+                    path!["causes", i, "support", j, "when"],
+                    format!(
+                        "cause `{}` ({}) is supported when `{}` is absent: {why}",
+                        cause.id,
+                        cause.urgency,
+                        rb.fact(f).id
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// The safety checks, on a rule base whose references all resolve.

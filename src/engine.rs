@@ -55,8 +55,10 @@ pub struct Changes {
 pub struct Hypothesis {
     answers: Answers,
     changes: Changes,
-    /// Findings answered by the current hypothesis.
-    applied: Vec<FactId>,
+    /// Findings answered by the current hypothesis, with what they had before.
+    applied: Vec<(FactId, Option<Answer>)>,
+    /// The same findings, for [`Hypothesis::applied`].
+    applied_ids: Vec<FactId>,
 }
 
 impl Hypothesis {
@@ -66,6 +68,7 @@ impl Hypothesis {
             answers: answers.clone(),
             changes: Changes::default(),
             applied: Vec::new(),
+            applied_ids: Vec::new(),
         }
     }
 
@@ -75,10 +78,42 @@ impl Hypothesis {
         if let Some(given) = self.answers.get(f) {
             return given == answer;
         }
+        self.apply(rb, state, f, answer, None)
+    }
+
+    /// Like [`Hypothesis::assume`], but an answer of "don't know" may be
+    /// replaced too: "don't know" rules nothing out.
+    pub fn assume_over_unknown(
+        &mut self,
+        rb: &RuleBase,
+        state: &mut State,
+        f: FactId,
+        answer: Answer,
+    ) -> bool {
+        match self.answers.get(f) {
+            Some(Answer::Unknown) => {
+                self.answers.replace(f, None);
+                self.apply(rb, state, f, answer, Some(Answer::Unknown))
+            }
+            Some(given) => given == answer,
+            None => self.apply(rb, state, f, answer, None),
+        }
+    }
+
+    fn apply(
+        &mut self,
+        rb: &RuleBase,
+        state: &mut State,
+        f: FactId,
+        answer: Answer,
+        before: Option<Answer>,
+    ) -> bool {
         if self.answers.set(rb, f, answer).is_err() {
+            self.answers.replace(f, before);
             return false;
         }
-        self.applied.push(f);
+        self.applied.push((f, before));
+        self.applied_ids.push(f);
         state.update(rb, &self.answers, f, &mut self.changes);
         true
     }
@@ -86,14 +121,15 @@ impl Hypothesis {
     /// Takes every hypothetical answer back, from the answers and `state`.
     pub fn reset(&mut self, state: &mut State) {
         state.undo(&mut self.changes);
-        for f in self.applied.drain(..) {
-            self.answers.unset(f);
+        for (f, before) in self.applied.drain(..).rev() {
+            self.answers.replace(f, before);
         }
+        self.applied_ids.clear();
     }
 
     /// The findings the current hypothesis answered.
     pub fn applied(&self) -> &[FactId] {
-        &self.applied
+        &self.applied_ids
     }
 }
 
@@ -290,8 +326,13 @@ pub struct Evaluation {
     /// one of them would fire counts as possibly present until those members
     /// are answered no. Empty for most flags.
     pub possible: Vec<Vec<FactId>>,
-    /// Per cause: its certainty factor score.
+    /// Per cause: its certainty factor score (support weighed against the
+    /// evidence against it), which ranks the causes.
     pub scores: Vec<f64>,
+    /// Per cause: the certainty of its support alone, which decides whether
+    /// its urgency counts. Evidence against a cause changes its rank, never
+    /// the urgency: a "yes" must never lower the urgency.
+    pub supports: Vec<f64>,
 }
 
 impl Evaluation {
@@ -309,6 +350,7 @@ impl Evaluation {
             flags: vec![Tri::Unknown; rb.red_flags.len()],
             possible: vec![Vec::new(); rb.red_flags.len()],
             scores: vec![0.0; rb.causes.len()],
+            supports: vec![0.0; rb.causes.len()],
         }
     }
 
@@ -325,8 +367,8 @@ impl Evaluation {
             &self.flags,
             &mut self.possible,
         );
-        for (c, slot) in self.scores.iter_mut().enumerate() {
-            *slot = cause_score(rb, c as RuleId, &self.state).0;
+        for (c, (score, support)) in self.scores.iter_mut().zip(&mut self.supports).enumerate() {
+            (*score, *support, _) = cause_score(rb, c as RuleId, &self.state);
         }
     }
 
@@ -353,12 +395,11 @@ impl Evaluation {
         self.flag_urgency(rb).max(possible)
     }
 
-    /// The urgency: the most urgent red flag that fired or is possible,
-    /// otherwise the most urgent cause with strong support, otherwise
-    /// self-care.
+    /// The urgency: the highest of every red flag that fired or is
+    /// possible and every cause with strong support; self-care when none.
+    /// One never switches the other off.
     pub fn urgency(&self, rb: &RuleBase) -> Urgency {
-        self.warning_urgency(rb)
-            .unwrap_or_else(|| cause_urgency(rb, &self.scores))
+        combined_urgency(self.warning_urgency(rb), cause_urgency(rb, &self.supports))
     }
 
     /// Causes with some support, most likely first (ties in rule order).
@@ -389,10 +430,12 @@ fn possible_flags(
     for g in yes_groups(rb, answers) {
         let Some(info) = rb.finding(g) else { continue };
         for &m in &info.members {
-            if state.truth(m) != Tri::Unknown || answers.get(m).is_some() {
+            // "Don't know" rules nothing out: an unknown member counts as much
+            // as an unanswered one.
+            if state.truth(m) != Tri::Unknown {
                 continue;
             }
-            if hypo.assume(rb, state, m, Answer::Yes) {
+            if hypo.assume_over_unknown(rb, state, m, Answer::Yes) {
                 for &r in &rb.flag_deps[usize::from(m)] {
                     let i = usize::from(r);
                     if flags[i] != Tri::Yes
@@ -408,15 +451,21 @@ fn possible_flags(
     }
 }
 
-/// The urgency the causes ask for: only strongly supported causes count.
-pub fn cause_urgency(rb: &RuleBase, scores: &[f64]) -> Urgency {
-    scores
+/// The urgency the causes ask for: only causes whose support is strong
+/// count (see [`Evaluation::supports`]).
+pub fn cause_urgency(rb: &RuleBase, supports: &[f64]) -> Urgency {
+    supports
         .iter()
         .zip(&rb.causes)
         .filter(|(s, _)| **s >= rb.settings.strong_support)
         .map(|(_, c)| c.urgency)
         .max()
         .unwrap_or(Urgency::SelfCare)
+}
+
+/// The highest of the warning signs' urgency and the causes'.
+pub fn combined_urgency(warning: Option<Urgency>, causes: Urgency) -> Urgency {
+    warning.map_or(causes, |w| w.max(causes))
 }
 
 /// The causes with a score above zero, highest first, ties in rule order.
@@ -441,6 +490,9 @@ pub struct FiredFlag {
     pub flag: RuleId,
     pub because: Span,
     pub possible: bool,
+    /// For a possible flag: the one member of its group that was not
+    /// answered no, when all the others were: the likely sign.
+    pub likely: Option<FactId>,
 }
 
 /// A cause with support, its score and the findings for and against it.
@@ -455,7 +507,12 @@ pub struct ScoredCause {
 /// The engine's result, in indices; `report` turns it into text and JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
+    /// The level the answers support: the highest of every warning sign that
+    /// fired or is possible and every strongly supported cause.
     pub urgency: Urgency,
+    /// True only when no warning sign is unchecked or possible, no answer is
+    /// "don't know", and the interview would ask nothing more.
+    pub complete: bool,
     pub red_flags: Vec<FiredFlag>,
     pub unchecked_red_flags: Vec<RuleId>,
     pub causes: Vec<ScoredCause>,
@@ -469,6 +526,7 @@ impl Default for Assessment {
     fn default() -> Assessment {
         Assessment {
             urgency: Urgency::SelfCare,
+            complete: false,
             red_flags: Vec::new(),
             unchecked_red_flags: Vec::new(),
             causes: Vec::new(),
@@ -480,7 +538,35 @@ impl Default for Assessment {
     }
 }
 
+/// What a person is told first: the urgency, or that the screen is not
+/// finished because a serious warning sign was not checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Headline {
+    /// The answers support this level and nothing more serious is unchecked.
+    Level(Urgency),
+    /// A warning sign of this level (urgent or emergency) was not checked,
+    /// and nothing as urgent was found: never a self-care or doctor banner.
+    NotFinished(Urgency),
+}
+
 impl Assessment {
+    /// The headline: "not finished" when an unchecked warning sign is urgent
+    /// or an emergency and more urgent than what was found.
+    pub fn headline(&self, rb: &RuleBase) -> Headline {
+        match self.most_serious_unchecked(rb) {
+            Some(u) if u >= Urgency::Urgent && u > self.urgency => Headline::NotFinished(u),
+            _ => Headline::Level(self.urgency),
+        }
+    }
+
+    /// The most urgent level among the unchecked warning signs.
+    pub fn most_serious_unchecked(&self, rb: &RuleBase) -> Option<Urgency> {
+        self.unchecked_red_flags
+            .iter()
+            .map(|&r| rb.red_flags[usize::from(r)].urgency)
+            .max()
+    }
+
     /// The fact ids of a span (the reasons for a red flag or cause).
     pub fn facts(&self, span: Span) -> &[FactId] {
         self.reasons
@@ -528,6 +614,7 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
                     flag: i as RuleId,
                     because,
                     possible: false,
+                    likely: None,
                 });
             }
             Tri::Unknown if !groups.is_empty() => {
@@ -541,6 +628,7 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
                     flag: i as RuleId,
                     because,
                     possible: true,
+                    likely: likely_sign(rb, state, groups),
                 });
             }
             Tri::Unknown => out.unchecked_red_flags.push(i as RuleId),
@@ -571,6 +659,23 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
     }
     out.urgency = eval.urgency(rb);
     out.next_question = select::next_question(rb, answers, eval);
+    // A "don't know" leaves what it asked about unchecked, warning sign or not.
+    out.complete = out.next_question.is_none()
+        && out.unchecked_red_flags.is_empty()
+        && out.red_flags.iter().all(|f| !f.possible)
+        && answers.iter().all(|(_, a)| a != Answer::Unknown);
+}
+
+/// The only member of the groups behind a possible red flag that was not
+/// answered no, if there is exactly one.
+fn likely_sign(rb: &RuleBase, state: &State, groups: &[FactId]) -> Option<FactId> {
+    let mut open = groups
+        .iter()
+        .filter_map(|&g| rb.finding(g))
+        .flat_map(|info| info.members.iter().copied())
+        .filter(|&m| state.truth(m) != Tri::No);
+    let first = open.next()?;
+    open.next().is_none().then_some(first)
 }
 
 /// The conditions of evidence rules that hold.
@@ -717,25 +822,22 @@ pub fn explain(rb: &RuleBase, eval: &Evaluation) -> Explanation {
             }
         })
         .collect();
-    let urgency = match eval.warning_urgency(rb) {
-        Some(level) if eval.flag_urgency(rb) == Some(level) => {
+    let warning = eval.warning_urgency(rb);
+    let from_causes = cause_urgency(rb, &eval.supports);
+    let level = combined_urgency(warning, from_causes);
+    let urgency = match warning {
+        Some(w) if w >= from_causes && eval.flag_urgency(rb) == Some(w) => {
             format!("{level}: the most urgent warning sign that fired")
         }
-        Some(level) => format!(
-            "{level}: a group of warning signs was answered yes without saying which; the most urgent of them counts"
+        Some(w) if w >= from_causes => format!(
+            "{level}: a warning sign is not ruled out (a group of signs was answered yes without saying which); the most urgent of them counts"
         ),
-        None => {
-            let level = cause_urgency(rb, &eval.scores);
-            if level == Urgency::SelfCare {
-                "self_care: no warning sign fired and no cause that needs a doctor has strong support"
-                    .to_owned()
-            } else {
-                format!(
-                    "{level}: no warning sign fired; a cause that needs it has a score of at least {}",
-                    rb.settings.strong_support
-                )
-            }
-        }
+        _ if from_causes > Urgency::SelfCare => format!(
+            "{level}: a cause that needs it has support of at least {}, which is higher than any warning sign found",
+            rb.settings.strong_support
+        ),
+        _ => "self_care: no warning sign fired and no cause that needs a doctor has strong support"
+            .to_owned(),
     };
     Explanation {
         derived,

@@ -332,6 +332,8 @@ pub struct Settings {
     pub disclaimer: String,
     pub emergency_note: String,
     pub urgency: UrgencyTexts,
+    /// The headline when a serious warning sign was not checked.
+    pub not_finished: LevelText,
 }
 
 /// What each urgency level is called and asks a person to do.

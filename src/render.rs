@@ -4,9 +4,10 @@
 use std::fmt::Write as _;
 
 use crate::color::Painter;
-use crate::engine::Explanation;
+use crate::engine::{Explanation, Headline};
+use crate::model::Urgency;
 use crate::report::Report;
-use crate::rulebase::{Cite, RuleBase};
+use crate::rulebase::{Cite, RedFlagRule, RuleBase};
 
 // Writing into a String cannot fail; these keep the renderers free of unwraps.
 macro_rules! line {
@@ -18,13 +19,55 @@ macro_rules! line {
 pub fn text(rb: &RuleBase, r: &Report<'_>, paint: Painter) -> String {
     let mut out = String::new();
     let level = rb.settings.urgency.get(r.urgency);
-    let banner = format!(
-        " {}: {} ",
-        r.urgency.as_str().to_uppercase().replace('_', "-"),
-        level.title
-    );
-    line!(out, "{}", paint.urgency(r.urgency, &banner));
-    line!(out, "{}", r.action);
+    let shown_first = match r.headline {
+        Headline::Level(u) => {
+            let banner = format!(
+                " {}: {} ",
+                u.as_str().to_uppercase().replace('_', "-"),
+                level.title
+            );
+            line!(out, "{}", paint.urgency(u, &banner));
+            line!(out, "{}", r.action);
+            Vec::new()
+        }
+        Headline::NotFinished(serious) => {
+            let texts = &rb.settings.not_finished;
+            let banner = format!(
+                " NOT FINISHED: {} ",
+                texts.title.trim_start_matches("Not finished: ")
+            );
+            line!(out, "{}", paint.urgency(serious, &banner));
+            line!(out, "{}", texts.action);
+            let shown = serious_unchecked(rb, r);
+            for (u, flags) in &shown {
+                line!(out);
+                line!(
+                    out,
+                    "{}",
+                    paint.bold(&format!(
+                        "{}: {}",
+                        not_checked_heading(*u),
+                        rb.settings.urgency.get(*u).action
+                    ))
+                );
+                for flag in flags {
+                    line!(out, "  ? {}", flag.title);
+                }
+            }
+            line!(out);
+            line!(
+                out,
+                "What the answers so far show: {}. {}",
+                level.title,
+                r.action
+            );
+            shown
+                .into_iter()
+                .flat_map(|(_, flags)| flags)
+                .map(|f| f.id.as_str())
+                .collect()
+        }
+    };
 
     if !r.red_flags.is_empty() {
         line!(out);
@@ -37,6 +80,12 @@ pub fn text(rb: &RuleBase, r: &Report<'_>, paint: Painter) -> String {
                     "    Possible: you answered yes to \"{}\" without saying which sign, so it is not ruled out.",
                     f.because.labels()
                 );
+                if let Some(likely) = f.likely {
+                    line!(
+                        out,
+                        "    The other signs were ruled out, so the likely one is: {likely}."
+                    );
+                }
             } else {
                 line!(out, "    Because: {}", f.because.labels());
             }
@@ -95,7 +144,13 @@ pub fn text(rb: &RuleBase, r: &Report<'_>, paint: Painter) -> String {
         }
     }
 
-    if !r.unchecked_red_flags.is_empty() {
+    let rest: Vec<_> = r
+        .unchecked_red_flags
+        .iter()
+        .map(|&i| &rb.red_flags[usize::from(i)])
+        .filter(|f| !shown_first.contains(&f.id.as_str()))
+        .collect();
+    if !rest.is_empty() {
         line!(out);
         line!(out, "{}", paint.bold("Not checked"));
         line!(
@@ -106,8 +161,7 @@ pub fn text(rb: &RuleBase, r: &Report<'_>, paint: Painter) -> String {
             out,
             "  They are not ruled out. If any of them applies to you, do not rely on this result: see a doctor today, or get emergency help for an emergency sign."
         );
-        for &i in r.unchecked_red_flags {
-            let flag = &rb.red_flags[usize::from(i)];
+        for flag in rest {
             line!(out, "  ? {} ({})", flag.title, flag.urgency);
         }
     }
@@ -120,6 +174,31 @@ pub fn text(rb: &RuleBase, r: &Report<'_>, paint: Painter) -> String {
     line!(out, "{}", paint.dim(r.disclaimer));
     line!(out, "{}", paint.bold(r.emergency_note));
     out
+}
+
+/// The unchecked warning signs of urgent and emergency level, most urgent
+/// level first, for the "not finished" headline.
+fn serious_unchecked<'a>(rb: &'a RuleBase, r: &Report<'_>) -> Vec<(Urgency, Vec<&'a RedFlagRule>)> {
+    [Urgency::Emergency, Urgency::Urgent]
+        .into_iter()
+        .map(|u| {
+            let flags: Vec<&RedFlagRule> = r
+                .unchecked_red_flags
+                .iter()
+                .map(|&i| &rb.red_flags[usize::from(i)])
+                .filter(|f| f.urgency == u)
+                .collect();
+            (u, flags)
+        })
+        .filter(|(_, flags)| !flags.is_empty())
+        .collect()
+}
+
+fn not_checked_heading(u: Urgency) -> &'static str {
+    match u {
+        Urgency::Emergency => "Emergency signs not checked. If any applies",
+        _ => "Urgent signs not checked. If any applies",
+    }
 }
 
 fn explanation_text(out: &mut String, e: &Explanation, paint: Painter) {
@@ -186,10 +265,38 @@ pub fn markdown(
     );
     line!(out);
     let level = rb.settings.urgency.get(r.urgency);
-    line!(out, "## Urgency: {} ({})", level.title, r.urgency);
-    line!(out);
-    line!(out, "{}", r.action);
-    line!(out);
+    if let Headline::NotFinished(_) = r.headline {
+        let texts = &rb.settings.not_finished;
+        line!(out, "## {}", texts.title);
+        line!(out);
+        line!(out, "{}", texts.action);
+        for (u, flags) in serious_unchecked(rb, r) {
+            line!(out);
+            line!(
+                out,
+                "**{}: {}**",
+                not_checked_heading(u),
+                rb.settings.urgency.get(u).action
+            );
+            line!(out);
+            for flag in flags {
+                line!(out, "- {}", flag.title);
+            }
+        }
+        line!(out);
+        line!(
+            out,
+            "What the answers so far show: {} ({}).",
+            level.title,
+            r.urgency
+        );
+        line!(out);
+    } else {
+        line!(out, "## Urgency: {} ({})", level.title, r.urgency);
+        line!(out);
+        line!(out, "{}", r.action);
+        line!(out);
+    }
     line!(out, "## Answers given");
     line!(out);
     if answers.is_empty() {

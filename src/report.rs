@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 
 use crate::answers::Answers;
 use crate::condition::{Cond, FactId};
-use crate::engine::{Assessment, Explanation};
+use crate::engine::{Assessment, Explanation, Headline};
 use crate::model::{FindingKind, Urgency};
 use crate::rulebase::{Cite, RuleBase, RuleId};
 
@@ -115,7 +115,7 @@ fn question_json(rb: &RuleBase, f: FactId) -> String {
 
 fn head_json(rb: &RuleBase, u: Urgency) -> String {
     format!(
-        "\"urgency\":{},\"action\":{},\"red_flags\":[",
+        "\"urgency\":{},\"action\":{},\"complete\":",
         json(&u),
         json(&rb.settings.urgency.get(u).action)
     )
@@ -147,7 +147,7 @@ pub trait Fragments {
     fn advice(&self, out: &mut Vec<u8>, i: usize);
     /// A finding's whole `next_question` object.
     fn question(&self, out: &mut Vec<u8>, f: FactId);
-    /// `"urgency":…,"action":…,"red_flags":[` of a level.
+    /// `"urgency":…,"action":…,"complete":` of a level.
     fn head(&self, out: &mut Vec<u8>, level: Urgency);
     /// `,"disclaimer":…,"emergency_note":…`.
     fn tail(&self, out: &mut Vec<u8>);
@@ -297,6 +297,11 @@ pub fn write_json(
         out.push(b',');
     }
     frags.head(out, a.urgency);
+    out.extend_from_slice(if a.complete {
+        b"true,\"red_flags\":["
+    } else {
+        b"false,\"red_flags\":["
+    });
     for (i, f) in a.red_flags.iter().enumerate() {
         if i > 0 {
             out.push(b',');
@@ -307,6 +312,10 @@ pub fn write_json(
         frags.flag_close(out, r);
         if f.possible {
             out.extend_from_slice(b",\"possible\":true");
+        }
+        if let Some(m) = f.likely {
+            out.extend_from_slice(b",\"likely_sign\":");
+            frags.fact_id(out, m);
         }
         out.push(b'}');
     }
@@ -381,6 +390,8 @@ pub struct FlagView<'a> {
     /// True when a group of warning signs was answered yes without saying
     /// which: `because` then names the group.
     pub possible: bool,
+    /// For a possible flag, the one sign of the group not answered no.
+    pub likely: Option<&'a str>,
 }
 
 /// A likely cause.
@@ -410,6 +421,8 @@ pub struct AdviceView<'a> {
 #[derive(Debug)]
 pub struct Report<'a> {
     pub urgency: Urgency,
+    /// What is said first: the urgency, or that the screen is not finished.
+    pub headline: Headline,
     /// What to do now, in plain words.
     pub action: &'a str,
     pub red_flags: Vec<FlagView<'a>>,
@@ -431,6 +444,7 @@ impl<'a> Report<'a> {
         let facts = |facts: &'a [FactId]| FactList { rb, facts };
         Report {
             urgency: a.urgency,
+            headline: a.headline(rb),
             action: &rb.settings.urgency.get(a.urgency).action,
             red_flags: a
                 .red_flags
@@ -444,6 +458,7 @@ impl<'a> Report<'a> {
                         because: facts(a.facts(f.because)),
                         message: &r.message,
                         possible: f.possible,
+                        likely: f.likely.map(|m| rb.fact(m).label.as_str()),
                     }
                 })
                 .collect(),

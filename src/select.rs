@@ -23,7 +23,8 @@
 use crate::answers::{Answer, Answers};
 use crate::condition::{Cond, FactId, Facts, Tri};
 use crate::engine::{
-    Evaluation, Hypothesis, State, cause_score, cause_urgency, rank_into, yes_groups,
+    Evaluation, Hypothesis, State, cause_score, cause_urgency, combined_urgency, rank_into,
+    yes_groups,
 };
 use crate::model::{FindingKind, Urgency};
 use crate::rulebase::{FactBody, RuleBase, RuleId};
@@ -177,15 +178,23 @@ struct Outcome {
     top: Vec<RuleId>,
 }
 
-fn outcome(rb: &RuleBase, flag_urgency: Option<Urgency>, scores: &[f64]) -> Outcome {
+fn outcome(rb: &RuleBase, flag_urgency: Option<Urgency>, scores: &Scores) -> Outcome {
     let mut top = Vec::new();
-    rank_into(scores, &mut top);
+    rank_into(&scores.score, &mut top);
     top.truncate(rb.settings.top_causes);
     top.sort_unstable();
     Outcome {
-        urgency: flag_urgency.unwrap_or_else(|| cause_urgency(rb, scores)),
+        urgency: combined_urgency(flag_urgency, cause_urgency(rb, &scores.support)),
         top,
     }
+}
+
+/// Per cause: its score (for ranking) and the certainty of its support
+/// alone (for the urgency), as [`Evaluation`] holds them.
+#[derive(Debug, Clone)]
+struct Scores {
+    score: Vec<f64>,
+    support: Vec<f64>,
 }
 
 /// Hypothetical answers, tried on copies of the state and the scores and
@@ -197,7 +206,7 @@ struct WhatIf<'a> {
     base: &'a Evaluation,
     hypo: Hypothesis,
     state: State,
-    scores: Vec<f64>,
+    scores: Scores,
     /// Causes rescored by the current hypothesis.
     touched: Vec<RuleId>,
 }
@@ -209,7 +218,10 @@ impl<'a> WhatIf<'a> {
             base,
             hypo: Hypothesis::new(answers),
             state: base.state.clone(),
-            scores: base.scores.clone(),
+            scores: Scores {
+                score: base.scores.clone(),
+                support: base.supports.clone(),
+            },
             touched: Vec::new(),
         }
     }
@@ -218,7 +230,8 @@ impl<'a> WhatIf<'a> {
     fn reset(&mut self) {
         self.hypo.reset(&mut self.state);
         for c in self.touched.drain(..) {
-            self.scores[usize::from(c)] = self.base.scores[usize::from(c)];
+            self.scores.score[usize::from(c)] = self.base.scores[usize::from(c)];
+            self.scores.support[usize::from(c)] = self.base.supports[usize::from(c)];
         }
     }
 
@@ -233,7 +246,9 @@ impl<'a> WhatIf<'a> {
             for &c in &self.rb.cause_deps[usize::from(f)] {
                 if !self.touched.contains(&c) {
                     self.touched.push(c);
-                    self.scores[usize::from(c)] = cause_score(self.rb, c, &self.state).0;
+                    let (score, support, _) = cause_score(self.rb, c, &self.state);
+                    self.scores.score[usize::from(c)] = score;
+                    self.scores.support[usize::from(c)] = support;
                 }
             }
         }
@@ -241,7 +256,7 @@ impl<'a> WhatIf<'a> {
 
     /// The scores if each finding in `set` had its answer (and the group
     /// `via`, if given, were answered yes).
-    fn scores(&mut self, set: &[(FactId, Answer)], via: Option<FactId>) -> &[f64] {
+    fn scores(&mut self, set: &[(FactId, Answer)], via: Option<FactId>) -> &Scores {
         self.reset();
         if let Some(g) = via {
             // The finding is answered through its group: the group becomes yes too.
@@ -316,7 +331,7 @@ fn urgency_relevant(
     let rb = what_if.rb;
     let mut relevant = vec![false; rb.facts.len()];
     for (c, cause) in rb.causes.iter().enumerate() {
-        if cause.urgency <= now || eval.scores[c] >= rb.settings.strong_support {
+        if cause.urgency <= now || eval.supports[c] >= rb.settings.strong_support {
             continue;
         }
         let (support, against) = &rb.cause_findings[c];
@@ -335,7 +350,7 @@ fn urgency_relevant(
         for &f in against.iter().filter(|f| open(f) && !raise.contains(f)) {
             what_if.assume(f, Answer::No);
         }
-        if cause_score(rb, c as RuleId, &what_if.state).0 >= rb.settings.strong_support {
+        if cause_score(rb, c as RuleId, &what_if.state).1 >= rb.settings.strong_support {
             for &f in &raise {
                 relevant[usize::from(f)] = true;
                 if let Some(g) = rb.finding(f).and_then(|i| i.group) {
@@ -359,7 +374,14 @@ fn urgency_relevant(
 /// most, then to file order.
 fn cause_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option<FactId> {
     let flag_urgency = eval.warning_urgency(rb);
-    let now = outcome(rb, flag_urgency, &eval.scores);
+    let now = outcome(
+        rb,
+        flag_urgency,
+        &Scores {
+            score: eval.scores.clone(),
+            support: eval.supports.clone(),
+        },
+    );
     let mut what_if = WhatIf::new(rb, answers, eval);
     let relevant = urgency_relevant(&mut what_if, answers, eval, now.urgency);
     // (changes urgency, chance of a change, movement, question)
@@ -378,7 +400,7 @@ fn cause_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option
         if info.group.is_some_and(|g| answers.get(g).is_none()) {
             continue;
         }
-        let no = what_if.scores(&[(f, Answer::No)], None).to_vec();
+        let no = what_if.scores(&[(f, Answer::No)], None).clone();
         let no_outcome = outcome(rb, flag_urgency, &no);
         let mut urgency_changes = relevant[usize::from(f)] || no_outcome.urgency != now.urgency;
         let no_changes = no_outcome != now;
@@ -404,7 +426,12 @@ fn cause_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option
             if yes_outcome != now {
                 p_yes_changes = p_yes_changes.max(p);
             }
-            let moved: f64 = yes.iter().zip(&no).map(|(a, b)| (a - b).abs()).sum();
+            let moved: f64 = yes
+                .score
+                .iter()
+                .zip(&no.score)
+                .map(|(a, b)| (a - b).abs())
+                .sum();
             movement = movement.max(moved);
         }
         let p_yes = 1.0 - p_absent_all;

@@ -16,6 +16,7 @@ use serde::Deserialize;
 struct Assessment {
     urgency: String,
     action: String,
+    complete: bool,
     red_flags: Vec<RedFlag>,
     unchecked_red_flags: Vec<String>,
     causes: Vec<Cause>,
@@ -37,6 +38,8 @@ struct RedFlag {
     message: String,
     #[serde(default)]
     possible: bool,
+    #[serde(default)]
+    likely_sign: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -283,13 +286,38 @@ fn explain_in_text_shows_how_it_was_decided() {
 
 #[test]
 fn text_output_leads_with_urgency_and_ends_with_the_disclaimer() {
-    let out = Cmd::new(["assess", "--yes", "lower_back_pain,lifting_or_strain"]).run();
+    // A finished screen with nothing found: self-care first.
+    let out = Cmd::new([
+        "assess",
+        "--yes",
+        "lower_back_pain,lifting_or_strain",
+        "--no",
+        "nerve_warning_signs,chest_warning_signs,illness_warning_signs,injury,organ_signs,pain_warning_signs",
+        "--age",
+        "35",
+        "--days",
+        "3",
+    ])
+    .run();
     out.success();
     let first = out.stdout.lines().next().unwrap();
     assert!(first.contains("SELF-CARE"), "{first}");
-    assert!(out.stdout.contains("Not checked"));
-    assert!(out.stdout.contains("NOT checked"));
     assert!(out.stdout.contains("This is not a diagnosis."));
+    assert!(out.stdout.trim_end().ends_with("emergency department."));
+}
+
+#[test]
+fn an_unscreened_strain_is_not_finished_and_lists_what_was_not_checked() {
+    let out = Cmd::new(["assess", "--yes", "lower_back_pain,lifting_or_strain"]).run();
+    out.success();
+    let first = out.stdout.lines().next().unwrap();
+    assert!(first.contains("NOT FINISHED"), "{first}");
+    assert!(out.stdout.contains("Emergency signs not checked"));
+    assert!(out.stdout.contains("Possible heart attack"));
+    assert!(
+        out.stdout
+            .contains("What the answers so far show: Look after it at home.")
+    );
     assert!(out.stdout.trim_end().ends_with("emergency department."));
 }
 

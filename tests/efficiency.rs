@@ -114,3 +114,57 @@ fn interview_is_short_and_never_leaves_an_applicable_warning_sign_unasked() {
     );
     assert!(max <= rb.n_findings, "an interview asked {max} questions");
 }
+
+/// Issue 10: a person unsure of something that is true answers "?". For each
+/// case and each of its "yes" answers (one at a time, and all at once), the
+/// interview is run with that answer "don't know": it may end below the
+/// case's expected urgency only with `complete: false`.
+#[test]
+fn dont_know_to_a_true_yes_never_ends_below_the_urgency_unflagged() {
+    let rb = embedded::rule_base().expect("embedded rule base");
+    let (mut runs, mut below, mut below_complete) = (0, 0, Vec::new());
+    for file in common::case_files() {
+        for case in cases::read_file(&file).expect("case file parses") {
+            let script = cases::answers_of(&rb, &case).expect("case answers are valid");
+            let yeses: Vec<_> = script
+                .iter()
+                .filter(|&(_, a)| a == Answer::Yes)
+                .map(|(f, _)| f)
+                .collect();
+            let expected = *case.expect.urgency.iter().min().expect("an urgency");
+            let mut variants: Vec<Vec<_>> = yeses.iter().map(|&f| vec![f]).collect();
+            variants.push(yeses.clone());
+            for unsure in variants {
+                let mut unsure_script = backtriage::answers::Answers::new(&rb);
+                for (f, a) in script.iter() {
+                    let a = if unsure.contains(&f) {
+                        Answer::Unknown
+                    } else {
+                        a
+                    };
+                    unsure_script
+                        .set(&rb, f, a)
+                        .expect("same answers, some unknown");
+                }
+                let (answers, _) = simulate(&rb, &unsure_script, Answer::No);
+                let got = engine::assess(&rb, &answers);
+                runs += 1;
+                if got.urgency < expected {
+                    below += 1;
+                    if got.complete {
+                        below_complete.push(case.name.clone());
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "\"?\" instead of a true yes: {runs} interviews, {below} ended below the expected urgency, \
+         all of them with complete: false ({} complete)",
+        below_complete.len()
+    );
+    assert!(
+        below_complete.is_empty(),
+        "ended below the expected urgency yet complete: {below_complete:?}"
+    );
+}

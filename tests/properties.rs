@@ -23,6 +23,21 @@ fn raw_answers() -> impl Strategy<Value = Vec<(u8, f64)>> {
     prop::collection::vec((0u8..4, 0.0f64..1.0), n)
 }
 
+/// Answers as an intake would see them: per finding, mostly "no" or not
+/// asked, a few "yes" and some "don't know" (choice codes as in
+/// [`raw_answers`]), so that most sets are not already an emergency and
+/// the safety properties are put to the test.
+fn sparse_answers() -> impl Strategy<Value = Vec<(u8, f64)>> {
+    let n = rb().n_findings;
+    let choice = (0u8..100).prop_map(|p| match p {
+        0..30 => 0,  // not asked
+        30..86 => 2, // no
+        86..93 => 1, // yes
+        _ => 3,      // don't know
+    });
+    prop::collection::vec((choice, 0.0f64..1.0), n)
+}
+
 /// The random choices as answers, in the order given by `order` (a
 /// permutation seed); answers that contradict earlier ones are skipped.
 fn build(raw: &[(u8, f64)], order: &[usize]) -> (Answers, Vec<(FactId, Answer)>) {
@@ -175,6 +190,120 @@ proptest! {
             // A member is not asked once its group said no.
             let group = rb.finding(q).and_then(|i| i.group);
             prop_assert!(group.is_none_or(|g| answers.get(g) != Some(Answer::No)));
+        }
+    }
+}
+
+/// The safety properties of issue 10, over thousands of random answer sets
+/// that include groups, numbers and "don't know".
+mod unknowns {
+    use super::*;
+    use backtriage::render;
+    use backtriage::report::Report;
+
+    fn urgency(answers: &Answers) -> Urgency {
+        engine::assess(rb(), answers).urgency
+    }
+
+    /// The yes/no findings, groups included.
+    fn yes_no() -> Vec<FactId> {
+        rb().findings()
+            .filter(|&f| {
+                rb().finding(f)
+                    .is_some_and(|i| i.kind == FindingKind::YesNo)
+            })
+            .collect()
+    }
+
+    /// `answers` with `f` answered `to` instead of what it had (or nothing).
+    fn changed(answers: &Answers, f: FactId, to: Option<Answer>) -> Option<Answers> {
+        let mut out = Answers::new(rb());
+        for (g, a) in answers.iter() {
+            if g != f {
+                out.set(rb(), g, a).ok()?;
+            }
+        }
+        match to {
+            Some(a) => out.set(rb(), f, a).ok().map(|()| out),
+            None => Some(out),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+
+        /// (a) no -> unknown, or unanswered -> unknown, never lowers the urgency.
+        #[test]
+        fn dont_know_never_lowers_the_urgency(raw in sparse_answers(), pick in 0usize..10_000) {
+            let (answers, _) = in_order(&raw);
+            let open: Vec<FactId> = yes_no()
+                .into_iter()
+                .filter(|&f| matches!(answers.get(f), None | Some(Answer::No)))
+                .collect();
+            prop_assume!(!open.is_empty());
+            let f = open[pick % open.len()];
+            let Some(unknown) = changed(&answers, f, Some(Answer::Unknown)) else {
+                return Ok(());
+            };
+            let (before, after) = (engine::assess(rb(), &answers), engine::assess(rb(), &unknown));
+            prop_assert!(after.urgency >= before.urgency, "{} {:?} -> unknown lowered {} to {}",
+                rb().fact(f).id, answers.get(f), before.urgency, after.urgency);
+            prop_assert!(before.complete || !after.complete,
+                "{} {:?} -> unknown made the result complete", rb().fact(f).id, answers.get(f));
+        }
+
+        /// (b) "unknown" and "unanswered" give the same urgency.
+        #[test]
+        fn dont_know_and_no_answer_are_the_same(raw in sparse_answers()) {
+            let (answers, _) = in_order(&raw);
+            let mut blank = Answers::new(rb());
+            for (f, a) in answers.iter() {
+                if a != Answer::Unknown {
+                    prop_assert!(blank.set(rb(), f, a).is_ok());
+                }
+            }
+            let (a, b) = (engine::assess(rb(), &answers), engine::assess(rb(), &blank));
+            prop_assert_eq!(a.urgency, b.urgency);
+        }
+
+        /// (c) adding a yes never lowers the urgency.
+        #[test]
+        fn a_yes_never_lowers_the_urgency(raw in sparse_answers(), pick in 0usize..10_000) {
+            let (answers, _) = in_order(&raw);
+            let open: Vec<FactId> = yes_no()
+                .into_iter()
+                .filter(|&f| matches!(answers.get(f), None | Some(Answer::Unknown)))
+                .collect();
+            prop_assume!(!open.is_empty());
+            let f = open[pick % open.len()];
+            let Some(yes) = changed(&answers, f, Some(Answer::Yes)) else {
+                return Ok(());
+            };
+            let (before, after) = (urgency(&answers), urgency(&yes));
+            prop_assert!(after >= before, "yes to {} lowered {} to {}",
+                rb().fact(f).id, before, after);
+        }
+
+        /// (d) every result with an unchecked urgent or emergency warning sign
+        /// is not complete and is never headlined as self-care or doctor.
+        #[test]
+        fn an_unchecked_serious_sign_is_never_headlined_as_self_care(raw in sparse_answers()) {
+            let (answers, _) = in_order(&raw);
+            let a = engine::assess(rb(), &answers);
+            let text = render::text(rb(), &Report::new(rb(), &a, None), backtriage::color::Painter::PLAIN);
+            let banner = text.lines().next().unwrap_or_default();
+            let serious = a.most_serious_unchecked(rb()).filter(|&u| u >= Urgency::Urgent);
+            if serious.is_some() {
+                prop_assert!(!a.complete);
+            }
+            if serious.is_some_and(|u| u > a.urgency) {
+                prop_assert!(!banner.contains("SELF-CARE") && !banner.contains("DOCTOR"), "{}", banner);
+                prop_assert!(banner.contains("NOT FINISHED"), "{}", banner);
+            }
+            // And only then: a finished screen shows its level.
+            if serious.is_none_or(|u| u <= a.urgency) {
+                prop_assert!(!banner.contains("NOT FINISHED"), "{}", banner);
+            }
         }
     }
 }

@@ -207,9 +207,9 @@ fn a_cause_nothing_can_support_is_an_error() {
     copy.replace(
         "causes.yaml",
         "      - {when: muscle_tender_swollen, weight: 0.7}\n      - {when: {all: [muscle_tender_swollen, fever]}, weight: 0.2}",
-        "      - {when: {all: [muscle_tender_swollen, {not: muscle_tender_swollen}]}, weight: 0.7}",
+        "      - {when: {all: [muscle_tender_swollen, {number: age, less_than: 10}, {number: age, at_least: 20}]}, weight: 0.7}",
     );
-    let line = copy.line_of("causes.yaml", "{not: muscle_tender_swollen}");
+    let line = copy.line_of("causes.yaml", "{number: age, less_than: 10}");
     assert_problems(
         &copy,
         &[format!(
@@ -240,15 +240,56 @@ fn a_red_flag_that_can_never_fire_is_an_error() {
     copy.replace(
         "red_flags.yaml",
         "when: {any: [saddle_numbness, bladder_bowel_problems, both_legs_affected]}",
-        "when: {all: [saddle_numbness, {not: nerve_warning_signs}]}",
+        "when: {all: [saddle_numbness, {number: age, less_than: 10}, {number: age, at_least: 20}]}",
     );
-    let line = copy.line_of("red_flags.yaml", "{not: nerve_warning_signs}");
+    let line = copy.line_of("red_flags.yaml", "{number: age, less_than: 10}");
     assert_problems(
         &copy,
         &[format!(
             "red_flags.yaml:{line}:11: red flag `cauda_equina` can never fire: no answers make its condition true"
         )],
     );
+}
+
+/// Issue 10: a condition that raises the urgency and needs a finding to be
+/// absent lets "don't know" lower the urgency and a "yes" switch it off.
+#[test]
+fn a_condition_that_raises_the_urgency_may_not_need_a_finding_absent() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "red_flags.yaml",
+        "        - first_episode\n",
+        "        - {not: recurring_episodes}\n",
+    );
+    let line = copy.line_of("red_flags.yaml", "{not: recurring_episodes}") - 2;
+    assert_problems(
+        &copy,
+        &[format!(
+            "red_flags.yaml:{line}:7: red flag `age_new_pain` needs `recurring_episodes` to be absent: a \"yes\" would switch it off and a \"don't know\" would lower the urgency; name what must be present instead (see docs/rules.md, conditions that raise the urgency)"
+        )],
+    );
+    // Through a derived fact, and in the support of a cause that needs a doctor.
+    let copy = RulesCopy::new();
+    copy.replace(
+        "causes.yaml",
+        "      - {when: older_age, weight: 0.15}\n",
+        "      - {when: mechanical_pattern, weight: 0.15}\n",
+    );
+    let line = copy.nth_line_of("causes.yaml", "{when: mechanical_pattern, weight: 0.15}", 2);
+    assert_problems(
+        &copy,
+        &[format!(
+            "causes.yaml:{line}:16: cause `degenerative_spine` (doctor) is supported when `pain_at_rest_or_night` is absent: a \"yes\" would switch it off and a \"don't know\" would lower the urgency; name what must be present instead (see docs/rules.md, conditions that raise the urgency)"
+        )],
+    );
+    // Evidence against a cause, and the support of a self-care cause, may.
+    let copy = RulesCopy::new();
+    copy.replace(
+        "causes.yaml",
+        "      - {when: colicky_pain, weight: 0.4}\n",
+        "      - {when: {not: mechanical_pattern}, weight: 0.4}\n",
+    );
+    assert_eq!(copy.check().code, 0);
 }
 
 #[test]
