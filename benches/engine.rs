@@ -18,20 +18,26 @@ fn main() {
 /// A lifting strain at 34, warning signs screened and clear.
 const STRAIN: &[(&str, &str)] = &[
     ("lower_back_pain", "yes"),
+    ("upper_back_pain", "no"),
+    ("flank_pain", "no"),
     ("days", "3"),
     ("age", "34"),
     ("nerve_warning_signs", "no"),
     ("chest_warning_signs", "no"),
     ("illness_warning_signs", "no"),
-    ("injury", "no"),
+    ("health_background", "no"),
     ("organ_signs", "no"),
-    ("pain_warning_signs", "no"),
-    ("onset_triggers", "yes"),
     ("lifting_or_strain", "yes"),
 ];
 
 /// Half-way through the opening screen: the common state of an interview.
-const OPENING: &[(&str, &str)] = &[("lower_back_pain", "yes"), ("days", "3"), ("age", "34")];
+const OPENING: &[(&str, &str)] = &[
+    ("lower_back_pain", "yes"),
+    ("upper_back_pain", "no"),
+    ("flank_pain", "no"),
+    ("days", "3"),
+    ("age", "34"),
+];
 
 fn answers(rb: &RuleBase, given: &[(&str, &str)]) -> Answers {
     let mut answers = Answers::new(rb);
@@ -165,6 +171,10 @@ fn rename(c: &Condition, id: &dyn Fn(&str) -> String) -> Condition {
         Condition::Number { number, bounds } => Condition::Number {
             number: id(number),
             bounds: *bounds,
+        },
+        Condition::AtLeast { at_least, of } => Condition::AtLeast {
+            at_least: *at_least,
+            of: of.iter().map(|c| rename(c, id)).collect(),
         },
     }
 }

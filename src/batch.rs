@@ -321,8 +321,8 @@ pub fn run<R: Read, W: Write>(
 type LineError = (Option<Box<RawValue>>, String);
 
 /// What one line's assessment needs, kept from line to line.
-struct Work {
-    texts: Texts,
+struct Work<'r> {
+    texts: Texts<'r>,
     answers: Answers,
     eval: Evaluation,
     assessment: Assessment,
@@ -332,7 +332,7 @@ struct Work {
 /// error (its id, if readable, and a message) for the caller to write.
 fn assess_line(
     rb: &RuleBase,
-    work: &mut Work,
+    work: &mut Work<'_>,
     bytes: &[u8],
     n: u64,
     explain: bool,

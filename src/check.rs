@@ -316,6 +316,9 @@ impl Resolver<'_> {
             Condition::Not { not } => {
                 Cond::Not(Box::new(self.resolve(report, file, &path.join("not"), not)))
             }
+            Condition::AtLeast { at_least, of } => {
+                Cond::AtLeast(*at_least, self.list(report, file, &path.join("of"), of))
+            }
             Condition::Number { number, bounds } => {
                 let f = match self.index.get(number.as_str()) {
                     Some(&f) if self.kinds[usize::from(f)] == Some(FindingKind::Number) => f,
@@ -598,6 +601,7 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
                 prior: f
                     .prior
                     .unwrap_or(files.settings.settings.question_base_rate),
+                ask_when: None,
             }),
         })
         .collect();
@@ -620,6 +624,12 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
             label: d.label.clone(),
             body: FactBody::Derived { when, sources },
         });
+    }
+    for (i, f) in findings.iter().enumerate() {
+        if let (Some(cond), FactBody::Finding(info)) = (&f.ask_when, &mut facts[i].body) {
+            info.ask_when =
+                Some(resolver.resolve(report, FINDINGS, &path!["findings", i, "ask_when"], cond));
+        }
     }
     // A cycle or an over-deep chain is reported, and nothing is built on it:
     // the indexes below follow derived facts from one to the next.
@@ -676,6 +686,20 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
                 .collect::<Vec<_>>()
         };
         let support = weighted(report, "support", &c.support);
+        let urgency_when = c
+            .urgency_when
+            .as_ref()
+            .map(|w| resolver.resolve(report, CAUSES, &p.join("urgency_when"), w));
+        if urgency_when.is_some() && c.urgency == Urgency::SelfCare {
+            report.add(
+                CAUSES,
+                p.join("urgency_when"),
+                format!(
+                    "cause `{}` is self_care: `urgency_when` only applies to causes that need a doctor",
+                    c.id
+                ),
+            );
+        }
         let against = weighted(report, "against", &c.against);
         for (field, list) in [("confirm", &c.confirm), ("treatments", &c.treatments)] {
             for (j, text) in list.iter().enumerate() {
@@ -695,6 +719,7 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
             name: c.name.clone(),
             description: c.description.clone(),
             urgency: c.urgency,
+            urgency_when,
             support,
             against,
             confirm: c.confirm.clone(),
@@ -1147,44 +1172,7 @@ fn collect_thresholds(cond: &Cond, rb: &RuleBase, numbers: &[FactId], out: &mut 
     });
 }
 
-/// Runs the interview, answering from `script` and with `fallback` for
-/// anything the script does not say. Returns the questions asked in order.
-pub fn simulate(rb: &RuleBase, script: &Answers, fallback: Answer) -> (Answers, Vec<FactId>) {
-    let mut answers = Answers::new(rb);
-    let mut asked = Vec::new();
-    // Each question is answered once, so the interview cannot outlast the findings.
-    for _ in 0..=rb.n_findings {
-        let eval = Evaluation::new(rb, &answers);
-        let Some(q) = select::next_question(rb, &answers, &eval) else {
-            break;
-        };
-        asked.push(q);
-        let answer = match script.get(q) {
-            Some(a) => a,
-            None => {
-                let info = rb.finding(q);
-                let is_group = info.is_some_and(|i| !i.members.is_empty());
-                let is_number = info.is_some_and(|i| i.kind == FindingKind::Number);
-                let member_is = |answer: Answer| {
-                    info.is_some_and(|i| i.members.iter().any(|&m| script.get(m) == Some(answer)))
-                };
-                // A person answers a group from what they know of its members:
-                // yes if one is present, "don't know" if unsure of one.
-                if is_group && member_is(Answer::Yes) {
-                    Answer::Yes
-                } else if (is_group && member_is(Answer::Unknown)) || is_number {
-                    Answer::Unknown
-                } else {
-                    fallback
-                }
-            }
-        };
-        if answers.set(rb, q, answer).is_err() {
-            break;
-        }
-    }
-    (answers, asked)
-}
+pub use crate::select::simulate;
 
 /// The first finding a condition needs to be absent (named under an odd
 /// number of `not`s, looking through derived facts), if any.
@@ -1223,6 +1211,21 @@ fn check_monotone(rb: &RuleBase, report: &mut Report<'_>) {
     for (i, cause) in rb.causes.iter().enumerate() {
         if cause.urgency == Urgency::SelfCare {
             continue;
+        }
+        if let Some(f) = cause
+            .urgency_when
+            .as_ref()
+            .and_then(|w| needs_absent(rb, w))
+        {
+            report.add(
+                CAUSES,
+                path!["causes", i, "urgency_when"],
+                format!(
+                    "the `urgency_when` of cause `{}` needs `{}` to be absent: {why}",
+                    cause.id,
+                    rb.fact(f).id
+                ),
+            );
         }
         for (j, w) in cause.support.iter().enumerate() {
             if let Some(f) = needs_absent(rb, &w.when) {

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 /// A condition as written in a rule file.
 ///
-/// `fever`, `{all: [...]}`, `{any: [...]}`, `{not: c}` or
-/// `{number: age, at_least: 50}`.
+/// `fever`, `{all: [...]}`, `{any: [...]}`, `{not: c}`,
+/// `{number: age, at_least: 50}` or `{at_least: 3, of: [...]}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Condition {
@@ -27,6 +27,11 @@ pub enum Condition {
         number: String,
         #[serde(flatten)]
         bounds: Bounds,
+    },
+    /// At least `at_least` of the conditions in `of` hold.
+    AtLeast {
+        at_least: u32,
+        of: Vec<Condition>,
     },
 }
 
@@ -102,6 +107,7 @@ const CONDITION_FORMS: &[&str] = &[
     "any",
     "not",
     "number",
+    "of",
     "at_least",
     "more_than",
     "at_most",
@@ -112,7 +118,7 @@ impl<'de> Visitor<'de> for ConditionVisitor {
     type Value = Condition;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a finding id, or a map with one of `all`, `any`, `not` or `number`")
+        f.write_str("a finding id, or a map with one of `all`, `any`, `not`, `number` or `of`")
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Condition, E> {
@@ -130,6 +136,7 @@ impl<'de> Visitor<'de> for ConditionVisitor {
         let mut any = None;
         let mut not = None;
         let mut number: Option<String> = None;
+        let mut of: Option<Vec<Condition>> = None;
         let mut bounds = Bounds::default();
         let mut bound_given = false;
         while let Some(key) = map.next_key::<String>()? {
@@ -159,6 +166,12 @@ impl<'de> Visitor<'de> for ConditionVisitor {
                     }
                     number = Some(map.next_value::<String>()?);
                 }
+                "of" => {
+                    if of.is_some() {
+                        return Err(duplicate());
+                    }
+                    of = Some(map.next_value::<Vec<Condition>>()?);
+                }
                 "at_least" | "more_than" | "at_most" | "less_than" => {
                     let value = map.next_value::<f64>()?;
                     if !value.is_finite() {
@@ -184,11 +197,31 @@ impl<'de> Visitor<'de> for ConditionVisitor {
         let forms = usize::from(all.is_some())
             + usize::from(any.is_some())
             + usize::from(not.is_some())
-            + usize::from(number.is_some());
+            + usize::from(number.is_some())
+            + usize::from(of.is_some());
         if forms != 1 {
             return Err(de::Error::custom(
-                "a condition map needs exactly one of `all`, `any`, `not` or `number`",
+                "a condition map needs exactly one of `all`, `any`, `not`, `number` or `of`",
             ));
+        }
+        if let Some(of) = of {
+            let only_at_least = bounds.at_least.is_some()
+                && bounds.more_than.is_none()
+                && bounds.at_most.is_none()
+                && bounds.less_than.is_none();
+            let count = bounds.at_least.filter(|n| {
+                only_at_least && n.fract() == 0.0 && *n >= 1.0 && *n <= of.len() as f64
+            });
+            return match count {
+                Some(n) => Ok(Condition::AtLeast {
+                    at_least: n as u32,
+                    of,
+                }),
+                None => Err(de::Error::custom(format!(
+                    "`of: [...]` needs `at_least: N`, a whole number from 1 to the {} conditions listed",
+                    of.len()
+                ))),
+            };
         }
         if let Some(number) = number {
             if !bound_given {
@@ -256,6 +289,8 @@ pub enum Cond {
     Any(Vec<Cond>),
     Not(Box<Cond>),
     Number(FactId, Bounds),
+    /// At least this many of the conditions hold.
+    AtLeast(u32, Vec<Cond>),
 }
 
 /// Read access to the values of facts, for evaluation.
@@ -309,6 +344,24 @@ impl Cond {
                 result
             }
             Cond::Not(c) => c.eval(facts).negate(),
+            // Yes once enough hold, no once too few can, else unknown.
+            Cond::AtLeast(n, items) => {
+                let (mut yes, mut open) = (0, 0);
+                for c in items {
+                    match child(c) {
+                        Tri::Yes => yes += 1,
+                        Tri::Unknown => open += 1,
+                        Tri::No => {}
+                    }
+                }
+                if yes >= *n {
+                    Tri::Yes
+                } else if yes + open < *n {
+                    Tri::No
+                } else {
+                    Tri::Unknown
+                }
+            }
             Cond::Number(f, bounds) => match facts.number(*f) {
                 Some(x) if bounds.holds(x) => Tri::Yes,
                 Some(_) => Tri::No,
@@ -322,7 +375,7 @@ impl Cond {
     pub fn visit_facts(&self, negated: bool, visit: &mut impl FnMut(FactId, bool)) {
         match self {
             Cond::Fact(f) | Cond::Number(f, _) => visit(*f, negated),
-            Cond::All(items) | Cond::Any(items) => {
+            Cond::All(items) | Cond::Any(items) | Cond::AtLeast(_, items) => {
                 for c in items {
                     c.visit_facts(negated, visit);
                 }
@@ -354,6 +407,11 @@ impl Cond {
             }
             Cond::Any(items) => {
                 if let Some(c) = items.iter().find(|c| c.eval(facts) == Tri::Yes) {
+                    c.reasons(facts, out, from);
+                }
+            }
+            Cond::AtLeast(_, items) => {
+                for c in items.iter().filter(|c| c.eval(facts) == Tri::Yes) {
                     c.reasons(facts, out, from);
                 }
             }
@@ -405,6 +463,29 @@ mod tests {
             ..Bounds::default()
         };
         assert_eq!(Cond::Number(0, below).eval(&t), Tri::No);
+    }
+
+    #[test]
+    fn at_least_counts_yes_and_stays_unknown_while_it_could_go_either_way() {
+        let t = Table(vec![Tri::Yes, Tri::Unknown, Tri::No], vec![None; 3]);
+        let cond = |n| Cond::AtLeast(n, vec![Cond::Fact(0), Cond::Fact(1), Cond::Fact(2)]);
+        assert_eq!(cond(1).eval(&t), Tri::Yes);
+        assert_eq!(cond(2).eval(&t), Tri::Unknown);
+        assert_eq!(cond(3).eval(&t), Tri::No);
+        let c: Condition = serde_yaml::from_str("{at_least: 2, of: [a, b, c]}").unwrap();
+        assert!(matches!(c, Condition::AtLeast { at_least: 2, .. }));
+        for bad in [
+            "{at_least: 4, of: [a, b, c]}",
+            "{at_least: 1.5, of: [a, b]}",
+            "{of: [a]}",
+            "{at_most: 1, of: [a]}",
+        ] {
+            let err = serde_yaml::from_str::<Condition>(bad).unwrap_err();
+            assert!(
+                err.to_string().contains("needs `at_least: N`"),
+                "{bad}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -314,6 +314,16 @@ pub fn cause_score(rb: &RuleBase, cause: RuleId, state: &State) -> (f64, f64, f6
     (score, for_, against)
 }
 
+/// The support of a cause that counts toward the urgency: its certainty
+/// `for_`, or 0 while its `urgency_when` does not hold.
+pub fn urgency_support(rb: &RuleBase, cause: RuleId, state: &State, for_: f64) -> f64 {
+    let rule = &rb.causes[usize::from(cause)];
+    match &rule.urgency_when {
+        Some(when) if !when.holds(state) => 0.0,
+        _ => for_,
+    }
+}
+
 /// Everything evaluated once per set of answers: facts, red flags, scores.
 #[derive(Debug, Clone)]
 pub struct Evaluation {
@@ -330,8 +340,9 @@ pub struct Evaluation {
     /// evidence against it), which ranks the causes.
     pub scores: Vec<f64>,
     /// Per cause: the certainty of its support alone, which decides whether
-    /// its urgency counts. Evidence against a cause changes its rank, never
-    /// the urgency: a "yes" must never lower the urgency.
+    /// its urgency counts (0 while its `urgency_when` does not hold). Evidence
+    /// against a cause changes its rank, never the urgency: a "yes" must never
+    /// lower the urgency.
     pub supports: Vec<f64>,
 }
 
@@ -368,7 +379,9 @@ impl Evaluation {
             &mut self.possible,
         );
         for (c, (score, support)) in self.scores.iter_mut().zip(&mut self.supports).enumerate() {
-            (*score, *support, _) = cause_score(rb, c as RuleId, &self.state);
+            let (s, for_, _) = cause_score(rb, c as RuleId, &self.state);
+            *score = s;
+            *support = urgency_support(rb, c as RuleId, &self.state, for_);
         }
     }
 
@@ -518,6 +531,9 @@ pub struct Assessment {
     pub causes: Vec<ScoredCause>,
     pub advice: Vec<RuleId>,
     pub next_question: Option<FactId>,
+    /// When the next question is a checklist: the members it offers (those
+    /// not answered yet).
+    pub next_options: Vec<FactId>,
     reasons: Vec<FactId>,
     ranked: Vec<RuleId>,
 }
@@ -532,6 +548,7 @@ impl Default for Assessment {
             causes: Vec::new(),
             advice: Vec::new(),
             next_question: None,
+            next_options: Vec::new(),
             reasons: Vec::new(),
             ranked: Vec::new(),
         }
@@ -659,6 +676,11 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
     }
     out.urgency = eval.urgency(rb);
     out.next_question = select::next_question(rb, answers, eval);
+    out.next_options.clear();
+    if let Some(q) = out.next_question {
+        out.next_options
+            .extend(select::open_members(rb, answers, q));
+    }
     // A "don't know" leaves what it asked about unchecked, warning sign or not.
     out.complete = out.next_question.is_none()
         && out.unchecked_red_flags.is_empty()
@@ -862,6 +884,7 @@ pub fn describe(rb: &RuleBase, cond: &Cond, state: Option<&State>) -> String {
         Cond::All(items) => list("all", items),
         Cond::Any(items) => list("any", items),
         Cond::Not(c) => format!("not({})", describe(rb, c, state)),
+        Cond::AtLeast(n, items) => list(&format!("at_least_{n}_of"), items),
         Cond::Number(f, bounds) => {
             let id = &rb.fact(*f).id;
             match state {

@@ -5,12 +5,13 @@
 use std::io::{self, BufRead, Write};
 use std::path::Path;
 
-use crate::answers::{Answer, Answers, RawAnswer, interpret};
+use crate::answers::{Answer, Answers};
 use crate::color::Painter;
 use crate::condition::FactId;
 use crate::engine::Evaluation;
 use crate::exit::Exit;
 use crate::model::{FindingKind, Urgency};
+use crate::reply::{self, Expect, Reply, Unit};
 use crate::rulebase::{Cite, RuleBase};
 use crate::select;
 
@@ -34,59 +35,57 @@ pub struct Session {
     pub ending: Ending,
 }
 
-/// One line typed at the prompt, understood.
-#[derive(Debug, Clone, PartialEq)]
-enum Input {
-    Answer(Answer),
-    Why,
-    Back,
-    Help,
-    Quit,
-    /// Understood as an answer of the wrong kind or out of range.
-    Refused(String),
-    Invalid,
+/// What a question asks for, as the prompt understands it.
+fn expect_of(rb: &RuleBase, q: FactId, options: usize) -> Expect {
+    match rb.finding(q) {
+        Some(info) if !info.members.is_empty() => Expect::Checklist(options),
+        Some(info) if info.kind == FindingKind::Number => Expect::Number {
+            unit: Unit::from_name(info.unit.as_deref()),
+            min: info.min,
+            max: info.max,
+        },
+        _ => Expect::YesNo,
+    }
 }
 
-fn understand(rb: &RuleBase, q: FactId, line: &str) -> Input {
-    let word = line.trim().to_ascii_lowercase();
-    match word.as_str() {
-        "why" => return Input::Why,
-        "back" | "undo" => return Input::Back,
-        "help" | "h" => return Input::Help,
-        "quit" | "exit" | "q" => return Input::Quit,
-        "?" | "unknown" | "skip" | "don't know" | "dont know" | "not sure" => {
-            return Input::Answer(Answer::Unknown);
+/// The short line under a question saying how to answer it.
+fn hint(expect: Expect) -> &'static str {
+    match expect {
+        Expect::Checklist(_) => {
+            "Type the numbers that apply (e.g. 1 3), 0 or none if none apply, ? if not sure; add ? to a number you are unsure of (e.g. 2?). Or: why, back, help, quit"
         }
-        _ => {}
+        Expect::Number {
+            unit: Unit::Days, ..
+        } => {
+            "A number of days, or say it as you like: 3 weeks, 2 months, since yesterday. ? if you don't know. Or: why, back, help, quit"
+        }
+        Expect::Number {
+            unit: Unit::Years, ..
+        } => {
+            "Your age in years (44, or forty-four). ? if you would rather not say. Or: why, back, help, quit"
+        }
+        Expect::Number { .. } => "A number, ? if you don't know. Or: why, back, help, quit",
+        Expect::YesNo => "y = yes, n = no, ? = not sure. Or: why, back, help, quit",
     }
-    let raw = match word.as_str() {
-        "y" => RawAnswer::Word("yes"),
-        "n" => RawAnswer::Word("no"),
-        other => RawAnswer::Word(other),
+}
+
+/// What `help` adds under the question's own help text: how to answer
+/// this kind of question, and the command words.
+fn commands(expect: Expect) -> String {
+    let how = match expect {
+        Expect::Checklist(_) => {
+            "Type the numbers of the items that apply, separated by spaces, for example 1 3.\n  0 or none   none of them applies\n  2?          you are not sure about item 2 (it stays not checked)\n  ?           you are not sure about any of them\n"
+        }
+        Expect::Number { .. } => {
+            "Type a number, or words such as 3 weeks, a year, forty.\n  ?           you don't know (what depends on it stays not checked)\n"
+        }
+        Expect::YesNo => {
+            "Answer y (yes), n (no) or ? (not sure: a warning sign left unsure stays not checked).\n"
+        }
     };
-    match interpret(rb, q, raw) {
-        Ok(answer) => Input::Answer(answer),
-        // A number out of range deserves its own reason; anything else a hint.
-        Err(e @ crate::answers::AnswerError::OutOfRange { .. }) => Input::Refused(e.to_string()),
-        Err(_) => Input::Invalid,
-    }
-}
-
-fn hint(rb: &RuleBase, q: FactId) -> String {
-    match rb
-        .finding(q)
-        .map(|i| (i.kind, i.unit.as_deref(), i.min, i.max))
-    {
-        Some((FindingKind::Number, unit, min, max)) => {
-            let unit = unit.map(|u| format!(" in {u}")).unwrap_or_default();
-            let range = match (min, max) {
-                (Some(lo), Some(hi)) => format!(" from {lo} to {hi}"),
-                _ => String::new(),
-            };
-            format!("a number{unit}{range}, ? if you don't know (or: why, back, help, quit)")
-        }
-        _ => "y = yes, n = no, ? = don't know (or: why, back, help, quit)".to_owned(),
-    }
+    format!(
+        "{how}Other words you can type:\n  why   which warning signs and causes this question is about, and the sources\n  back  go back and change your last answer\n  quit  stop now and see the assessment of what you have answered\n"
+    )
 }
 
 fn cite_titles(rb: &RuleBase, cites: &[Cite]) -> String {
@@ -133,7 +132,40 @@ pub fn why(rb: &RuleBase, q: FactId) -> String {
     out
 }
 
-const COMMANDS: &str = "Answer with y (yes), n (no) or ? (don't know). Other words you can type:\n  why   which warning signs and causes this question is about, and the sources\n  back  go back and change your last answer\n  skip  same as ?: leaves it unknown (a warning sign left unknown is reported as not checked)\n  quit  stop now and see the assessment of what you have answered\n";
+/// One prompt's answers, for `back`: the findings it answered.
+struct Step {
+    question: FactId,
+    answered: Vec<FactId>,
+}
+
+/// A step's answer in words: "yes", "3", or for a checklist the labels of
+/// the items picked ("none" when none was).
+fn described(rb: &RuleBase, answers: &Answers, step: &Step) -> String {
+    let is_checklist = rb
+        .finding(step.question)
+        .is_some_and(|i| !i.members.is_empty());
+    if !is_checklist {
+        return step
+            .answered
+            .first()
+            .and_then(|&f| answers.get(f))
+            .map_or_else(String::new, |a| a.to_string());
+    }
+    let picked: Vec<String> = step
+        .answered
+        .iter()
+        .filter_map(|&f| match answers.get(f) {
+            Some(Answer::Yes) => Some(rb.fact(f).label.clone()),
+            Some(Answer::Unknown) => Some(format!("{} (not sure)", rb.fact(f).label)),
+            _ => None,
+        })
+        .collect();
+    if picked.is_empty() {
+        "none".to_owned()
+    } else {
+        picked.join("; ")
+    }
+}
 
 /// Runs an interview, reading answers from `input` and writing questions to
 /// `prompts`. Returns when the interview is over, for whatever reason.
@@ -149,7 +181,7 @@ pub fn run<R: BufRead, W: Write>(
     echo: bool,
 ) -> io::Result<Session> {
     let mut answers = Answers::new(rb);
-    let mut history: Vec<FactId> = Vec::new();
+    let mut history: Vec<Step> = Vec::new();
     writeln!(
         prompts,
         "{}\n{}\n{}\n",
@@ -176,18 +208,20 @@ pub fn run<R: BufRead, W: Write>(
         let Some(q) = select::next_question(rb, &answers, &eval) else {
             break Ending::Done;
         };
-        let left = select::remaining_bound(rb, &answers, &eval).saturating_sub(1);
-        let question = rb.question(q);
+        let options: Vec<FactId> = select::open_members(rb, &answers, q).collect();
+        let expect = expect_of(rb, q, options.len());
+        let number = select::prompts_answered(rb, &answers) + 1;
+        let about = number - 1 + select::remaining_estimate(rb, &answers).max(1);
         writeln!(
             prompts,
             "\n{}",
-            paint.dim(&format!(
-                "Question {} (at most {left} more)",
-                answers.given() + 1
-            ))
+            paint.dim(&format!("Question {number} of about {about}"))
         )?;
-        writeln!(prompts, "{}", paint.bold(question))?;
-        writeln!(prompts, "{}", paint.dim(&hint(rb, q)))?;
+        writeln!(prompts, "{}", paint.bold(rb.question(q)))?;
+        for (k, &m) in options.iter().enumerate() {
+            writeln!(prompts, "  {}. {}", k + 1, rb.question(m))?;
+        }
+        writeln!(prompts, "{}", paint.dim(hint(expect)))?;
         // Ask until the answer is understood.
         loop {
             write!(prompts, "> ")?;
@@ -203,41 +237,97 @@ pub fn run<R: BufRead, W: Write>(
             if echo {
                 writeln!(prompts, "{}", line.trim_end())?;
             }
-            match understand(rb, q, &line) {
-                Input::Answer(answer) => match answers.set(rb, q, answer) {
-                    Ok(()) => {
-                        history.push(q);
-                        break;
-                    }
-                    Err(e) => writeln!(prompts, "{}", paint.alarm(&e.to_string()))?,
-                },
-                Input::Why => write!(prompts, "{}", why(rb, q))?,
-                Input::Help => {
-                    let help = rb.finding(q).map_or("", |i| i.help.as_str());
-                    writeln!(prompts, "{help}\n")?;
-                    write!(prompts, "{COMMANDS}")?;
+            let settled: Vec<(FactId, Answer)> = match reply::understand(&line, expect) {
+                Reply::Answer(a) => vec![(q, a)],
+                Reply::Picks(picks) => options.iter().copied().zip(picks).collect(),
+                Reply::Why => {
+                    write!(prompts, "{}", why(rb, q))?;
+                    continue;
                 }
-                Input::Back => match history.pop() {
-                    Some(previous) => {
-                        answers.unset(previous);
-                        writeln!(prompts, "{}", paint.dim("Going back one question."))?;
-                        break;
+                Reply::Help => {
+                    writeln!(
+                        prompts,
+                        "{}\n",
+                        rb.finding(q).map_or("", |i| i.help.as_str())
+                    )?;
+                    for (k, &m) in options.iter().enumerate() {
+                        let help = rb.finding(m).map_or("", |i| i.help.as_str());
+                        writeln!(prompts, "  {}. {help}", k + 1)?;
                     }
-                    None => writeln!(prompts, "There is no earlier answer to go back to.")?,
-                },
-                Input::Quit => {
+                    if !options.is_empty() {
+                        writeln!(prompts)?;
+                    }
+                    write!(prompts, "{}", commands(expect))?;
+                    continue;
+                }
+                Reply::Back => {
+                    match history.pop() {
+                        Some(step) => {
+                            let undone = described(rb, &answers, &step);
+                            for &f in &step.answered {
+                                answers.unset(f);
+                            }
+                            writeln!(
+                                prompts,
+                                "{}",
+                                paint.dim(&format!(
+                                    "Going back: your answer \"{undone}\" to \"{}\" is undone.",
+                                    rb.question(step.question)
+                                ))
+                            )?;
+                            break;
+                        }
+                        None => writeln!(prompts, "There is no earlier answer to go back to.")?,
+                    }
+                    continue;
+                }
+                Reply::Quit => {
                     return Ok(Session {
                         answers,
                         ending: Ending::Quit,
                     });
                 }
-                Input::Refused(reason) => writeln!(prompts, "{}", paint.alarm(&reason))?,
-                Input::Invalid => writeln!(
-                    prompts,
-                    "{}",
-                    paint.dim(&format!("Sorry, I did not understand. {}", hint(rb, q)))
-                )?,
+                Reply::DidYouMean(word) => {
+                    writeln!(
+                        prompts,
+                        "{}",
+                        paint.dim(&format!("Did you mean \"{word}\"? If so, type it again."))
+                    )?;
+                    continue;
+                }
+                Reply::Refused(reason) => {
+                    writeln!(prompts, "{}", paint.alarm(&reason))?;
+                    continue;
+                }
+                Reply::Invalid => {
+                    writeln!(
+                        prompts,
+                        "{}",
+                        paint.dim(&format!("Sorry, I did not understand. {}", hint(expect)))
+                    )?;
+                    continue;
+                }
+            };
+            let mut step = Step {
+                question: q,
+                answered: Vec::new(),
+            };
+            let mut refused = None;
+            for (f, a) in settled {
+                match answers.set(rb, f, a) {
+                    Ok(()) => step.answered.push(f),
+                    Err(e) => refused = Some(e),
+                }
             }
+            if let Some(e) = refused {
+                for &f in &step.answered {
+                    answers.unset(f);
+                }
+                writeln!(prompts, "{}", paint.alarm(&e.to_string()))?;
+                continue;
+            }
+            history.push(step);
+            break;
         }
     };
     Ok(Session { answers, ending })

@@ -30,6 +30,7 @@ pub mod load;
 pub mod locate;
 pub mod model;
 pub mod render;
+pub mod reply;
 pub mod report;
 pub mod rulebase;
 pub mod select;

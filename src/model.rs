@@ -181,6 +181,11 @@ pub struct Finding {
     /// only to order cause questions; it never changes a score or urgency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prior: Option<f64>,
+    /// When this holds, the interview asks this finding (after the warning
+    /// signs) even if no score would change: for splits the guidelines
+    /// require, such as asking about sciatica whenever a leg is involved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_when: Option<Condition>,
 }
 
 /// `derived.yaml`.
@@ -239,6 +244,11 @@ pub struct Cause {
     pub name: String,
     pub description: String,
     pub urgency: Urgency,
+    /// When given, the cause's urgency counts only when this holds too: what
+    /// the guidelines name (a duration, a progressive pattern, an objective
+    /// sign), so that risk factors alone never send someone to a doctor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency_when: Option<Condition>,
     pub support: Vec<Evidence>,
     #[serde(default)]
     pub against: Vec<Evidence>,

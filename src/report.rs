@@ -39,7 +39,8 @@ pub(crate) struct AdviceJson<'a> {
     pub sources: Option<Vec<&'a str>>,
 }
 
-/// A question as JSON shows it.
+/// A question as JSON shows it. A group is a `checklist` whose `options`
+/// are the members still to answer, each in its own words.
 #[derive(Serialize)]
 struct QuestionJson<'a> {
     id: &'a str,
@@ -47,6 +48,15 @@ struct QuestionJson<'a> {
     kind: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     any_of: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    options: Option<Vec<OptionJson<'a>>>,
+}
+
+/// One item of a checklist.
+#[derive(Serialize)]
+struct OptionJson<'a> {
+    id: &'a str,
+    text: &'a str,
 }
 
 fn level_index(u: Urgency) -> usize {
@@ -101,16 +111,34 @@ fn advice_json(rb: &RuleBase, i: usize) -> String {
     })
 }
 
-fn question_json(rb: &RuleBase, f: FactId) -> String {
+fn question_json(rb: &RuleBase, f: FactId, options: &[FactId]) -> String {
     let info = rb.finding(f);
+    let group = info.filter(|i| !i.members.is_empty());
     json(&QuestionJson {
         id: &rb.fact(f).id,
         text: rb.question(f),
-        kind: info.map_or(FindingKind::YesNo, |i| i.kind).as_str(),
-        any_of: info
-            .filter(|i| !i.members.is_empty())
-            .map(|i| i.members.iter().map(|&m| rb.fact(m).id.as_str()).collect()),
+        kind: match (group, info) {
+            (Some(_), _) => "checklist",
+            (None, Some(i)) => i.kind.as_str(),
+            (None, None) => FindingKind::YesNo.as_str(),
+        },
+        any_of: group.map(|i| i.members.iter().map(|&m| rb.fact(m).id.as_str()).collect()),
+        options: group.map(|_| {
+            options
+                .iter()
+                .map(|&m| OptionJson {
+                    id: &rb.fact(m).id,
+                    text: rb.question(m),
+                })
+                .collect()
+        }),
     })
+}
+
+/// Whether `options` are all of a group's members: the usual checklist, which
+/// batch renders once ahead.
+fn all_members(rb: &RuleBase, f: FactId, options: &[FactId]) -> bool {
+    rb.finding(f).is_none_or(|i| i.members == options)
 }
 
 fn head_json(rb: &RuleBase, u: Urgency) -> String {
@@ -145,8 +173,9 @@ pub trait Fragments {
     fn cause_open(&self, out: &mut Vec<u8>, c: usize);
     /// An advice item's whole object.
     fn advice(&self, out: &mut Vec<u8>, i: usize);
-    /// A finding's whole `next_question` object.
-    fn question(&self, out: &mut Vec<u8>, f: FactId);
+    /// A finding's whole `next_question` object; `options` are the open
+    /// members of a checklist.
+    fn question(&self, out: &mut Vec<u8>, f: FactId, options: &[FactId]);
     /// `"urgency":…,"action":…,"complete":` of a level.
     fn head(&self, out: &mut Vec<u8>, level: Urgency);
     /// `,"disclaimer":…,"emergency_note":…`.
@@ -176,8 +205,8 @@ impl Fragments for OnTheSpot<'_> {
     fn advice(&self, out: &mut Vec<u8>, i: usize) {
         out.extend_from_slice(advice_json(self.0, i).as_bytes());
     }
-    fn question(&self, out: &mut Vec<u8>, f: FactId) {
-        out.extend_from_slice(question_json(self.0, f).as_bytes());
+    fn question(&self, out: &mut Vec<u8>, f: FactId, options: &[FactId]) {
+        out.extend_from_slice(question_json(self.0, f, options).as_bytes());
     }
     fn head(&self, out: &mut Vec<u8>, level: Urgency) {
         out.extend_from_slice(head_json(self.0, level).as_bytes());
@@ -190,7 +219,8 @@ impl Fragments for OnTheSpot<'_> {
 /// Every fragment rendered once, ahead: for a batch, where each is written
 /// hundreds of thousands of times.
 #[derive(Debug)]
-pub struct Texts {
+pub struct Texts<'r> {
+    rb: &'r RuleBase,
     fact_id: Vec<String>,
     flag_id: Vec<String>,
     flag_open: Vec<String>,
@@ -202,9 +232,9 @@ pub struct Texts {
     tail: String,
 }
 
-impl Texts {
+impl<'r> Texts<'r> {
     /// Renders every fragment of the rule base.
-    pub fn new(rb: &RuleBase) -> Texts {
+    pub fn new(rb: &'r RuleBase) -> Texts<'r> {
         let levels = [
             Urgency::SelfCare,
             Urgency::Doctor,
@@ -212,6 +242,7 @@ impl Texts {
             Urgency::Emergency,
         ];
         Texts {
+            rb,
             fact_id: (0..rb.facts.len() as FactId)
                 .map(|f| fact_id_json(rb, f))
                 .collect(),
@@ -229,7 +260,10 @@ impl Texts {
                 .collect(),
             advice: (0..rb.advice.len()).map(|i| advice_json(rb, i)).collect(),
             question: (0..rb.facts.len() as FactId)
-                .map(|f| question_json(rb, f))
+                .map(|f| {
+                    let all = rb.finding(f).map(|i| i.members.clone()).unwrap_or_default();
+                    question_json(rb, f, &all)
+                })
                 .collect(),
             head: levels.iter().map(|&u| head_json(rb, u)).collect(),
             tail: tail_json(rb),
@@ -237,7 +271,7 @@ impl Texts {
     }
 }
 
-impl Fragments for Texts {
+impl Fragments for Texts<'_> {
     fn fact_id(&self, out: &mut Vec<u8>, f: FactId) {
         out.extend_from_slice(self.fact_id[usize::from(f)].as_bytes());
     }
@@ -256,8 +290,12 @@ impl Fragments for Texts {
     fn advice(&self, out: &mut Vec<u8>, i: usize) {
         out.extend_from_slice(self.advice[i].as_bytes());
     }
-    fn question(&self, out: &mut Vec<u8>, f: FactId) {
-        out.extend_from_slice(self.question[usize::from(f)].as_bytes());
+    fn question(&self, out: &mut Vec<u8>, f: FactId, options: &[FactId]) {
+        if all_members(self.rb, f, options) {
+            out.extend_from_slice(self.question[usize::from(f)].as_bytes());
+        } else {
+            out.extend_from_slice(question_json(self.rb, f, options).as_bytes());
+        }
     }
     fn head(&self, out: &mut Vec<u8>, level: Urgency) {
         out.extend_from_slice(self.head[level_index(level)].as_bytes());
@@ -340,7 +378,7 @@ pub fn write_json(
     write_list(out, &a.advice, |out, i| frags.advice(out, usize::from(i)));
     out.extend_from_slice(b"],\"next_question\":");
     match a.next_question {
-        Some(f) => frags.question(out, f),
+        Some(f) => frags.question(out, f, &a.next_options),
         None => out.extend_from_slice(b"null"),
     }
     frags.tail(out);

@@ -127,6 +127,8 @@ pub struct FindingInfo {
     pub group: Option<FactId>,
     /// The chance it is present before any answer points to it.
     pub prior: f64,
+    /// When this holds, the interview asks the finding after the warning signs.
+    pub ask_when: Option<Cond>,
 }
 
 /// A warning sign.
@@ -155,6 +157,8 @@ pub struct CauseRule {
     pub name: String,
     pub description: String,
     pub urgency: Urgency,
+    /// The cause's urgency counts only when this holds (if given).
+    pub urgency_when: Option<Cond>,
     pub support: Vec<Weighted>,
     pub against: Vec<Weighted>,
     pub confirm: Vec<String>,
@@ -346,7 +350,7 @@ impl RuleBase {
                 }
             }
             Cond::Number(..) => {}
-            Cond::All(items) | Cond::Any(items) => {
+            Cond::All(items) | Cond::Any(items) | Cond::AtLeast(_, items) => {
                 for c in items {
                     self.walk_inner(c, negated, entered, visit);
                 }

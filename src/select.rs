@@ -24,19 +24,23 @@ use crate::answers::{Answer, Answers};
 use crate::condition::{Cond, FactId, Facts, Tri};
 use crate::engine::{
     Evaluation, Hypothesis, State, cause_score, cause_urgency, combined_urgency, rank_into,
-    yes_groups,
+    urgency_support, yes_groups,
 };
 use crate::model::{FindingKind, Urgency};
 use crate::rulebase::{FactBody, RuleBase, RuleId};
 
-/// The next question to ask after these answers, or `None` when done.
+/// The next question to ask after these answers, or `None` when done. A
+/// group is asked as one checklist of its members, which are never asked
+/// one by one.
 pub fn next_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option<FactId> {
     if eval.flag_urgency(rb) == Some(Urgency::Emergency) {
         return None;
     }
-    // A group of warning signs answered yes: which sign, before anything else.
+    // A group of warning signs answered yes without saying which sign: its
+    // checklist again, before anything else.
     if yes_groups(rb, answers).next().is_some() {
-        let drill = best_warning_question(rb, answers, eval, |f| under_yes_group(rb, answers, f));
+        let drill =
+            best_warning_question(rb, answers, eval, |f| answers.get(f) == Some(Answer::Yes));
         if drill.is_some() {
             return drill;
         }
@@ -47,29 +51,71 @@ pub fn next_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Opt
     if let Some(f) = best_warning_question(rb, answers, eval, |_| true) {
         return Some(f);
     }
-    if answers.given() >= rb.settings.max_questions {
-        return None;
+    if let Some(f) = required_question(rb, answers, eval) {
+        return Some(f);
     }
-    cause_question(rb, answers, eval)
+    // Once the urgency is urgent or higher, or past the cap, only a question
+    // that could raise the urgency is asked; the cap never cuts one.
+    let capped = prompts_answered(rb, answers) >= rb.settings.max_questions
+        || eval.urgency(rb) >= Urgency::Urgent;
+    cause_question(rb, answers, eval, capped)
 }
 
-/// Whether a finding may still be asked: not answered, and not answered
-/// already through its group.
-fn is_open(rb: &RuleBase, answers: &Answers, f: FactId) -> bool {
-    if answers.get(f).is_some() {
+/// How many prompts the answers stand for: each answered finding outside a
+/// group, and each group with any answer (one checklist settles all of it).
+pub fn prompts_answered(rb: &RuleBase, answers: &Answers) -> usize {
+    rb.findings()
+        .filter(|&f| {
+            let Some(info) = rb.finding(f) else {
+                return false;
+            };
+            if info.group.is_some() {
+                return false;
+            }
+            answers.get(f).is_some() || info.members.iter().any(|&m| answers.get(m).is_some())
+        })
+        .count()
+}
+
+/// The first open finding whose `ask_when` holds: a question the rule base
+/// requires in this situation, whatever it would change.
+fn required_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option<FactId> {
+    rb.findings().find(|&f| {
+        rb.finding(f).is_some_and(|info| {
+            info.ask_when.as_ref().is_some_and(|w| w.holds(&eval.state)) && is_open(rb, answers, f)
+        })
+    })
+}
+
+/// Whether a finding can be asked now. A finding outside any group: while
+/// unanswered. A group, as a checklist: while a member is unanswered and the
+/// group was not answered no or "don't know" (a "yes" says one of them
+/// applies, so the checklist asks which). A member: never on its own; its
+/// group's checklist asks it.
+pub fn is_open(rb: &RuleBase, answers: &Answers, f: FactId) -> bool {
+    let Some(info) = rb.finding(f) else {
+        return false;
+    };
+    if info.group.is_some() {
         return false;
     }
-    match rb.finding(f).and_then(|info| info.group) {
-        Some(g) => answers.get(g) != Some(Answer::No),
-        None => true,
+    if info.members.is_empty() {
+        return answers.get(f).is_none();
     }
+    matches!(answers.get(f), None | Some(Answer::Yes))
+        && info.members.iter().any(|&m| answers.get(m).is_none())
 }
 
-/// Whether `f` is a member of a group that was answered yes.
-fn under_yes_group(rb: &RuleBase, answers: &Answers, f: FactId) -> bool {
-    rb.finding(f)
-        .and_then(|i| i.group)
-        .is_some_and(|g| answers.get(g) == Some(Answer::Yes))
+/// The members a group's checklist offers now: those not answered yet.
+pub fn open_members<'a>(
+    rb: &'a RuleBase,
+    answers: &'a Answers,
+    g: FactId,
+) -> impl Iterator<Item = FactId> + 'a {
+    rb.finding(g)
+        .into_iter()
+        .flat_map(|info| info.members.iter().copied())
+        .filter(|&m| answers.get(m).is_none())
 }
 
 /// The question that settles the most unsettled red flags of the most
@@ -131,7 +177,7 @@ pub fn open_leaves(
                 open_fact(rb, answers, state, *f, out);
             }
         }
-        Cond::All(items) | Cond::Any(items) => {
+        Cond::All(items) | Cond::Any(items) | Cond::AtLeast(_, items) => {
             for c in items {
                 if c.eval(state) == Tri::Unknown {
                     open_leaves(rb, answers, state, c, out);
@@ -151,21 +197,17 @@ fn open_fact(rb: &RuleBase, answers: &Answers, state: &State, f: FactId, out: &m
     match &rb.fact(f).body {
         FactBody::Derived { when, .. } => open_leaves(rb, answers, state, when, out),
         FactBody::Finding(info) => {
-            if !info.members.is_empty() {
-                if answers.get(f).is_none() {
-                    push(f);
-                } else {
-                    // Answered "unknown": ask the members one by one.
-                    for &m in &info.members {
-                        if state.truth(m) == Tri::Unknown && answers.get(m).is_none() {
-                            push(m);
-                        }
+            // A member is asked through its group's checklist.
+            let asked = info.group.unwrap_or(f);
+            if is_open(rb, answers, asked) {
+                push(asked);
+            } else if !info.members.is_empty() {
+                // A group whose value is open: through its open members.
+                for &m in &info.members {
+                    if state.truth(m) == Tri::Unknown {
+                        open_fact(rb, answers, state, m, out);
                     }
                 }
-            } else if let Some(g) = info.group.filter(|&g| answers.get(g).is_none()) {
-                push(g);
-            } else if answers.get(f).is_none() {
-                push(f);
             }
         }
     }
@@ -246,9 +288,10 @@ impl<'a> WhatIf<'a> {
             for &c in &self.rb.cause_deps[usize::from(f)] {
                 if !self.touched.contains(&c) {
                     self.touched.push(c);
-                    let (score, support, _) = cause_score(self.rb, c, &self.state);
+                    let (score, for_, _) = cause_score(self.rb, c, &self.state);
                     self.scores.score[usize::from(c)] = score;
-                    self.scores.support[usize::from(c)] = support;
+                    self.scores.support[usize::from(c)] =
+                        urgency_support(self.rb, c, &self.state, for_);
                 }
             }
         }
@@ -350,7 +393,8 @@ fn urgency_relevant(
         for &f in against.iter().filter(|f| open(f) && !raise.contains(f)) {
             what_if.assume(f, Answer::No);
         }
-        if cause_score(rb, c as RuleId, &what_if.state).1 >= rb.settings.strong_support {
+        let for_ = cause_score(rb, c as RuleId, &what_if.state).1;
+        if urgency_support(rb, c as RuleId, &what_if.state, for_) >= rb.settings.strong_support {
             for &f in &raise {
                 relevant[usize::from(f)] = true;
                 if let Some(g) = rb.finding(f).and_then(|i| i.group) {
@@ -372,7 +416,12 @@ fn urgency_relevant(
 /// `settings.min_question_value`: each branch that changes them counts with
 /// the chance of that answer. Ties go to the question that moves the scores
 /// most, then to file order.
-fn cause_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option<FactId> {
+fn cause_question(
+    rb: &RuleBase,
+    answers: &Answers,
+    eval: &Evaluation,
+    capped: bool,
+) -> Option<FactId> {
     let flag_urgency = eval.warning_urgency(rb);
     let now = outcome(
         rb,
@@ -391,13 +440,12 @@ fn cause_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option
         let Some(info) = rb.finding(f) else { continue };
         if info.kind != FindingKind::YesNo
             || rb.cause_deps[usize::from(f)].is_empty()
-            || eval.state.truth(f) != Tri::Unknown
             || !is_open(rb, answers, f)
         {
             continue;
         }
-        // A member whose group was never asked waits for its group.
-        if info.group.is_some_and(|g| answers.get(g).is_none()) {
+        // Members are asked through their group's checklist.
+        if info.group.is_some() {
             continue;
         }
         let no = what_if.scores(&[(f, Answer::No)], None).clone();
@@ -442,7 +490,7 @@ fn cause_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option
             (false, false) => 0.0,
         };
         let value = yes_value + if no_changes { 1.0 - p_yes } else { 0.0 };
-        if !urgency_changes && value < rb.settings.min_question_value {
+        if !urgency_changes && (capped || value < rb.settings.min_question_value) {
             continue;
         }
         let key = (urgency_changes, value, movement);
@@ -456,28 +504,72 @@ fn cause_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option
     best.map(|(_, _, _, f)| f)
 }
 
-/// An upper bound on how many more questions the interview may ask.
-pub fn remaining_bound(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> usize {
-    if eval.flag_urgency(rb) == Some(Urgency::Emergency) {
-        return 0;
-    }
-    let open_findings = rb.findings().filter(|&f| is_open(rb, answers, f));
-    let mut safety = 0;
-    let mut other = 0;
-    for f in open_findings {
-        let flags = &rb.flag_deps[usize::from(f)];
-        let unsettled = flags
-            .iter()
-            .any(|&r| eval.flags[usize::from(r)] == Tri::Unknown);
-        if rb.opening.contains(&f) || unsettled {
-            safety += 1;
-        } else if !rb.cause_deps[usize::from(f)].is_empty() {
-            other += 1;
+/// Runs the interview, answering from `script` and with `fallback` for
+/// anything the script does not say. Returns the questions asked in order
+/// (a checklist is one question).
+///
+/// A checklist is answered as a person would: each member as the script
+/// says; a member the script leaves out counts as what the script said of
+/// the group ("no" for all, "don't know" for all, or, after a "yes" that
+/// names no member, "don't know"), else `fallback`.
+pub fn simulate(rb: &RuleBase, script: &Answers, fallback: Answer) -> (Answers, Vec<FactId>) {
+    simulate_from(rb, Answers::new(rb), script, fallback)
+}
+
+/// Like [`simulate`], continuing from answers already given.
+pub fn simulate_from(
+    rb: &RuleBase,
+    mut answers: Answers,
+    script: &Answers,
+    fallback: Answer,
+) -> (Answers, Vec<FactId>) {
+    let mut asked = Vec::new();
+    // Each question settles at least one finding, so the interview cannot
+    // outlast the findings.
+    for _ in 0..=rb.n_findings {
+        let eval = Evaluation::new(rb, &answers);
+        let Some(q) = next_question(rb, &answers, &eval) else {
+            break;
+        };
+        asked.push(q);
+        let Some(info) = rb.finding(q) else { break };
+        let mut settled = false;
+        if info.members.is_empty() {
+            let answer = script.get(q).unwrap_or(match info.kind {
+                FindingKind::Number => Answer::Unknown,
+                FindingKind::YesNo => fallback,
+            });
+            settled = answers.set(rb, q, answer).is_ok();
+        } else {
+            let named_yes = info
+                .members
+                .iter()
+                .any(|&m| script.get(m) == Some(Answer::Yes));
+            let unnamed = match script.get(q) {
+                Some(Answer::No) => Answer::No,
+                Some(Answer::Unknown) => Answer::Unknown,
+                Some(Answer::Yes) if !named_yes => Answer::Unknown,
+                _ => fallback,
+            };
+            let open: Vec<FactId> = open_members(rb, &answers, q).collect();
+            for m in open {
+                let answer = script.get(m).unwrap_or(unnamed);
+                settled |= answers.set(rb, m, answer).is_ok();
+            }
+        }
+        if !settled {
+            break;
         }
     }
-    let cap_left = rb
-        .settings
-        .max_questions
-        .saturating_sub(answers.given() + safety);
-    safety + other.min(cap_left)
+    (answers, asked)
+}
+
+/// An estimate of how many more questions the interview will ask, this one
+/// included: how many it would ask if every answer from here on were "no"
+/// (and numbers unknown), by running the selection forward. Honest rather
+/// than a bound: a "yes" can add a question, so the interview says "about".
+pub fn remaining_estimate(rb: &RuleBase, answers: &Answers) -> usize {
+    simulate_from(rb, answers.clone(), &Answers::new(rb), Answer::No)
+        .1
+        .len()
 }

@@ -71,6 +71,15 @@ struct Question {
     kind: String,
     #[serde(default)]
     any_of: Option<Vec<String>>,
+    #[serde(default)]
+    options: Option<Vec<QuestionOption>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionOption {
+    id: String,
+    text: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,7 +158,7 @@ fn the_contract_example_works() {
     assert!(a.causes.windows(2).all(|w| w[0].score >= w[1].score));
     assert!(a.causes.iter().all(|c| c.score > 0.0 && !c.name.is_empty()));
     let next = a.next_question.expect("the interview would go on");
-    assert!(["yes_no", "number"].contains(&next.kind.as_str()));
+    assert!(["yes_no", "number", "checklist"].contains(&next.kind.as_str()));
     assert!(!next.text.is_empty());
 }
 
@@ -177,7 +186,7 @@ fn a_simple_strain_gets_self_care_and_the_safety_net() {
         "--yes",
         "lower_back_pain,lifting_or_strain,worse_with_movement",
         "--no",
-        "nerve_warning_signs,chest_warning_signs,injury,illness_warning_signs,organ_signs,pain_warning_signs",
+        "nerve_warning_signs,chest_warning_signs,illness_warning_signs,health_background,organ_signs",
         "--age",
         "34",
         "--days",
@@ -205,17 +214,43 @@ fn a_simple_strain_gets_self_care_and_the_safety_net() {
 
 #[test]
 fn group_questions_carry_their_members() {
-    let a = json(&["--yes", "lower_back_pain", "--age", "40", "--days", "3"]);
-    let q = a.next_question.expect("a question");
-    assert_eq!(q.id, "nerve_warning_signs");
-    assert_eq!(
-        q.any_of.expect("a group lists its members"),
-        [
-            "saddle_numbness",
-            "bladder_bowel_problems",
-            "leg_weakness",
-            "both_legs_affected"
-        ]
+    // Drive the screen statelessly, answering each group "no": every group
+    // asked lists exactly the members `rules list findings` gives it.
+    let out = Cmd::new(["rules", "list", "findings", "--format", "json"]).run();
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
+    let members_of = |id: &str| -> Vec<String> {
+        let f = findings.iter().find(|f| f["id"] == id).unwrap();
+        serde_json::from_value(f["any_of"].clone()).unwrap()
+    };
+    let mut args: Vec<String> = [
+        "--yes",
+        "lower_back_pain",
+        "--no",
+        "upper_back_pain,flank_pain",
+    ]
+    .iter()
+    .chain(&["--age", "40", "--days", "3"])
+    .map(|s| s.to_string())
+    .collect();
+    let mut groups_seen = 0;
+    for _ in 0..30 {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let a = json(&refs);
+        let Some(q) = a.next_question else { break };
+        if let Some(any_of) = q.any_of {
+            assert_eq!(any_of, members_of(&q.id), "{}", q.id);
+            groups_seen += 1;
+        }
+        args.push("--answer".into());
+        args.push(format!(
+            "{}={}",
+            q.id,
+            if q.kind == "number" { "40" } else { "no" }
+        ));
+    }
+    assert!(
+        groups_seen >= 5,
+        "the screen asks its groups ({groups_seen})"
     );
 }
 
@@ -292,7 +327,7 @@ fn text_output_leads_with_urgency_and_ends_with_the_disclaimer() {
         "--yes",
         "lower_back_pain,lifting_or_strain",
         "--no",
-        "nerve_warning_signs,chest_warning_signs,illness_warning_signs,injury,organ_signs,pain_warning_signs",
+        "nerve_warning_signs,chest_warning_signs,illness_warning_signs,health_background,organ_signs",
         "--age",
         "35",
         "--days",
@@ -485,14 +520,17 @@ fn a_group_of_warning_signs_answered_yes_counts_until_its_members_are_answered()
     assert!(flag.possible);
     assert_eq!(flag.because, ["nerve_warning_signs"]);
     assert!(!a.unchecked_red_flags.contains(&"cauda_equina".to_owned()));
-    // The interview asks which sign next.
-    assert_eq!(a.next_question.expect("a question").id, "saddle_numbness");
+    // The interview asks which sign next: the group's checklist again.
+    let next = a.next_question.expect("a question");
+    assert_eq!(next.id, "nerve_warning_signs");
+    assert_eq!(next.kind, "checklist");
+    assert_eq!(next.options.expect("options").len(), 7);
     // Once the emergency signs are answered no, only the urgent one remains.
     let b = json(&[
         "--yes",
         "nerve_warning_signs,leg_weakness",
         "--no",
-        "saddle_numbness,bladder_bowel_problems,both_legs_affected,getting_worse,history_of_cancer",
+        "saddle_numbness,bladder_bowel_problems,sexual_function_change,both_legs_affected,walking_difficulty,body_numbness,getting_worse,history_of_cancer,blood_thinners",
     ]);
     assert_eq!(b.urgency, "urgent");
     assert!(b.red_flags.iter().all(|f| !f.possible));

@@ -251,8 +251,11 @@ fn groups_list_their_members() {
         serde_json::json!([
             "saddle_numbness",
             "bladder_bowel_problems",
+            "sexual_function_change",
+            "both_legs_affected",
             "leg_weakness",
-            "both_legs_affected"
+            "walking_difficulty",
+            "body_numbness"
         ])
     );
 }

@@ -62,6 +62,8 @@ fn interview_is_short_and_never_leaves_an_applicable_warning_sign_unasked() {
                 let top: Vec<_> = with_all.causes.iter().take(3).map(|c| c.cause).collect();
                 if got.causes.first().is_none_or(|c| top.contains(&c.cause)) {
                     top_agree += 1;
+                } else {
+                    println!("top cause differs: {} (asked {})", case.name, asked.len());
                 }
             }
             for (i, flag) in rb.red_flags.iter().enumerate() {

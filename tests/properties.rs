@@ -186,10 +186,18 @@ proptest! {
         let (answers, _) = in_order(&raw);
         let eval = Evaluation::new(rb, &answers);
         if let Some(q) = select::next_question(rb, &answers, &eval) {
-            prop_assert!(answers.get(q).is_none(), "{} was answered", rb.fact(q).id);
-            // A member is not asked once its group said no.
-            let group = rb.finding(q).and_then(|i| i.group);
-            prop_assert!(group.is_none_or(|g| answers.get(g) != Some(Answer::No)));
+            let info = rb.finding(q).expect("a finding is asked");
+            // Members are only ever asked through their group's checklist.
+            prop_assert!(info.group.is_none(), "member {} asked alone", rb.fact(q).id);
+            if info.members.is_empty() {
+                prop_assert!(answers.get(q).is_none(), "{} was answered", rb.fact(q).id);
+            } else {
+                // A checklist offers only unanswered members, and comes back
+                // after a group "yes" (to say which), never after "no" or "?".
+                prop_assert!(matches!(answers.get(q), None | Some(Answer::Yes)));
+                let open = select::open_members(rb, &answers, q).count();
+                prop_assert!(open > 0, "{} offers nothing", rb.fact(q).id);
+            }
         }
     }
 }

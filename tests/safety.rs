@@ -35,7 +35,7 @@ fn dont_know_to_the_last_open_member_of_a_yes_group_keeps_the_emergency() {
         "--answer",
         "nerve_warning_signs=yes",
         "--no",
-        "saddle_numbness,bladder_bowel_problems,leg_weakness",
+        "saddle_numbness,bladder_bowel_problems,leg_weakness,sexual_function_change,walking_difficulty,body_numbness",
         "--age",
         "40",
         "--days",
@@ -148,10 +148,21 @@ fn a_finished_benign_screen_is_complete() {
             assert_eq!(urgency(&v), "self_care", "{v}");
             return;
         };
-        let id = q["id"].as_str().expect("question id").to_owned();
+        // A checklist is answered option by option, as the contract says.
+        let ids: Vec<String> = match q["kind"].as_str() {
+            Some("checklist") => q["options"]
+                .as_array()
+                .expect("options")
+                .iter()
+                .map(|o| o["id"].as_str().expect("option id").to_owned())
+                .collect(),
+            _ => vec![q["id"].as_str().expect("question id").to_owned()],
+        };
         let answer = if q["kind"] == "number" { "50" } else { "no" };
-        args.push("--answer".into());
-        args.push(format!("{id}={answer}"));
+        for id in ids {
+            args.push("--answer".into());
+            args.push(format!("{id}={answer}"));
+        }
     }
     panic!("the interview did not end");
 }
