@@ -298,3 +298,17 @@ fn text_listings_work_for_every_kind() {
         .run()
         .usage_error("invalid value 'symptoms'");
 }
+
+/// docs/rules.md lists every red flag with its urgency, so the table a
+/// clinician reads cannot drift from the rules.
+#[test]
+fn the_red_flag_table_in_the_docs_matches_the_rules() {
+    let doc = std::fs::read_to_string(common::root().join("docs/rules.md")).unwrap();
+    let flags = listed("red-flags");
+    for flag in &flags {
+        let row = format!("| `{}` | {} |", flag["id"].as_str().unwrap(), flag["urgency"].as_str().unwrap());
+        assert!(doc.contains(&row), "docs/rules.md lacks the row {row}");
+    }
+    let rows = doc.lines().filter(|l| l.starts_with("| `") && l.contains("` | emergency |") || l.contains("` | urgent |") || l.contains("` | doctor |")).count();
+    assert_eq!(rows, flags.len(), "the table has a row per red flag, no more");
+}
