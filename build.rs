@@ -5,24 +5,8 @@
 
 #![allow(dead_code)]
 
-#[path = "src/answers.rs"]
-mod answers;
-#[path = "src/check.rs"]
-mod check;
-#[path = "src/condition.rs"]
-mod condition;
-#[path = "src/engine.rs"]
-mod engine;
-#[path = "src/load.rs"]
-mod load;
-#[path = "src/locate.rs"]
-mod locate;
-#[path = "src/model.rs"]
-mod model;
-#[path = "src/rulebase.rs"]
-mod rulebase;
-#[path = "src/select.rs"]
-mod select;
+#[path = "src/triage/mod.rs"]
+mod triage;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -30,25 +14,14 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed=rules");
-    for name in check::FILES {
+    for name in triage::check::FILES {
         println!("cargo:rerun-if-changed=rules/{name}");
     }
-    for module in [
-        "answers",
-        "check",
-        "condition",
-        "engine",
-        "load",
-        "locate",
-        "model",
-        "rulebase",
-        "select",
-    ] {
-        println!("cargo:rerun-if-changed=src/{module}.rs");
-    }
+    println!("cargo:rerun-if-changed=src/triage");
 
     let rules = Path::new("rules");
-    let compiled = load::read_dir(rules).and_then(|texts| load::compile_texts(&texts));
+    let compiled =
+        triage::load::read_dir(rules).and_then(|texts| triage::load::compile_texts(&texts));
     let rb = match compiled {
         Ok(rb) => rb,
         Err(problems) => {
@@ -71,7 +44,7 @@ fn main() -> ExitCode {
     let root = std::env::current_dir().expect("the build runs in the package folder");
     let mut code = String::from("/// The rule files of `rules/`, as (shown name, text).\n");
     code.push_str("pub const RULE_TEXTS: &[(&str, &str)] = &[\n");
-    for name in check::FILES {
+    for name in triage::check::FILES {
         let path = root.join("rules").join(name);
         writeln!(
             code,

@@ -3,13 +3,14 @@
 //!
 //!     cargo bench --bench engine
 
-use backtriage::answers::{Answers, RawAnswer};
-use backtriage::check::{self, RuleText};
-use backtriage::condition::Condition;
-use backtriage::engine::{self, Evaluation};
-use backtriage::model::RuleFiles;
-use backtriage::rulebase::RuleBase;
-use backtriage::{embedded, load, select};
+use backtriage::embedded;
+use backtriage::triage::answers::{Answers, RawAnswer};
+use backtriage::triage::check::{self, RuleText};
+use backtriage::triage::condition::Condition;
+use backtriage::triage::engine::{self, Evaluation};
+use backtriage::triage::rulebase::RuleBase;
+use backtriage::triage::schema::RuleFiles;
+use backtriage::triage::{load, select};
 
 fn main() {
     divan::main();

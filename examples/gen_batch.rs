@@ -10,7 +10,7 @@
 
 use std::io::{BufWriter, Write};
 
-use backtriage::model::FindingKind;
+use backtriage::triage::schema::FindingKind;
 
 /// xorshift64*: small, fast, and the same on every machine.
 struct Rng(u64);

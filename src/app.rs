@@ -9,15 +9,16 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
 
-use crate::answers::{Answers, RawAnswer};
-use crate::check::Problem;
 use crate::cli::{AssessArgs, Cli, Command, Format, InterviewArgs, RulesCommand};
 use crate::color::{Colors, Painter};
-use crate::engine;
 use crate::exit::Exit;
 use crate::report::{self, Report};
-use crate::rulebase::RuleBase;
-use crate::{batch, cases, embedded, interview, listing, load, render};
+use crate::triage::answers::{Answers, RawAnswer};
+use crate::triage::check::Problem;
+use crate::triage::engine;
+use crate::triage::load;
+use crate::triage::rulebase::RuleBase;
+use crate::{batch, cases, embedded, interview, listing, render};
 
 /// A mistake in what the user typed: exit status 2.
 #[derive(Debug)]

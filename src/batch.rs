@@ -10,11 +10,11 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::answers::{AnswerError, Answers, RawAnswer};
-use crate::engine::{self, Assessment, Evaluation};
-use crate::load;
 use crate::report::{self, Texts};
-use crate::rulebase::RuleBase;
+use crate::triage::answers::{AnswerError, Answers, RawAnswer};
+use crate::triage::engine::{self, Assessment, Evaluation};
+use crate::triage::load;
+use crate::triage::rulebase::RuleBase;
 
 /// The longest input line accepted; longer lines are skipped with an error.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;

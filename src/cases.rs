@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
-use crate::answers::{Answers, RawAnswer};
-use crate::engine::{self, Assessment};
-use crate::load;
-use crate::model::Urgency;
-use crate::rulebase::RuleBase;
+use crate::triage::answers::{Answers, RawAnswer};
+use crate::triage::engine::{self, Assessment};
+use crate::triage::load;
+use crate::triage::rulebase::RuleBase;
+use crate::triage::schema::Urgency;
 
 /// One clinical case.
 #[derive(Debug, Clone, Deserialize)]

@@ -3,7 +3,7 @@
 
 use colored::{Color, Colorize};
 
-use crate::model::Urgency;
+use crate::triage::schema::Urgency;
 
 /// The `--color` choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

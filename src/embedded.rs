@@ -1,7 +1,7 @@
 //! The rule base of `rules/`, checked and compiled into the binary by `build.rs`.
 
-use crate::check::RuleText;
-use crate::rulebase::RuleBase;
+use crate::triage::check::RuleText;
+use crate::triage::rulebase::RuleBase;
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 

@@ -5,15 +5,15 @@
 use std::io::{self, BufRead, Write};
 use std::path::Path;
 
-use crate::answers::{Answer, Answers};
 use crate::color::Painter;
-use crate::condition::FactId;
-use crate::engine::Evaluation;
 use crate::exit::Exit;
-use crate::model::{FindingKind, Urgency};
 use crate::reply::{self, Expect, Reply, Unit};
-use crate::rulebase::{Cite, RuleBase};
-use crate::select;
+use crate::triage::answers::{Answer, Answers};
+use crate::triage::condition::FactId;
+use crate::triage::engine::Evaluation;
+use crate::triage::rulebase::{Cite, RuleBase};
+use crate::triage::schema::{FindingKind, Urgency};
+use crate::triage::select;
 
 /// How an interview ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

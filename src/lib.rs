@@ -13,26 +13,18 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-pub mod answers;
 pub mod app;
 pub mod batch;
 pub mod cases;
-pub mod check;
 pub mod cli;
 pub mod color;
-pub mod condition;
 pub mod embedded;
-pub mod engine;
 pub mod exit;
 pub mod interview;
 pub mod listing;
-pub mod load;
-pub mod locate;
-pub mod model;
 pub mod render;
 pub mod reply;
 pub mod report;
-pub mod rulebase;
-pub mod select;
+pub mod triage;
 
 pub use app::run;

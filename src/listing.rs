@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::cli::{ListFormat, ListKind};
-use crate::engine::describe;
 use crate::report::AdviceJson;
-use crate::rulebase::{Cite, FactBody, RuleBase};
+use crate::triage::engine::describe;
+use crate::triage::rulebase::{Cite, FactBody, RuleBase};
 
 fn source_ids(cites: &[Cite]) -> Vec<&str> {
     let mut ids: Vec<&str> = Vec::new();
@@ -211,8 +211,8 @@ pub fn render(rb: &RuleBase, what: ListKind, format: ListFormat) -> serde_json::
                 .map(|s| SourceItem {
                     id: &s.id,
                     kind: match s.kind {
-                        crate::model::SourceKind::Document => "document",
-                        crate::model::SourceKind::Guideline => "guideline",
+                        crate::triage::schema::SourceKind::Document => "document",
+                        crate::triage::schema::SourceKind::Guideline => "guideline",
                     },
                     title: &s.title,
                     publisher: s.publisher.as_deref(),

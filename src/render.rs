@@ -4,10 +4,10 @@
 use std::fmt::Write as _;
 
 use crate::color::Painter;
-use crate::engine::{Explanation, Headline};
-use crate::model::Urgency;
 use crate::report::Report;
-use crate::rulebase::{Cite, RedFlagRule, RuleBase};
+use crate::triage::engine::{Explanation, Headline};
+use crate::triage::rulebase::{Cite, RedFlagRule, RuleBase};
+use crate::triage::schema::Urgency;
 
 // Writing into a String cannot fail; these keep the renderers free of unwraps.
 macro_rules! line {

@@ -2,7 +2,7 @@
 //! words and near misses, numbers with units or in words, checklist picks,
 //! and the command words. Pure: no I/O.
 
-use crate::answers::Answer;
+use crate::triage::answers::Answer;
 
 /// One line typed at the prompt, understood for a question of some kind.
 #[derive(Debug, Clone, PartialEq)]

@@ -12,11 +12,11 @@ use std::io;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::answers::Answers;
-use crate::condition::{Cond, FactId};
-use crate::engine::{Assessment, Explanation, Headline};
-use crate::model::{FindingKind, Urgency};
-use crate::rulebase::{Cite, RuleBase, RuleId};
+use crate::triage::answers::Answers;
+use crate::triage::condition::{Cond, FactId};
+use crate::triage::engine::{Assessment, Explanation, Headline};
+use crate::triage::rulebase::{Cite, RuleBase, RuleId};
+use crate::triage::schema::{FindingKind, Urgency};
 
 /// A string as a JSON string literal, quoted and escaped.
 fn json<T: Serialize + ?Sized>(value: &T) -> String {

@@ -306,9 +306,24 @@ fn the_red_flag_table_in_the_docs_matches_the_rules() {
     let doc = std::fs::read_to_string(common::root().join("docs/rules.md")).unwrap();
     let flags = listed("red-flags");
     for flag in &flags {
-        let row = format!("| `{}` | {} |", flag["id"].as_str().unwrap(), flag["urgency"].as_str().unwrap());
+        let row = format!(
+            "| `{}` | {} |",
+            flag["id"].as_str().unwrap(),
+            flag["urgency"].as_str().unwrap()
+        );
         assert!(doc.contains(&row), "docs/rules.md lacks the row {row}");
     }
-    let rows = doc.lines().filter(|l| l.starts_with("| `") && l.contains("` | emergency |") || l.contains("` | urgent |") || l.contains("` | doctor |")).count();
-    assert_eq!(rows, flags.len(), "the table has a row per red flag, no more");
+    let rows = doc
+        .lines()
+        .filter(|l| {
+            l.starts_with("| `") && l.contains("` | emergency |")
+                || l.contains("` | urgent |")
+                || l.contains("` | doctor |")
+        })
+        .count();
+    assert_eq!(
+        rows,
+        flags.len(),
+        "the table has a row per red flag, no more"
+    );
 }

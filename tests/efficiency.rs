@@ -4,12 +4,13 @@
 
 mod common;
 
-use backtriage::answers::Answer;
-use backtriage::check::simulate;
-use backtriage::condition::Tri;
-use backtriage::engine::Evaluation;
-use backtriage::model::Urgency;
-use backtriage::{cases, embedded, engine, select};
+use backtriage::triage::answers::Answer;
+use backtriage::triage::check::simulate;
+use backtriage::triage::condition::Tri;
+use backtriage::triage::engine::Evaluation;
+use backtriage::triage::schema::Urgency;
+use backtriage::triage::{engine, select};
+use backtriage::{cases, embedded};
 
 #[test]
 fn interview_is_short_and_never_leaves_an_applicable_warning_sign_unasked() {
@@ -30,9 +31,9 @@ fn interview_is_short_and_never_leaves_an_applicable_warning_sign_unasked() {
                 let mut all = script.clone();
                 for f in rb.findings() {
                     if all.get(f).is_none() {
-                        let is_number = rb
-                            .finding(f)
-                            .is_some_and(|i| i.kind == backtriage::model::FindingKind::Number);
+                        let is_number = rb.finding(f).is_some_and(|i| {
+                            i.kind == backtriage::triage::schema::FindingKind::Number
+                        });
                         let group_yes = rb.finding(f).is_some_and(|i| {
                             i.members
                                 .iter()
@@ -137,7 +138,7 @@ fn dont_know_to_a_true_yes_never_ends_below_the_urgency_unflagged() {
             let mut variants: Vec<Vec<_>> = yeses.iter().map(|&f| vec![f]).collect();
             variants.push(yeses.clone());
             for unsure in variants {
-                let mut unsure_script = backtriage::answers::Answers::new(&rb);
+                let mut unsure_script = backtriage::triage::answers::Answers::new(&rb);
                 for (f, a) in script.iter() {
                     let a = if unsure.contains(&f) {
                         Answer::Unknown

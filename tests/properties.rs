@@ -3,13 +3,14 @@
 
 use std::sync::OnceLock;
 
-use backtriage::answers::{Answer, Answers};
-use backtriage::check::simulate;
-use backtriage::condition::FactId;
-use backtriage::engine::{self, Evaluation};
-use backtriage::model::{FindingKind, Urgency};
-use backtriage::rulebase::RuleBase;
-use backtriage::{embedded, select};
+use backtriage::embedded;
+use backtriage::triage::answers::{Answer, Answers};
+use backtriage::triage::check::simulate;
+use backtriage::triage::condition::FactId;
+use backtriage::triage::engine::{self, Evaluation};
+use backtriage::triage::rulebase::RuleBase;
+use backtriage::triage::schema::{FindingKind, Urgency};
+use backtriage::triage::select;
 use proptest::prelude::*;
 
 fn rb() -> &'static RuleBase {

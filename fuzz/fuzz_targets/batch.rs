@@ -14,7 +14,7 @@
 
 use std::sync::OnceLock;
 
-use backtriage::rulebase::RuleBase;
+use backtriage::triage::rulebase::RuleBase;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
 

@@ -13,11 +13,11 @@
 
 #![no_main]
 
-use backtriage::check::{FILES, RuleText};
-use backtriage::condition::FactId;
-use backtriage::load;
-use backtriage::model::FindingKind;
-use backtriage::rulebase::RuleBase;
+use backtriage::triage::check::{FILES, RuleText};
+use backtriage::triage::condition::FactId;
+use backtriage::triage::load;
+use backtriage::triage::schema::FindingKind;
+use backtriage::triage::rulebase::RuleBase;
 use libfuzzer_sys::fuzz_target;
 
 const SEP: u8 = 0xFF;

@@ -8,7 +8,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::condition::Condition;
+use crate::triage::condition::Condition;
 
 /// The only `schema_version` this build reads.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -3,9 +3,9 @@
 
 use std::fmt;
 
-use crate::condition::FactId;
-use crate::model::FindingKind;
-use crate::rulebase::RuleBase;
+use crate::triage::condition::FactId;
+use crate::triage::rulebase::RuleBase;
+use crate::triage::schema::FindingKind;
 
 /// One answer to one finding.
 #[derive(Debug, Clone, Copy, PartialEq)]

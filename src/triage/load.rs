@@ -11,9 +11,9 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::check::{self, FILES, Problem, RuleText};
-use crate::model::RuleFiles;
-use crate::rulebase::RuleBase;
+use crate::triage::check::{self, FILES, Problem, RuleText};
+use crate::triage::rulebase::RuleBase;
+use crate::triage::schema::RuleFiles;
 
 /// The largest rule file read; a rule base is a few hundred kilobytes.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;

@@ -20,14 +20,14 @@
 //!    supports. Stops when no question qualifies, or at
 //!    `settings.max_questions`.
 
-use crate::answers::{Answer, Answers};
-use crate::condition::{Cond, FactId, Facts, Tri};
-use crate::engine::{
+use crate::triage::answers::{Answer, Answers};
+use crate::triage::condition::{Cond, FactId, Facts, Tri};
+use crate::triage::engine::{
     Evaluation, Hypothesis, State, cause_score, cause_urgency, combined_urgency, rank_into,
     urgency_support, yes_groups,
 };
-use crate::model::{FindingKind, Urgency};
-use crate::rulebase::{FactBody, RuleBase, RuleId};
+use crate::triage::rulebase::{FactBody, RuleBase, RuleId};
+use crate::triage::schema::{FindingKind, Urgency};
 
 /// The next question to ask after these answers, or `None` when done. A
 /// group is asked as one checklist of its members, which are never asked

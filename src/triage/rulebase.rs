@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::condition::{Cond, FactId};
-use crate::model::{AdviceKind, FindingKind, Settings, SourceKind, Urgency};
+use crate::triage::condition::{Cond, FactId};
+use crate::triage::schema::{AdviceKind, FindingKind, Settings, SourceKind, Urgency};
 
 /// The id index: open addressing over a table at least four times the
 /// number of ids, hashed on the length and the first and last eight bytes

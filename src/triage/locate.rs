@@ -60,7 +60,7 @@ impl fmt::Display for YamlPath {
 #[macro_export]
 macro_rules! path {
     ($($seg:expr),* $(,)?) => {
-        $crate::locate::YamlPath(vec![$($crate::locate::Seg::from($seg)),*])
+        $crate::triage::locate::YamlPath(vec![$($crate::triage::locate::Seg::from($seg)),*])
     };
 }
 

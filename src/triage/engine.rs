@@ -11,11 +11,11 @@ use std::collections::BinaryHeap;
 
 use serde::Serialize;
 
-use crate::answers::{Answer, Answers};
-use crate::condition::{Cond, FactId, Facts, Tri};
-use crate::model::{AdviceKind, Urgency};
-use crate::rulebase::{FactBody, RuleBase, RuleId};
-use crate::select;
+use crate::triage::answers::{Answer, Answers};
+use crate::triage::condition::{Cond, FactId, Facts, Tri};
+use crate::triage::rulebase::{FactBody, RuleBase, RuleId};
+use crate::triage::schema::{AdviceKind, Urgency};
+use crate::triage::select;
 
 /// The value of every fact after the answers, groups and derived facts.
 #[derive(Debug, Clone, PartialEq)]
@@ -702,7 +702,7 @@ fn likely_sign(rb: &RuleBase, state: &State, groups: &[FactId]) -> Option<FactId
 
 /// The conditions of evidence rules that hold.
 fn holding_conds<'a>(
-    rules: &'a [crate::rulebase::Weighted],
+    rules: &'a [crate::triage::rulebase::Weighted],
     state: &'a State,
 ) -> impl Iterator<Item = &'a Cond> {
     rules
@@ -818,7 +818,7 @@ pub fn explain(rb: &RuleBase, eval: &Evaluation) -> Explanation {
             },
         })
         .collect();
-    let evidence = |rules: &[crate::rulebase::Weighted]| {
+    let evidence = |rules: &[crate::triage::rulebase::Weighted]| {
         rules
             .iter()
             .map(|w| EvidenceTrace {

@@ -10,17 +10,19 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use crate::answers::{Answer, Answers};
-use crate::condition::{Cond, Condition, FactId, Tri};
-use crate::engine::Evaluation;
-use crate::locate::{YamlPath, locate};
-use crate::model::{AdviceKind, FindingKind, RuleFiles, SCHEMA_VERSION, SourceRef, Urgency};
 use crate::path;
-use crate::rulebase::{
+use crate::triage::answers::{Answer, Answers};
+use crate::triage::condition::{Cond, Condition, FactId, Tri};
+use crate::triage::engine::Evaluation;
+use crate::triage::locate::{YamlPath, locate};
+use crate::triage::rulebase::{
     AdviceRule, CauseRule, Cite, Fact, FactBody, FindingInfo, RedFlagRule, RuleBase, RuleId,
     SourceInfo, Weighted,
 };
-use crate::select;
+use crate::triage::schema::{
+    AdviceKind, FindingKind, RuleFiles, SCHEMA_VERSION, SourceRef, Urgency,
+};
+use crate::triage::select;
 
 /// The files of a rule base, in the order they are read and reported.
 pub const FILES: [&str; 7] = [
@@ -268,7 +270,7 @@ fn cites(
 }
 
 fn suggestion_text<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> String {
-    crate::answers::suggest(id, known)
+    crate::triage::answers::suggest(id, known)
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default()
 }
@@ -666,25 +668,26 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
                 ),
             );
         }
-        let weighted = |report: &mut Report<'_>, field: &str, list: &[crate::model::Evidence]| {
-            list.iter()
-                .enumerate()
-                .map(|(j, e)| {
-                    let ep = p.join(field).join(j);
-                    if !(e.weight > 0.0 && e.weight <= 1.0) {
-                        report.add(
-                            CAUSES,
-                            ep.join("weight"),
-                            format!("weight {} must be above 0 and at most 1", e.weight),
-                        );
-                    }
-                    Weighted {
-                        when: resolver.resolve(report, CAUSES, &ep.join("when"), &e.when),
-                        weight: e.weight,
-                    }
-                })
-                .collect::<Vec<_>>()
-        };
+        let weighted =
+            |report: &mut Report<'_>, field: &str, list: &[crate::triage::schema::Evidence]| {
+                list.iter()
+                    .enumerate()
+                    .map(|(j, e)| {
+                        let ep = p.join(field).join(j);
+                        if !(e.weight > 0.0 && e.weight <= 1.0) {
+                            report.add(
+                                CAUSES,
+                                ep.join("weight"),
+                                format!("weight {} must be above 0 and at most 1", e.weight),
+                            );
+                        }
+                        Weighted {
+                            when: resolver.resolve(report, CAUSES, &ep.join("when"), &e.when),
+                            weight: e.weight,
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            };
         let support = weighted(report, "support", &c.support);
         let urgency_when = c
             .urgency_when
@@ -1151,7 +1154,7 @@ fn satisfying(rb: &RuleBase, cond: &Cond) -> Result<Vec<Answers>, String> {
                 }
                 rest /= values.len();
             }
-            if ok && cond.eval(&crate::engine::State::new(rb, &answers)) == Tri::Yes {
+            if ok && cond.eval(&crate::triage::engine::State::new(rb, &answers)) == Tri::Yes {
                 found.push(answers);
                 if found.len() >= 16 {
                     return Ok(found);
@@ -1172,7 +1175,7 @@ fn collect_thresholds(cond: &Cond, rb: &RuleBase, numbers: &[FactId], out: &mut 
     });
 }
 
-pub use crate::select::simulate;
+pub use crate::triage::select::simulate;
 
 /// The first finding a condition needs to be absent (named under an odd
 /// number of `not`s, looking through derived facts), if any.

@@ -1,0 +1,15 @@
+//! The domain core: the rule base (its YAML schema, loading, compilation and
+//! checks), the condition language, answers, the engine and question
+//! selection. Pure: no terminal, no command line, no process exit, and
+//! nothing here imports the modules above it. `build.rs` includes this folder
+//! to check and embed `rules/` at build time.
+
+pub mod answers;
+pub mod check;
+pub mod condition;
+pub mod engine;
+pub mod load;
+pub mod locate;
+pub mod rulebase;
+pub mod schema;
+pub mod select;
