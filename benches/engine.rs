@@ -4,10 +4,11 @@
 //!     cargo bench --bench engine
 
 use backtriage::embedded;
+use backtriage::triage;
 use backtriage::triage::answers::{Answers, RawAnswer};
 use backtriage::triage::check::{self, RuleText};
 use backtriage::triage::condition::Condition;
-use backtriage::triage::engine::{self, Evaluation};
+use backtriage::triage::engine::Evaluation;
 use backtriage::triage::rulebase::RuleBase;
 use backtriage::triage::schema::RuleFiles;
 use backtriage::triage::{load, select};
@@ -58,15 +59,15 @@ fn real() -> RuleBase {
 fn assess_one(bencher: divan::Bencher) {
     let rb = real();
     let a = answers(&rb, STRAIN);
-    bencher.bench(|| engine::assess(divan::black_box(&rb), divan::black_box(&a)));
+    bencher.bench(|| triage::assess(divan::black_box(&rb), divan::black_box(&a)));
 }
 
 /// Times `assess_into` on the same answers, its buffers kept between runs.
 fn bench_assess_into(bencher: divan::Bencher, rb: &RuleBase, a: &Answers) {
     let mut eval = Evaluation::empty(rb);
-    let mut out = engine::Assessment::default();
+    let mut out = triage::Assessment::default();
     bencher.bench_local(|| {
-        engine::assess_into(
+        triage::assess_into(
             divan::black_box(rb),
             divan::black_box(a),
             &mut eval,

@@ -15,9 +15,9 @@ use crate::exit::Exit;
 use crate::report::{self, Report};
 use crate::triage::answers::{Answers, RawAnswer};
 use crate::triage::check::Problem;
-use crate::triage::engine;
 use crate::triage::load;
 use crate::triage::rulebase::RuleBase;
+use crate::triage::{self, engine};
 use crate::{batch, cases, embedded, interview, listing, render};
 
 /// A mistake in what the user typed: exit status 2.
@@ -257,9 +257,9 @@ fn assess_cmd(rules: Option<&Path>, args: AssessArgs, colors: Colors) -> anyhow:
     }
     let answers = answers_from_args(rb, &args)?;
     let mut eval = engine::Evaluation::empty(rb);
-    let mut assessment = engine::Assessment::default();
-    engine::assess_into(rb, &answers, &mut eval, &mut assessment);
-    let explanation = args.explain.then(|| engine::explain(rb, &eval));
+    let mut assessment = triage::Assessment::default();
+    triage::assess_into(rb, &answers, &mut eval, &mut assessment);
+    let explanation = args.explain.then(|| triage::explain::explain(rb, &eval));
     let output = match args.format {
         Format::Json => {
             let mut buf = Vec::new();
@@ -324,7 +324,7 @@ fn interview_cmd(
     let stdin = io::stdin().lock();
     let mut stderr = io::stderr();
     let session = interview::run(rb, stdin, &mut stderr, colors.stderr, echo)?;
-    let assessment = engine::assess(rb, &session.answers);
+    let assessment = triage::assess(rb, &session.answers);
     let report = Report::new(rb, &assessment, None);
     write_stdout(&render::text(rb, &report, colors.stdout))?;
     if let Some(path) = &args.save {

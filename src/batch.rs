@@ -12,9 +12,10 @@ use serde_json::value::RawValue;
 
 use crate::report::{self, Texts};
 use crate::triage::answers::{AnswerError, Answers, RawAnswer};
-use crate::triage::engine::{self, Assessment, Evaluation};
+use crate::triage::engine::Evaluation;
 use crate::triage::load;
 use crate::triage::rulebase::RuleBase;
+use crate::triage::{self, Assessment};
 
 /// The longest input line accepted; longer lines are skipped with an error.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
@@ -374,8 +375,8 @@ fn assess_line(
     if let Some(e) = refused {
         return Ok(Err((Some(id.to_owned()), format!("line {n}: {e}"))));
     }
-    engine::assess_into(rb, &work.answers, &mut work.eval, &mut work.assessment);
-    let explanation = explain.then(|| engine::explain(rb, &work.eval));
+    triage::assess_into(rb, &work.answers, &mut work.eval, &mut work.assessment);
+    let explanation = explain.then(|| triage::explain::explain(rb, &work.eval));
     report::write_json(
         out,
         &work.texts,

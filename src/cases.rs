@@ -9,10 +9,10 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
 use crate::triage::answers::{Answers, RawAnswer};
-use crate::triage::engine::{self, Assessment};
 use crate::triage::load;
 use crate::triage::rulebase::RuleBase;
 use crate::triage::schema::Urgency;
+use crate::triage::{self, Assessment};
 
 /// One clinical case.
 #[derive(Debug, Clone, Deserialize)]
@@ -236,7 +236,7 @@ pub fn run_files(
             let verdict = match (answers_of(rb, case), unknown_expected(rb, case)) {
                 (Err(e), _) => Some(format!("bad answers: {e}")),
                 (_, Some(e)) => Some(format!("bad expectation: {e}")),
-                (Ok(answers), None) => judge(rb, case, &engine::assess(rb, &answers)),
+                (Ok(answers), None) => judge(rb, case, &triage::assess(rb, &answers)),
             };
             match verdict {
                 None => summary.passed += 1,

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::cli::{ListFormat, ListKind};
 use crate::report::AdviceJson;
-use crate::triage::engine::describe;
+use crate::triage::explain::describe;
 use crate::triage::rulebase::{Cite, FactBody, RuleBase};
 
 fn source_ids(cites: &[Cite]) -> Vec<&str> {

@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use crate::color::Painter;
 use crate::report::Report;
-use crate::triage::engine::{Explanation, Headline};
+use crate::triage::assess::Headline;
+use crate::triage::explain::Explanation;
 use crate::triage::rulebase::{Cite, RedFlagRule, RuleBase};
 use crate::triage::schema::Urgency;
 

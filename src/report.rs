@@ -13,8 +13,9 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::triage::answers::Answers;
+use crate::triage::assess::{Assessment, Headline};
 use crate::triage::condition::{Cond, FactId};
-use crate::triage::engine::{Assessment, Explanation, Headline};
+use crate::triage::explain::Explanation;
 use crate::triage::rulebase::{Cite, RuleBase, RuleId};
 use crate::triage::schema::{FindingKind, Urgency};
 

@@ -4,12 +4,13 @@
 
 mod common;
 
+use backtriage::triage;
 use backtriage::triage::answers::Answer;
 use backtriage::triage::check::simulate;
 use backtriage::triage::condition::Tri;
 use backtriage::triage::engine::Evaluation;
 use backtriage::triage::schema::Urgency;
-use backtriage::triage::{engine, select};
+use backtriage::triage::select;
 use backtriage::{cases, embedded};
 
 #[test]
@@ -51,8 +52,8 @@ fn interview_is_short_and_never_leaves_an_applicable_warning_sign_unasked() {
                 Evaluation::new(&rb, &all)
             };
             // The interview's urgency is the one all the answers would give.
-            let with_all = engine::assess(&rb, &script);
-            let got = engine::assess(&rb, &answers);
+            let with_all = triage::assess(&rb, &script);
+            let got = triage::assess(&rb, &answers);
             assert_eq!(
                 got.urgency, with_all.urgency,
                 "case '{}': the interview ended at a different urgency than all the answers give",
@@ -150,7 +151,7 @@ fn dont_know_to_a_true_yes_never_ends_below_the_urgency_unflagged() {
                         .expect("same answers, some unknown");
                 }
                 let (answers, _) = simulate(&rb, &unsure_script, Answer::No);
-                let got = engine::assess(&rb, &answers);
+                let got = triage::assess(&rb, &answers);
                 runs += 1;
                 if got.urgency < expected {
                     below += 1;

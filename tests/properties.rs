@@ -4,10 +4,11 @@
 use std::sync::OnceLock;
 
 use backtriage::embedded;
+use backtriage::triage;
 use backtriage::triage::answers::{Answer, Answers};
 use backtriage::triage::check::simulate;
 use backtriage::triage::condition::FactId;
-use backtriage::triage::engine::{self, Evaluation};
+use backtriage::triage::engine::Evaluation;
 use backtriage::triage::rulebase::RuleBase;
 use backtriage::triage::schema::{FindingKind, Urgency};
 use backtriage::triage::select;
@@ -86,7 +87,7 @@ proptest! {
     #[test]
     fn any_answers_give_a_complete_assessment(raw in raw_answers()) {
         let (answers, _) = in_order(&raw);
-        let a = engine::assess(rb(), &answers);
+        let a = triage::assess(rb(), &answers);
         prop_assert!(Urgency::ALL.contains(&a.urgency));
         // Self-care only when no red flag fired; no self-care advice when one did.
         if !a.red_flags.is_empty() {
@@ -119,7 +120,7 @@ proptest! {
         order.sort_by_key(|i| shuffle.iter().position(|s| s == i));
         let (second, _) = build(&raw, &order);
         prop_assert_eq!(&first, &second);
-        prop_assert_eq!(engine::assess(rb(), &first), engine::assess(rb(), &second));
+        prop_assert_eq!(triage::assess(rb(), &first), triage::assess(rb(), &second));
     }
 
     #[test]
@@ -134,10 +135,10 @@ proptest! {
             .collect();
         prop_assume!(!open.is_empty());
         let f = open[pick % open.len()];
-        let before = engine::assess(rb(), &answers).urgency;
+        let before = triage::assess(rb(), &answers).urgency;
         let mut more = answers.clone();
         prop_assume!(more.set(rb(), f, Answer::Yes).is_ok());
-        let after = engine::assess(rb(), &more).urgency;
+        let after = triage::assess(rb(), &more).urgency;
         prop_assert!(after >= before, "yes to {} lowered {} to {}", rb().fact(f).id, before, after);
     }
 
@@ -161,7 +162,7 @@ proptest! {
                 let _ = answers.set(rb, f, a);
             }
         }
-        let a = engine::assess(rb, &answers);
+        let a = triage::assess(rb, &answers);
         prop_assert!(a.unchecked_red_flags.is_empty());
     }
 
@@ -211,7 +212,7 @@ mod unknowns {
     use backtriage::report::Report;
 
     fn urgency(answers: &Answers) -> Urgency {
-        engine::assess(rb(), answers).urgency
+        triage::assess(rb(), answers).urgency
     }
 
     /// The yes/no findings, groups included.
@@ -254,7 +255,7 @@ mod unknowns {
             let Some(unknown) = changed(&answers, f, Some(Answer::Unknown)) else {
                 return Ok(());
             };
-            let (before, after) = (engine::assess(rb(), &answers), engine::assess(rb(), &unknown));
+            let (before, after) = (triage::assess(rb(), &answers), triage::assess(rb(), &unknown));
             prop_assert!(after.urgency >= before.urgency, "{} {:?} -> unknown lowered {} to {}",
                 rb().fact(f).id, answers.get(f), before.urgency, after.urgency);
             prop_assert!(before.complete || !after.complete,
@@ -271,7 +272,7 @@ mod unknowns {
                     prop_assert!(blank.set(rb(), f, a).is_ok());
                 }
             }
-            let (a, b) = (engine::assess(rb(), &answers), engine::assess(rb(), &blank));
+            let (a, b) = (triage::assess(rb(), &answers), triage::assess(rb(), &blank));
             prop_assert_eq!(a.urgency, b.urgency);
         }
 
@@ -298,7 +299,7 @@ mod unknowns {
         #[test]
         fn an_unchecked_serious_sign_is_never_headlined_as_self_care(raw in sparse_answers()) {
             let (answers, _) = in_order(&raw);
-            let a = engine::assess(rb(), &answers);
+            let a = triage::assess(rb(), &answers);
             let text = render::text(rb(), &Report::new(rb(), &a, None), backtriage::color::Painter::PLAIN);
             let banner = text.lines().next().unwrap_or_default();
             let serious = a.most_serious_unchecked(rb()).filter(|&u| u >= Urgency::Urgent);

@@ -1154,7 +1154,7 @@ fn satisfying(rb: &RuleBase, cond: &Cond) -> Result<Vec<Answers>, String> {
                 }
                 rest /= values.len();
             }
-            if ok && cond.eval(&crate::triage::engine::State::new(rb, &answers)) == Tri::Yes {
+            if ok && cond.eval(&crate::triage::state::State::new(rb, &answers)) == Tri::Yes {
                 found.push(answers);
                 if found.len() >= 16 {
                     return Ok(found);

@@ -5,11 +5,16 @@
 //! to check and embed `rules/` at build time.
 
 pub mod answers;
+pub mod assess;
 pub mod check;
 pub mod condition;
 pub mod engine;
+pub mod explain;
 pub mod load;
 pub mod locate;
 pub mod rulebase;
 pub mod schema;
 pub mod select;
+pub mod state;
+
+pub use assess::{Assessment, assess, assess_into};

@@ -23,11 +23,11 @@
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::{Cond, FactId, Facts, Tri};
 use crate::triage::engine::{
-    Evaluation, Hypothesis, State, cause_score, cause_urgency, combined_urgency, rank_into,
-    urgency_support, yes_groups,
+    Evaluation, cause_score, cause_urgency, combined_urgency, rank_into, urgency_support,
 };
 use crate::triage::rulebase::{FactBody, RuleBase, RuleId};
 use crate::triage::schema::{FindingKind, Urgency};
+use crate::triage::state::{Hypothesis, State, yes_groups};
 
 /// The next question to ask after these answers, or `None` when done. A
 /// group is asked as one checklist of its members, which are never asked

@@ -1,0 +1,255 @@
+//! The assessment: an evaluation and the next question, in indices, with the
+//! reasons behind each conclusion. The one place where evaluation and
+//! question choice meet.
+
+use crate::triage::answers::{Answer, Answers};
+use crate::triage::condition::{Cond, FactId, Facts, Tri};
+use crate::triage::engine::{Evaluation, rank_into};
+use crate::triage::rulebase::{RuleBase, RuleId, Weighted};
+use crate::triage::schema::{AdviceKind, Urgency};
+use crate::triage::select;
+use crate::triage::state::State;
+
+/// A run of fact ids in an assessment's pool of reasons (see
+/// [`Assessment::facts`]); one pool instead of a vector per conclusion.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Span {
+    start: u32,
+    end: u32,
+}
+
+/// A red flag that fired, with the findings that fired it. A possible one
+/// fired through a group answered yes without saying which sign.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FiredFlag {
+    pub flag: RuleId,
+    pub because: Span,
+    pub possible: bool,
+    /// For a possible flag: the one member of its group that was not
+    /// answered no, when all the others were: the likely sign.
+    pub likely: Option<FactId>,
+}
+
+/// A cause with support, its score and the findings for and against it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredCause {
+    pub cause: RuleId,
+    pub score: f64,
+    pub because: Span,
+    pub against: Span,
+}
+
+/// The engine's result, in indices; `report` turns it into text and JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// The level the answers support: the highest of every warning sign that
+    /// fired or is possible and every strongly supported cause.
+    pub urgency: Urgency,
+    /// True only when no warning sign is unchecked or possible, no answer is
+    /// "don't know", and the interview would ask nothing more.
+    pub complete: bool,
+    pub red_flags: Vec<FiredFlag>,
+    pub unchecked_red_flags: Vec<RuleId>,
+    pub causes: Vec<ScoredCause>,
+    pub advice: Vec<RuleId>,
+    pub next_question: Option<FactId>,
+    /// When the next question is a checklist: the members it offers (those
+    /// not answered yet).
+    pub next_options: Vec<FactId>,
+    reasons: Vec<FactId>,
+    ranked: Vec<RuleId>,
+}
+
+impl Default for Assessment {
+    fn default() -> Assessment {
+        Assessment {
+            urgency: Urgency::SelfCare,
+            complete: false,
+            red_flags: Vec::new(),
+            unchecked_red_flags: Vec::new(),
+            causes: Vec::new(),
+            advice: Vec::new(),
+            next_question: None,
+            next_options: Vec::new(),
+            reasons: Vec::new(),
+            ranked: Vec::new(),
+        }
+    }
+}
+
+/// What a person is told first: the urgency, or that the screen is not
+/// finished because a serious warning sign was not checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Headline {
+    /// The answers support this level and nothing more serious is unchecked.
+    Level(Urgency),
+    /// A warning sign of this level (urgent or emergency) was not checked,
+    /// and nothing as urgent was found: never a self-care or doctor banner.
+    NotFinished(Urgency),
+}
+
+impl Assessment {
+    /// The headline: "not finished" when an unchecked warning sign is urgent
+    /// or an emergency and more urgent than what was found.
+    pub fn headline(&self, rb: &RuleBase) -> Headline {
+        match self.most_serious_unchecked(rb) {
+            Some(u) if u >= Urgency::Urgent && u > self.urgency => Headline::NotFinished(u),
+            _ => Headline::Level(self.urgency),
+        }
+    }
+
+    /// The most urgent level among the unchecked warning signs.
+    pub fn most_serious_unchecked(&self, rb: &RuleBase) -> Option<Urgency> {
+        self.unchecked_red_flags
+            .iter()
+            .map(|&r| rb.red_flags[usize::from(r)].urgency)
+            .max()
+    }
+
+    /// The fact ids of a span (the reasons for a red flag or cause).
+    pub fn facts(&self, span: Span) -> &[FactId] {
+        self.reasons
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
+    }
+
+    /// Appends the reasons of a condition that holds, as a new span.
+    fn add_reasons<'a>(&mut self, conds: impl Iterator<Item = &'a Cond>, state: &State) -> Span {
+        let start = self.reasons.len();
+        for cond in conds {
+            cond.reasons(state, &mut self.reasons, start);
+        }
+        Span {
+            start: start as u32,
+            end: self.reasons.len() as u32,
+        }
+    }
+}
+
+/// Assesses a set of answers.
+pub fn assess(rb: &RuleBase, answers: &Answers) -> Assessment {
+    let mut eval = Evaluation::empty(rb);
+    let mut out = Assessment::default();
+    assess_into(rb, answers, &mut eval, &mut out);
+    out
+}
+
+/// Assesses a set of answers into `out`, reusing its buffers and `eval`'s:
+/// batch mode assesses line after line without allocating anew.
+pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out: &mut Assessment) {
+    eval.fill(rb, answers);
+    let state = &eval.state;
+    out.red_flags.clear();
+    out.unchecked_red_flags.clear();
+    out.causes.clear();
+    out.advice.clear();
+    out.reasons.clear();
+    for (i, (truth, rule)) in eval.flags.iter().zip(&rb.red_flags).enumerate() {
+        let groups = &eval.possible[i];
+        match truth {
+            Tri::Yes => {
+                let because = out.add_reasons(std::iter::once(&rule.when), state);
+                out.red_flags.push(FiredFlag {
+                    flag: i as RuleId,
+                    because,
+                    possible: false,
+                    likely: None,
+                });
+            }
+            Tri::Unknown if !groups.is_empty() => {
+                let start = out.reasons.len() as u32;
+                out.reasons.extend_from_slice(groups);
+                let because = Span {
+                    start,
+                    end: out.reasons.len() as u32,
+                };
+                out.red_flags.push(FiredFlag {
+                    flag: i as RuleId,
+                    because,
+                    possible: true,
+                    likely: likely_sign(rb, state, groups),
+                });
+            }
+            Tri::Unknown => out.unchecked_red_flags.push(i as RuleId),
+            Tri::No => {}
+        }
+    }
+    // Most urgent first; rule order within a level.
+    out.red_flags
+        .sort_by_key(|f| std::cmp::Reverse(rb.red_flags[usize::from(f.flag)].urgency));
+
+    let mut ranked = std::mem::take(&mut out.ranked);
+    rank_into(&eval.scores, &mut ranked);
+    for &c in &ranked {
+        let rule = &rb.causes[usize::from(c)];
+        let because = out.add_reasons(holding_conds(&rule.support, state), state);
+        let against = out.add_reasons(holding_conds(&rule.against, state), state);
+        out.causes.push(ScoredCause {
+            cause: c,
+            score: eval.scores[usize::from(c)],
+            because,
+            against,
+        });
+    }
+    out.ranked = ranked;
+
+    if out.red_flags.is_empty() {
+        fitting_advice(rb, &out.causes, state, &mut out.advice);
+    }
+    out.urgency = eval.urgency(rb);
+    out.next_question = select::next_question(rb, answers, eval);
+    out.next_options.clear();
+    if let Some(q) = out.next_question {
+        out.next_options
+            .extend(select::open_members(rb, answers, q));
+    }
+    // A "don't know" leaves what it asked about unchecked, warning sign or not.
+    out.complete = out.next_question.is_none()
+        && out.unchecked_red_flags.is_empty()
+        && out.red_flags.iter().all(|f| !f.possible)
+        && answers.iter().all(|(_, a)| a != Answer::Unknown);
+}
+
+/// The only member of the groups behind a possible red flag that was not
+/// answered no, if there is exactly one.
+fn likely_sign(rb: &RuleBase, state: &State, groups: &[FactId]) -> Option<FactId> {
+    let mut open = groups
+        .iter()
+        .filter_map(|&g| rb.finding(g))
+        .flat_map(|info| info.members.iter().copied())
+        .filter(|&m| state.truth(m) != Tri::No);
+    let first = open.next()?;
+    open.next().is_none().then_some(first)
+}
+
+/// The conditions of evidence rules that hold.
+fn holding_conds<'a>(rules: &'a [Weighted], state: &'a State) -> impl Iterator<Item = &'a Cond> {
+    rules
+        .iter()
+        .filter(move |w| w.when.holds(state))
+        .map(|w| &w.when)
+}
+
+/// The advice that fits when no red flag fired: items for a top cause or
+/// whose `when` holds, minus those whose `avoid_when` is true or not ruled out.
+fn fitting_advice(rb: &RuleBase, causes: &[ScoredCause], state: &State, out: &mut Vec<RuleId>) {
+    let top = || {
+        causes
+            .iter()
+            .take(rb.settings.top_causes)
+            .filter(|c| c.score >= rb.settings.advice_min_score)
+            .map(|c| c.cause)
+    };
+    for (i, a) in rb.advice.iter().enumerate() {
+        let wanted = a.kind == AdviceKind::SafetyNet
+            || a.for_causes.iter().any(|c| top().any(|t| t == *c))
+            || a.when.as_ref().is_some_and(|w| w.eval(state) == Tri::Yes);
+        let held_back = a
+            .avoid_when
+            .as_ref()
+            .is_some_and(|w| w.eval(state) != Tri::No);
+        if wanted && (a.kind == AdviceKind::SafetyNet || !held_back) {
+            out.push(i as RuleId);
+        }
+    }
+}

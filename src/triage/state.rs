@@ -1,0 +1,280 @@
+//! The value of every fact after the answers, groups and derived facts, and
+//! hypothetical answers on top of it that cost only what they touch.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::triage::answers::{Answer, Answers};
+use crate::triage::condition::{FactId, Facts, Tri};
+use crate::triage::rulebase::{FactBody, RuleBase};
+
+/// The value of every fact after the answers, groups and derived facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    truth: Vec<Tri>,
+    number: Vec<Option<f64>>,
+}
+
+impl Facts for State {
+    fn truth(&self, f: FactId) -> Tri {
+        self.truth
+            .get(usize::from(f))
+            .copied()
+            .unwrap_or(Tri::Unknown)
+    }
+    fn number(&self, f: FactId) -> Option<f64> {
+        self.number.get(usize::from(f)).copied().flatten()
+    }
+}
+
+/// The record of hypothetical changes to a [`State`], to take them back,
+/// with the work space for making them (kept from one hypothesis to the
+/// next, so trying an answer allocates nothing once warmed up).
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    /// Facts' values before the changes, newest last.
+    undo: Vec<(FactId, Tri, Option<f64>)>,
+    /// Derived facts to work out next, by their place in `derived_order`.
+    queue: BinaryHeap<Reverse<(u32, FactId)>>,
+}
+
+/// Hypothetical answers on top of real ones: each is added to a copy of the
+/// answers and worked into a [`State`] with [`State::update`], and
+/// [`Hypothesis::reset`] takes them all back. Used to ask "what if this were
+/// answered so?" at the cost of what the answer touches.
+#[derive(Debug, Clone)]
+pub struct Hypothesis {
+    answers: Answers,
+    changes: Changes,
+    /// Findings answered by the current hypothesis, with what they had before.
+    applied: Vec<(FactId, Option<Answer>)>,
+    /// The same findings, for [`Hypothesis::applied`].
+    applied_ids: Vec<FactId>,
+}
+
+impl Hypothesis {
+    /// No hypothetical answers yet, on top of `answers`.
+    pub fn new(answers: &Answers) -> Hypothesis {
+        Hypothesis {
+            answers: answers.clone(),
+            changes: Changes::default(),
+            applied: Vec::new(),
+            applied_ids: Vec::new(),
+        }
+    }
+
+    /// Adds an answer and works it into `state`. False if it contradicts the
+    /// answers (an answer already given counts when it is the same).
+    pub fn assume(&mut self, rb: &RuleBase, state: &mut State, f: FactId, answer: Answer) -> bool {
+        if let Some(given) = self.answers.get(f) {
+            return given == answer;
+        }
+        self.apply(rb, state, f, answer, None)
+    }
+
+    /// Like [`Hypothesis::assume`], but an answer of "don't know" may be
+    /// replaced too: "don't know" rules nothing out.
+    pub fn assume_over_unknown(
+        &mut self,
+        rb: &RuleBase,
+        state: &mut State,
+        f: FactId,
+        answer: Answer,
+    ) -> bool {
+        match self.answers.get(f) {
+            Some(Answer::Unknown) => {
+                self.answers.replace(f, None);
+                self.apply(rb, state, f, answer, Some(Answer::Unknown))
+            }
+            Some(given) => given == answer,
+            None => self.apply(rb, state, f, answer, None),
+        }
+    }
+
+    fn apply(
+        &mut self,
+        rb: &RuleBase,
+        state: &mut State,
+        f: FactId,
+        answer: Answer,
+        before: Option<Answer>,
+    ) -> bool {
+        if self.answers.set(rb, f, answer).is_err() {
+            self.answers.replace(f, before);
+            return false;
+        }
+        self.applied.push((f, before));
+        self.applied_ids.push(f);
+        state.update(rb, &self.answers, f, &mut self.changes);
+        true
+    }
+
+    /// Takes every hypothetical answer back, from the answers and `state`.
+    pub fn reset(&mut self, state: &mut State) {
+        state.undo(&mut self.changes);
+        for (f, before) in self.applied.drain(..).rev() {
+            self.answers.replace(f, before);
+        }
+        self.applied_ids.clear();
+    }
+
+    /// The findings the current hypothesis answered.
+    pub fn applied(&self) -> &[FactId] {
+        &self.applied_ids
+    }
+}
+
+/// The groups that were answered yes.
+pub fn yes_groups<'a>(rb: &'a RuleBase, answers: &'a Answers) -> impl Iterator<Item = FactId> + 'a {
+    rb.groups
+        .iter()
+        .copied()
+        .filter(|&g| answers.get(g) == Some(Answer::Yes))
+}
+
+/// What an answer alone says about its finding.
+fn answer_value(answers: &Answers, f: FactId) -> (Tri, Option<f64>) {
+    match answers.get(f) {
+        Some(Answer::Yes) => (Tri::Yes, None),
+        Some(Answer::No) => (Tri::No, None),
+        Some(Answer::Number(x)) => (Tri::Unknown, Some(x)),
+        Some(Answer::Unknown) | None => (Tri::Unknown, None),
+    }
+}
+
+impl State {
+    /// Every fact unknown, sized for a rule base.
+    pub(crate) fn empty(rb: &RuleBase) -> State {
+        State {
+            truth: vec![Tri::Unknown; rb.facts.len()],
+            number: vec![None; rb.facts.len()],
+        }
+    }
+
+    /// Works out every fact from the answers.
+    pub fn new(rb: &RuleBase, answers: &Answers) -> State {
+        let mut state = State::empty(rb);
+        state.fill(rb, answers);
+        state
+    }
+
+    /// Recomputes every fact in place (reusing the buffers).
+    pub fn fill(&mut self, rb: &RuleBase, answers: &Answers) {
+        for f in rb.findings() {
+            let (truth, number) = self.finding_value(rb, answers, f);
+            self.truth[usize::from(f)] = truth;
+            self.number[usize::from(f)] = number;
+        }
+        for &g in &rb.groups {
+            self.truth[usize::from(g)] = self.group_value(rb, answers, g);
+        }
+        for &d in &rb.derived_order {
+            self.truth[usize::from(d)] = self.derived_value(rb, d);
+        }
+    }
+
+    /// A plain finding's value: its answer, or "no" when its group was
+    /// answered no. (A group's own value comes from [`State::group_value`].)
+    fn finding_value(&self, rb: &RuleBase, answers: &Answers, f: FactId) -> (Tri, Option<f64>) {
+        let (truth, number) = answer_value(answers, f);
+        let group_said_no = rb
+            .finding(f)
+            .and_then(|i| i.group)
+            .is_some_and(|g| answers.get(g) == Some(Answer::No));
+        if truth == Tri::Unknown && number.is_none() && group_said_no {
+            (Tri::No, None)
+        } else {
+            (truth, number)
+        }
+    }
+
+    /// A group is yes when it was answered yes or a member is yes, no when
+    /// every member is no (a "no" to the group makes them so), else unknown.
+    fn group_value(&self, rb: &RuleBase, answers: &Answers, g: FactId) -> Tri {
+        let Some(info) = rb.finding(g) else {
+            return Tri::Unknown;
+        };
+        let members = info.members.iter().map(|&m| self.truth[usize::from(m)]);
+        if answers.get(g) == Some(Answer::Yes) || members.clone().any(|t| t == Tri::Yes) {
+            Tri::Yes
+        } else if members.clone().all(|t| t == Tri::No) {
+            Tri::No
+        } else {
+            Tri::Unknown
+        }
+    }
+
+    fn derived_value(&self, rb: &RuleBase, d: FactId) -> Tri {
+        match &rb.fact(d).body {
+            FactBody::Derived { when, .. } => when.eval(self),
+            FactBody::Finding(_) => self.truth[usize::from(d)],
+        }
+    }
+
+    fn put(&mut self, f: FactId, truth: Tri, number: Option<f64>, changes: &mut Changes) {
+        let i = usize::from(f);
+        changes.undo.push((f, self.truth[i], self.number[i]));
+        self.truth[i] = truth;
+        self.number[i] = number;
+    }
+
+    /// After the answer to finding `f` changed in `answers`, recomputes only
+    /// what depends on it: the finding, its group or its members, and the
+    /// derived facts downstream. The old values go to `changes`, for
+    /// [`State::undo`]; hypothetical answers cost what they touch, not the
+    /// whole rule base.
+    pub fn update(&mut self, rb: &RuleBase, answers: &Answers, f: FactId, changes: &mut Changes) {
+        let Some(info) = rb.finding(f) else { return };
+        if info.members.is_empty() {
+            let (truth, number) = self.finding_value(rb, answers, f);
+            self.put(f, truth, number, changes);
+            if let Some(g) = info.group {
+                let value = self.group_value(rb, answers, g);
+                self.put(g, value, None, changes);
+            }
+        } else {
+            for &m in &info.members {
+                let (truth, number) = self.finding_value(rb, answers, m);
+                self.put(m, truth, number, changes);
+            }
+            let value = self.group_value(rb, answers, f);
+            self.put(f, value, None, changes);
+        }
+        // Derived facts downstream, in evaluation order, and only as far as
+        // values change: a heap keyed on each derived fact's place in
+        // `derived_order` (duplicates pop one after the other).
+        let mut heap = std::mem::take(&mut changes.queue);
+        let push_users = |heap: &mut BinaryHeap<Reverse<(u32, FactId)>>, c: FactId| {
+            for &d in &rb.derived_users[usize::from(c)] {
+                heap.push(Reverse((rb.derived_position[usize::from(d)], d)));
+            }
+        };
+        push_users(&mut heap, f);
+        if let Some(g) = info.group {
+            push_users(&mut heap, g);
+        }
+        for &m in &info.members {
+            push_users(&mut heap, m);
+        }
+        let mut last = None;
+        while let Some(Reverse((_, d))) = heap.pop() {
+            if last.replace(d) == Some(d) {
+                continue;
+            }
+            let value = self.derived_value(rb, d);
+            if value != self.truth[usize::from(d)] {
+                self.put(d, value, None, changes);
+                push_users(&mut heap, d);
+            }
+        }
+        changes.queue = heap;
+    }
+
+    /// Puts back the values recorded by [`State::update`], newest first.
+    pub fn undo(&mut self, changes: &mut Changes) {
+        while let Some((f, truth, number)) = changes.undo.pop() {
+            self.truth[usize::from(f)] = truth;
+            self.number[usize::from(f)] = number;
+        }
+    }
+}
