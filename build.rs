@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed=rules");
-    for name in triage::check::FILES {
+    for name in triage::problem::FILES {
         println!("cargo:rerun-if-changed=rules/{name}");
     }
     println!("cargo:rerun-if-changed=src/triage");
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
     let root = std::env::current_dir().expect("the build runs in the package folder");
     let mut code = String::from("/// The rule files of `rules/`, as (shown name, text).\n");
     code.push_str("pub const RULE_TEXTS: &[(&str, &str)] = &[\n");
-    for name in triage::check::FILES {
+    for name in triage::problem::FILES {
         let path = root.join("rules").join(name);
         writeln!(
             code,

@@ -6,9 +6,10 @@
 use backtriage::embedded;
 use backtriage::triage;
 use backtriage::triage::answers::{Answers, RawAnswer};
-use backtriage::triage::check::{self, RuleText};
+use backtriage::triage::compile;
 use backtriage::triage::condition::Condition;
 use backtriage::triage::engine::Evaluation;
+use backtriage::triage::problem::RuleText;
 use backtriage::triage::rulebase::RuleBase;
 use backtriage::triage::schema::RuleFiles;
 use backtriage::triage::{load, select};
@@ -152,7 +153,7 @@ fn scaled(times: usize) -> RuleBase {
         }
     }
     let texts: Vec<RuleText> = texts.into_iter().collect();
-    match check::compile_without_interview_checks(&files, &texts) {
+    match compile::compile_without_interview_checks(&files, &texts) {
         Ok(rb) => rb,
         Err(problems) => panic!("the scaled rule base is sound: {}", problems[0]),
     }

@@ -1,6 +1,6 @@
 //! The rule base of `rules/`, checked and compiled into the binary by `build.rs`.
 
-use crate::triage::check::RuleText;
+use crate::triage::problem::RuleText;
 use crate::triage::rulebase::RuleBase;
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));

@@ -6,11 +6,11 @@ mod common;
 
 use backtriage::triage;
 use backtriage::triage::answers::Answer;
-use backtriage::triage::check::simulate;
 use backtriage::triage::condition::Tri;
 use backtriage::triage::engine::Evaluation;
 use backtriage::triage::schema::Urgency;
 use backtriage::triage::select;
+use backtriage::triage::select::simulate;
 use backtriage::{cases, embedded};
 
 #[test]

@@ -5,8 +5,8 @@
 //! likewise. Each was fixed in src/ (commits 5d1a6b5, e3ad901 and the one
 //! after); these keep them fixed.
 
-use backtriage::triage::check::{FILES, RuleText};
 use backtriage::triage::load;
+use backtriage::triage::problem::{FILES, RuleText};
 use serde_json::Value;
 
 /// Runs a batch over the embedded rule base; returns the output lines.

@@ -6,12 +6,12 @@ use std::sync::OnceLock;
 use backtriage::embedded;
 use backtriage::triage;
 use backtriage::triage::answers::{Answer, Answers};
-use backtriage::triage::check::simulate;
 use backtriage::triage::condition::FactId;
 use backtriage::triage::engine::Evaluation;
 use backtriage::triage::rulebase::RuleBase;
 use backtriage::triage::schema::{FindingKind, Urgency};
 use backtriage::triage::select;
+use backtriage::triage::select::simulate;
 use proptest::prelude::*;
 
 fn rb() -> &'static RuleBase {

@@ -1,7 +1,7 @@
 //! Fuzzes the rule-base loader and checker.
 //!
 //! The input is split on 0xFF (a byte that never occurs in UTF-8 text) into
-//! up to seven rule files, in the order of `check::FILES`. Each piece goes
+//! up to seven rule files, in the order of `problem::FILES`. Each piece goes
 //! through `load::text_of` (the raw-bytes path: NUL and UTF-8 checks), and
 //! the texts through `load::compile_texts` (YAML parsing, the structural
 //! checks and, when those pass, the interview simulations). A piece that
@@ -13,7 +13,7 @@
 
 #![no_main]
 
-use backtriage::triage::check::{FILES, RuleText};
+use backtriage::triage::problem::{FILES, RuleText};
 use backtriage::triage::condition::FactId;
 use backtriage::triage::load;
 use backtriage::triage::schema::FindingKind;

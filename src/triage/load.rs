@@ -1,5 +1,5 @@
 //! Reads a rule base folder (or the texts embedded in the binary), parses
-//! each file, and hands the result to `check::compile`.
+//! each file, and hands the result to `compile::compile`.
 //!
 //! Every way a file can be unusable becomes a [`Problem`], never a panic:
 //! missing, too large, binary, not UTF-8, empty, not YAML, too deep, an
@@ -11,7 +11,8 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::triage::check::{self, FILES, Problem, RuleText};
+use crate::triage::compile;
+use crate::triage::problem::{FILES, Problem, RuleText};
 use crate::triage::rulebase::RuleBase;
 use crate::triage::schema::RuleFiles;
 
@@ -215,7 +216,7 @@ pub fn parse(texts: &[RuleText]) -> Result<RuleFiles, Vec<Problem>> {
 /// Parses, checks and compiles rule texts.
 pub fn compile_texts(texts: &[RuleText]) -> Result<RuleBase, Vec<Problem>> {
     let files = parse(texts)?;
-    check::compile(&files, texts)
+    compile::compile(&files, texts)
 }
 
 /// Reads, checks and compiles the rule base in a folder.

@@ -6,15 +6,17 @@
 
 pub mod answers;
 pub mod assess;
-pub mod check;
+pub mod compile;
 pub mod condition;
 pub mod engine;
 pub mod explain;
 pub mod load;
 pub mod locate;
+pub mod problem;
 pub mod rulebase;
 pub mod schema;
 pub mod select;
 pub mod state;
+pub mod verify;
 
 pub use assess::{Assessment, assess, assess_into};

@@ -1,7 +1,7 @@
 //! The compiled rule base: ids resolved to indices, conditions ready to
 //! evaluate, and the indexes the engine and the interview need.
 //!
-//! It is built by `check::compile` from the YAML files, and for the embedded
+//! It is built by `compile::compile` from the YAML files, and for the embedded
 //! rule base this happens at build time: the binary carries the compiled form.
 
 use serde::{Deserialize, Serialize};
@@ -215,7 +215,7 @@ pub struct RuleBase {
 }
 
 impl RuleBase {
-    /// Assembles a rule base and builds its indexes. `check::compile` is the
+    /// Assembles a rule base and builds its indexes. `compile::compile` is the
     /// only caller; it has already made sure every reference resolves.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(

@@ -1,110 +1,26 @@
-//! Checks a parsed rule base and compiles it: every problem is collected
-//! (not just the first) and reported as `file:line:column: message`.
-//!
-//! Beyond references and empty texts, it checks what makes the rule base
-//! safe to use: every red flag can fire and the interview reaches it with
-//! every other question answered "no", every emergency warning sign is
-//! screened before the first question that is not about safety, and every
-//! cause can be supported by some answer.
+//! Compiles the parsed rule files into a [`RuleBase`]: one function per rule
+//! file, each checking its fields and resolving its references, in the order
+//! the files depend on one another. Every problem is collected (see
+//! [`crate::triage::problem`]); then [`crate::triage::verify`] runs the
+//! safety checks on a rule base whose references all resolve.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 
 use crate::path;
-use crate::triage::answers::{Answer, Answers};
-use crate::triage::condition::{Cond, Condition, FactId, Tri};
-use crate::triage::engine::Evaluation;
-use crate::triage::locate::{YamlPath, locate};
+use crate::triage::condition::{Cond, Condition, FactId};
+use crate::triage::locate::YamlPath;
+use crate::triage::problem::{
+    ADVICE, CAUSES, DERIVED, FILES, FINDINGS, Problem, RED_FLAGS, Report, RuleText, SETTINGS,
+    SOURCES,
+};
 use crate::triage::rulebase::{
     AdviceRule, CauseRule, Cite, Fact, FactBody, FindingInfo, RedFlagRule, RuleBase, RuleId,
     SourceInfo, Weighted,
 };
 use crate::triage::schema::{
-    AdviceKind, FindingKind, RuleFiles, SCHEMA_VERSION, SourceRef, Urgency,
+    AdviceKind, Finding, FindingKind, RuleFiles, SCHEMA_VERSION, SourceRef, Urgency,
 };
-use crate::triage::select;
-
-/// The files of a rule base, in the order they are read and reported.
-pub const FILES: [&str; 7] = [
-    "sources.yaml",
-    "findings.yaml",
-    "derived.yaml",
-    "red_flags.yaml",
-    "causes.yaml",
-    "advice.yaml",
-    "settings.yaml",
-];
-
-const SOURCES: usize = 0;
-const FINDINGS: usize = 1;
-const DERIVED: usize = 2;
-const RED_FLAGS: usize = 3;
-const CAUSES: usize = 4;
-const ADVICE: usize = 5;
-const SETTINGS: usize = 6;
-
-/// One problem in a rule base, shown like a compiler error.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The file as the user named it (for example `rules/causes.yaml`).
-    pub file: String,
-    /// 1-based line and column, when the problem has a place.
-    pub position: Option<(usize, usize)>,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.position {
-            Some((line, column)) => write!(f, "{}:{line}:{column}: ", self.file)?,
-            None => write!(f, "{}: ", self.file)?,
-        }
-        // Messages quote ids and texts as written; a control character in one
-        // (a newline, say) must not split a problem over lines, nor let a
-        // second line pose as another problem.
-        for c in self.message.chars() {
-            if c.is_control() {
-                write!(f, "{}", c.escape_default())?;
-            } else {
-                write!(f, "{c}")?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The text of one rule file and the name to report it by.
-#[derive(Debug, Clone)]
-pub struct RuleText {
-    pub display: String,
-    pub text: String,
-}
-
-/// Problems found so far, each with its file and path, located at the end.
-struct Report<'a> {
-    texts: &'a [RuleText],
-    found: Vec<(usize, YamlPath, String)>,
-}
-
-impl Report<'_> {
-    fn add(&mut self, file: usize, path: YamlPath, message: impl Into<String>) {
-        self.found.push((file, path, message.into()));
-    }
-
-    fn finish(self) -> Vec<Problem> {
-        self.found
-            .into_iter()
-            .map(|(file, path, message)| {
-                let text = &self.texts[file];
-                Problem {
-                    file: text.display.clone(),
-                    position: locate(&text.text, &path),
-                    message,
-                }
-            })
-            .collect()
-    }
-}
+use crate::triage::verify;
 
 fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
@@ -133,10 +49,7 @@ fn compile_with(
     texts: &[RuleText],
     interview_checks: bool,
 ) -> Result<RuleBase, Vec<Problem>> {
-    let mut report = Report {
-        texts,
-        found: Vec::new(),
-    };
+    let mut report = Report::new(texts);
     if !fits_indices(files, &mut report) {
         return Err(report.finish());
     }
@@ -144,10 +57,10 @@ fn compile_with(
         return Err(report.finish());
     };
     if report.found.is_empty() {
-        check_monotone(&rb, &mut report);
+        verify::check_monotone(&rb, &mut report);
     }
     if report.found.is_empty() && interview_checks {
-        check_safety(&rb, &mut report);
+        verify::check_safety(&rb, &mut report);
     }
     if report.found.is_empty() {
         Ok(rb)
@@ -392,8 +305,33 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
     ] {
         check_schema_version(report, file, version);
     }
+    let sources = compile_sources(files, report);
+    let names = Names::new(files, report);
+    let mut facts = compile_findings(files, &names, report);
+    compile_derived(files, &names, &mut facts, report);
+    // A cycle or an over-deep chain is reported, and nothing is built on it:
+    // the indexes of the rule base follow derived facts from one to the next.
+    let derived_order = order_derived(&facts, files.findings.findings.len(), report)?;
+    // Causes come before red flags and advice, which point at them.
+    let causes = compile_causes(files, &names, report);
+    let red_flags = compile_red_flags(files, &names, report);
+    let advice = compile_advice(files, &names, report);
+    let opening = compile_settings(files, &names, report);
+    Some(RuleBase::new(
+        facts,
+        files.findings.findings.len(),
+        derived_order,
+        red_flags,
+        causes,
+        advice,
+        sources,
+        files.settings.settings.clone(),
+        opening,
+    ))
+}
 
-    // Sources.
+/// `sources.yaml`: each source has a unique id, a title and what it covers.
+fn compile_sources(files: &RuleFiles, report: &mut Report<'_>) -> Vec<SourceInfo> {
     let mut seen = HashMap::new();
     let mut sources = Vec::new();
     for (i, s) in files.sources.sources.iter().enumerate() {
@@ -411,124 +349,183 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
             covers: s.covers.clone(),
         });
     }
-    let source_ids: HashSet<&str> = files
-        .sources
-        .sources
-        .iter()
-        .map(|s| s.id.as_str())
-        .collect();
+    sources
+}
 
-    // Fact ids: findings then derived facts share one namespace.
-    let mut seen = HashMap::new();
+/// The ids a rule base defines, for resolving references: sources, facts
+/// (findings then derived facts, one namespace) with each finding's kind,
+/// and causes.
+struct Names<'a> {
+    sources: HashSet<&'a str>,
+    facts: HashMap<&'a str, FactId>,
+    kinds: Vec<Option<FindingKind>>,
+    causes: HashMap<&'a str, RuleId>,
+}
+
+impl<'a> Names<'a> {
+    /// Collects the ids, reporting badly formed and duplicate fact ids.
+    fn new(files: &'a RuleFiles, report: &mut Report<'_>) -> Names<'a> {
+        let mut seen = HashMap::new();
+        let findings = &files.findings.findings;
+        let derived = &files.derived.derived;
+        for (i, f) in findings.iter().enumerate() {
+            check_id(
+                report,
+                &mut seen,
+                FINDINGS,
+                path!["findings", i, "id"],
+                &f.id,
+                "finding",
+            );
+        }
+        for (i, d) in derived.iter().enumerate() {
+            check_id(
+                report,
+                &mut seen,
+                DERIVED,
+                path!["derived", i, "id"],
+                &d.id,
+                "derived fact",
+            );
+        }
+        let mut index: HashMap<&str, FactId> = HashMap::new();
+        for (i, id) in findings
+            .iter()
+            .map(|f| f.id.as_str())
+            .chain(derived.iter().map(|d| d.id.as_str()))
+            .enumerate()
+        {
+            index.entry(id).or_insert(i as FactId);
+        }
+        let kinds: Vec<Option<FindingKind>> = findings
+            .iter()
+            .map(|f| Some(f.kind))
+            .chain(derived.iter().map(|_| None))
+            .collect();
+        Names {
+            sources: files
+                .sources
+                .sources
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect(),
+            facts: index,
+            kinds,
+            causes: files
+                .causes
+                .causes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.as_str(), i as RuleId))
+                .collect(),
+        }
+    }
+
+    fn resolver(&self) -> Resolver<'_> {
+        Resolver {
+            index: &self.facts,
+            kinds: &self.kinds,
+        }
+    }
+
+    /// Resolves cause ids, reporting unknown ones with a suggestion.
+    fn cause_refs(
+        &self,
+        report: &mut Report<'_>,
+        file: usize,
+        p: YamlPath,
+        ids: &[String],
+    ) -> Vec<RuleId> {
+        ids.iter()
+            .enumerate()
+            .filter_map(|(j, id)| match self.causes.get(id.as_str()) {
+                Some(&c) => Some(c),
+                None => {
+                    let suggestion = suggestion_text(id, self.causes.keys().copied());
+                    report.add(file, p.join(j), format!("unknown cause `{id}`{suggestion}"));
+                    None
+                }
+            })
+            .collect()
+    }
+}
+
+/// The fields of one finding: texts present, number bounds only on numbers,
+/// a sane `prior`, no group of numbers.
+fn check_finding(report: &mut Report<'_>, p: &YamlPath, f: &Finding) {
+    non_empty(report, FINDINGS, p.join("label"), &f.label, "label");
+    non_empty(
+        report,
+        FINDINGS,
+        p.join("question"),
+        &f.question,
+        "question",
+    );
+    non_empty(report, FINDINGS, p.join("help"), &f.help, "help");
+    match f.kind {
+        FindingKind::Number => {
+            if f.any_of.is_some() {
+                report.add(
+                    FINDINGS,
+                    p.join("any_of"),
+                    "a number finding cannot be a group",
+                );
+            }
+            if let (Some(lo), Some(hi)) = (f.min, f.max) {
+                if lo > hi {
+                    report.add(
+                        FINDINGS,
+                        p.join("min"),
+                        format!("min {lo} is above max {hi}"),
+                    );
+                }
+            }
+            if f.min.is_some_and(|x| !x.is_finite()) || f.max.is_some_and(|x| !x.is_finite()) {
+                report.add(FINDINGS, p.clone(), "min and max must be finite numbers");
+            }
+        }
+        FindingKind::YesNo => {
+            for (field, given) in [
+                ("unit", f.unit.is_some()),
+                ("min", f.min.is_some()),
+                ("max", f.max.is_some()),
+            ] {
+                if given {
+                    report.add(
+                        FINDINGS,
+                        p.join(field),
+                        format!("`{field}` only applies to `kind: number` findings"),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(prior) = f.prior {
+        if !(prior > 0.0 && prior < 1.0) {
+            report.add(
+                FINDINGS,
+                p.join("prior"),
+                "prior must be above 0 and below 1",
+            );
+        }
+        if f.any_of.is_some() {
+            report.add(
+                FINDINGS,
+                p.join("prior"),
+                "a group's chance comes from its members: give `prior` to them",
+            );
+        }
+    }
+}
+
+/// `findings.yaml`: the findings with their questions, and the groups.
+fn compile_findings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_>) -> Vec<Fact> {
     let findings = &files.findings.findings;
-    let derived = &files.derived.derived;
-    for (i, f) in findings.iter().enumerate() {
-        check_id(
-            report,
-            &mut seen,
-            FINDINGS,
-            path!["findings", i, "id"],
-            &f.id,
-            "finding",
-        );
-    }
-    for (i, d) in derived.iter().enumerate() {
-        check_id(
-            report,
-            &mut seen,
-            DERIVED,
-            path!["derived", i, "id"],
-            &d.id,
-            "derived fact",
-        );
-    }
-    let mut index: HashMap<&str, FactId> = HashMap::new();
-    for (i, id) in findings
-        .iter()
-        .map(|f| f.id.as_str())
-        .chain(derived.iter().map(|d| d.id.as_str()))
-        .enumerate()
-    {
-        index.entry(id).or_insert(i as FactId);
-    }
-    let kinds: Vec<Option<FindingKind>> = findings
-        .iter()
-        .map(|f| Some(f.kind))
-        .chain(derived.iter().map(|_| None))
-        .collect();
-    let resolver = Resolver {
-        index: &index,
-        kinds: &kinds,
-    };
-
-    // Findings and groups.
     let mut group_of: Vec<Option<FactId>> = vec![None; findings.len()];
     let mut members_of: Vec<Vec<FactId>> = vec![Vec::new(); findings.len()];
     for (i, f) in findings.iter().enumerate() {
         let p = path!["findings", i];
-        non_empty(report, FINDINGS, p.join("label"), &f.label, "label");
-        non_empty(
-            report,
-            FINDINGS,
-            p.join("question"),
-            &f.question,
-            "question",
-        );
-        non_empty(report, FINDINGS, p.join("help"), &f.help, "help");
-        match f.kind {
-            FindingKind::Number => {
-                if f.any_of.is_some() {
-                    report.add(
-                        FINDINGS,
-                        p.join("any_of"),
-                        "a number finding cannot be a group",
-                    );
-                }
-                if let (Some(lo), Some(hi)) = (f.min, f.max) {
-                    if lo > hi {
-                        report.add(
-                            FINDINGS,
-                            p.join("min"),
-                            format!("min {lo} is above max {hi}"),
-                        );
-                    }
-                }
-                if f.min.is_some_and(|x| !x.is_finite()) || f.max.is_some_and(|x| !x.is_finite()) {
-                    report.add(FINDINGS, p.clone(), "min and max must be finite numbers");
-                }
-            }
-            FindingKind::YesNo => {
-                for (field, given) in [
-                    ("unit", f.unit.is_some()),
-                    ("min", f.min.is_some()),
-                    ("max", f.max.is_some()),
-                ] {
-                    if given {
-                        report.add(
-                            FINDINGS,
-                            p.join(field),
-                            format!("`{field}` only applies to `kind: number` findings"),
-                        );
-                    }
-                }
-            }
-        }
-        if let Some(prior) = f.prior {
-            if !(prior > 0.0 && prior < 1.0) {
-                report.add(
-                    FINDINGS,
-                    p.join("prior"),
-                    "prior must be above 0 and below 1",
-                );
-            }
-            if f.any_of.is_some() {
-                report.add(
-                    FINDINGS,
-                    p.join("prior"),
-                    "a group's chance comes from its members: give `prior` to them",
-                );
-            }
-        }
+        check_finding(report, &p, f);
         let Some(any_of) = &f.any_of else { continue };
         if any_of.is_empty() {
             report.add(
@@ -539,8 +536,8 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
         }
         for (j, member) in any_of.iter().enumerate() {
             let mp = p.join("any_of").join(j);
-            let Some(&m) = index.get(member.as_str()) else {
-                let suggestion = suggestion_text(member, index.keys().copied());
+            let Some(&m) = names.facts.get(member.as_str()) else {
+                let suggestion = suggestion_text(member, names.facts.keys().copied());
                 report.add(
                     FINDINGS,
                     mp,
@@ -585,7 +582,7 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
         }
     }
 
-    let mut facts: Vec<Fact> = findings
+    findings
         .iter()
         .enumerate()
         .map(|(i, f)| Fact {
@@ -606,16 +603,28 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
                 ask_when: None,
             }),
         })
-        .collect();
+        .collect()
+}
 
-    // Derived facts, then their order (and cycles).
+/// `derived.yaml`, appended to the facts after the findings; and each
+/// finding's `ask_when`, which may name derived facts.
+fn compile_derived(
+    files: &RuleFiles,
+    names: &Names<'_>,
+    facts: &mut Vec<Fact>,
+    report: &mut Report<'_>,
+) {
+    let findings = &files.findings.findings;
+    let derived = &files.derived.derived;
     for (i, d) in derived.iter().enumerate() {
         let p = path!["derived", i];
         non_empty(report, DERIVED, p.join("label"), &d.label, "label");
-        let when = resolver.resolve(report, DERIVED, &p.join("when"), &d.when);
+        let when = names
+            .resolver()
+            .resolve(report, DERIVED, &p.join("when"), &d.when);
         let sources = cites(
             report,
-            &source_ids,
+            &names.sources,
             DERIVED,
             p.join("sources"),
             &d.sources,
@@ -629,23 +638,19 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
     }
     for (i, f) in findings.iter().enumerate() {
         if let (Some(cond), FactBody::Finding(info)) = (&f.ask_when, &mut facts[i].body) {
-            info.ask_when =
-                Some(resolver.resolve(report, FINDINGS, &path!["findings", i, "ask_when"], cond));
+            info.ask_when = Some(names.resolver().resolve(
+                report,
+                FINDINGS,
+                &path!["findings", i, "ask_when"],
+                cond,
+            ));
         }
     }
-    // A cycle or an over-deep chain is reported, and nothing is built on it:
-    // the indexes below follow derived facts from one to the next.
-    let derived_order = order_derived(&facts, findings.len(), report)?;
+}
 
-    // Causes come before red flags and advice, which point at them.
+/// `causes.yaml`: each cause with its evidence for and against.
+fn compile_causes(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_>) -> Vec<CauseRule> {
     let mut seen = HashMap::new();
-    let cause_index: HashMap<&str, RuleId> = files
-        .causes
-        .causes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i as RuleId))
-        .collect();
     let mut causes = Vec::new();
     for (i, c) in files.causes.causes.iter().enumerate() {
         let p = path!["causes", i];
@@ -668,31 +673,35 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
                 ),
             );
         }
-        let weighted =
-            |report: &mut Report<'_>, field: &str, list: &[crate::triage::schema::Evidence]| {
-                list.iter()
-                    .enumerate()
-                    .map(|(j, e)| {
-                        let ep = p.join(field).join(j);
-                        if !(e.weight > 0.0 && e.weight <= 1.0) {
-                            report.add(
-                                CAUSES,
-                                ep.join("weight"),
-                                format!("weight {} must be above 0 and at most 1", e.weight),
-                            );
-                        }
-                        Weighted {
-                            when: resolver.resolve(report, CAUSES, &ep.join("when"), &e.when),
-                            weight: e.weight,
-                        }
-                    })
-                    .collect::<Vec<_>>()
-            };
+        let weighted = |report: &mut Report<'_>,
+                        field: &str,
+                        list: &[crate::triage::schema::Evidence]| {
+            list.iter()
+                .enumerate()
+                .map(|(j, e)| {
+                    let ep = p.join(field).join(j);
+                    if !(e.weight > 0.0 && e.weight <= 1.0) {
+                        report.add(
+                            CAUSES,
+                            ep.join("weight"),
+                            format!("weight {} must be above 0 and at most 1", e.weight),
+                        );
+                    }
+                    Weighted {
+                        when: names
+                            .resolver()
+                            .resolve(report, CAUSES, &ep.join("when"), &e.when),
+                        weight: e.weight,
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
         let support = weighted(report, "support", &c.support);
-        let urgency_when = c
-            .urgency_when
-            .as_ref()
-            .map(|w| resolver.resolve(report, CAUSES, &p.join("urgency_when"), w));
+        let urgency_when = c.urgency_when.as_ref().map(|w| {
+            names
+                .resolver()
+                .resolve(report, CAUSES, &p.join("urgency_when"), w)
+        });
         if urgency_when.is_some() && c.urgency == Urgency::SelfCare {
             report.add(
                 CAUSES,
@@ -711,7 +720,7 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
         }
         let sources = cites(
             report,
-            &source_ids,
+            &names.sources,
             CAUSES,
             p.join("sources"),
             &c.sources,
@@ -730,21 +739,15 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
             sources,
         });
     }
-    let cause_refs = |report: &mut Report<'_>, file: usize, p: YamlPath, ids: &[String]| {
-        ids.iter()
-            .enumerate()
-            .filter_map(|(j, id)| match cause_index.get(id.as_str()) {
-                Some(&c) => Some(c),
-                None => {
-                    let suggestion = suggestion_text(id, cause_index.keys().copied());
-                    report.add(file, p.join(j), format!("unknown cause `{id}`{suggestion}"));
-                    None
-                }
-            })
-            .collect::<Vec<_>>()
-    };
+    causes
+}
 
-    // Red flags.
+/// `red_flags.yaml`: the warning signs.
+fn compile_red_flags(
+    files: &RuleFiles,
+    names: &Names<'_>,
+    report: &mut Report<'_>,
+) -> Vec<RedFlagRule> {
     let mut seen = HashMap::new();
     let mut red_flags = Vec::new();
     for (i, r) in files.red_flags.red_flags.iter().enumerate() {
@@ -771,11 +774,13 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
             title: r.title.clone(),
             urgency: r.urgency,
             message: r.message.clone(),
-            when: resolver.resolve(report, RED_FLAGS, &p.join("when"), &r.when),
-            causes: cause_refs(report, RED_FLAGS, p.join("causes"), &r.causes),
+            when: names
+                .resolver()
+                .resolve(report, RED_FLAGS, &p.join("when"), &r.when),
+            causes: names.cause_refs(report, RED_FLAGS, p.join("causes"), &r.causes),
             sources: cites(
                 report,
-                &source_ids,
+                &names.sources,
                 RED_FLAGS,
                 p.join("sources"),
                 &r.sources,
@@ -784,7 +789,15 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
         });
     }
 
-    // Advice.
+    red_flags
+}
+
+/// `advice.yaml`: self-care, exercises, prevention and the safety net.
+fn compile_advice(
+    files: &RuleFiles,
+    names: &Names<'_>,
+    report: &mut Report<'_>,
+) -> Vec<AdviceRule> {
     let mut seen = HashMap::new();
     let mut advice = Vec::new();
     for (i, a) in files.advice.advice.iter().enumerate() {
@@ -818,18 +831,19 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
             title: a.title.clone(),
             text: a.text.clone(),
             steps: a.steps.clone(),
-            for_causes: cause_refs(report, ADVICE, p.join("for_causes"), &a.for_causes),
+            for_causes: names.cause_refs(report, ADVICE, p.join("for_causes"), &a.for_causes),
             when: a
                 .when
                 .as_ref()
-                .map(|c| resolver.resolve(report, ADVICE, &p.join("when"), c)),
-            avoid_when: a
-                .avoid_when
-                .as_ref()
-                .map(|c| resolver.resolve(report, ADVICE, &p.join("avoid_when"), c)),
+                .map(|c| names.resolver().resolve(report, ADVICE, &p.join("when"), c)),
+            avoid_when: a.avoid_when.as_ref().map(|c| {
+                names
+                    .resolver()
+                    .resolve(report, ADVICE, &p.join("avoid_when"), c)
+            }),
             sources: cites(
                 report,
-                &source_ids,
+                &names.sources,
                 ADVICE,
                 p.join("sources"),
                 &a.sources,
@@ -845,13 +859,18 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
         );
     }
 
-    // Settings.
+    advice
+}
+
+/// `settings.yaml`: thresholds, the opening questions (returned) and the
+/// fixed texts.
+fn compile_settings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_>) -> Vec<FactId> {
     let s = &files.settings.settings;
     let sp = path!["settings"];
     let mut opening = Vec::new();
     for (j, id) in s.opening.iter().enumerate() {
-        match index.get(id.as_str()) {
-            Some(&f) if usize::from(f) < findings.len() => {
+        match names.facts.get(id.as_str()) {
+            Some(&f) if usize::from(f) < files.findings.findings.len() => {
                 if opening.contains(&f) {
                     report.add(
                         SETTINGS,
@@ -867,7 +886,7 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
                 format!("`{id}` is derived and cannot be asked"),
             ),
             None => {
-                let suggestion = suggestion_text(id, index.keys().copied());
+                let suggestion = suggestion_text(id, names.facts.keys().copied());
                 report.add(
                     SETTINGS,
                     sp.join("opening").join(j),
@@ -952,17 +971,7 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
         "action",
     );
 
-    Some(RuleBase::new(
-        facts,
-        findings.len(),
-        derived_order,
-        red_flags,
-        causes,
-        advice,
-        sources,
-        s.clone(),
-        opening,
-    ))
+    opening
 }
 
 /// How many levels of derived facts may build on one another.
@@ -1048,303 +1057,4 @@ fn order_derived(
         return None;
     }
     Some(order)
-}
-
-/// The findings a condition depends on, expanding derived facts and groups.
-fn base_findings(rb: &RuleBase, cond: &Cond, out: &mut Vec<FactId>) {
-    let push = |f: FactId, out: &mut Vec<FactId>| {
-        if !out.contains(&f) {
-            out.push(f);
-        }
-    };
-    rb.walk(cond, &mut |node, _| {
-        let (Cond::Fact(f) | Cond::Number(f, _)) = node else {
-            return;
-        };
-        if let Some(info) = rb.finding(*f) {
-            push(*f, out);
-            for &m in &info.members {
-                push(m, out);
-            }
-            if let Some(g) = info.group {
-                push(g, out);
-            }
-        }
-    });
-}
-
-/// The most findings whose combinations the checker tries for one condition.
-const MAX_ENUMERATED: usize = 14;
-
-/// The most combinations of answers (yes/no settings times number values)
-/// the checker tries for one condition.
-const MAX_COMBINATIONS: usize = 1 << 17;
-
-/// Why a condition is too large for the checker to try every answer.
-fn too_large(flags: usize, numbers: usize) -> String {
-    format!(
-        "depends on {flags} yes/no findings and {numbers} number comparisons, more combinations \
-         than the checker can try (at most {MAX_ENUMERATED} findings and {MAX_COMBINATIONS} \
-         combinations); split it"
-    )
-}
-
-/// Assignments of answers that make `cond` true, simplest first; an error
-/// (saying why) when there are too many combinations to try.
-fn satisfying(rb: &RuleBase, cond: &Cond) -> Result<Vec<Answers>, String> {
-    let mut vars = Vec::new();
-    base_findings(rb, cond, &mut vars);
-    let (numbers, flags): (Vec<FactId>, Vec<FactId>) = vars
-        .into_iter()
-        .partition(|&f| rb.finding(f).is_some_and(|i| i.kind == FindingKind::Number));
-    if flags.len() > MAX_ENUMERATED {
-        return Err(too_large(flags.len(), numbers.len()));
-    }
-    // Candidate values for each number: each threshold, and one either side.
-    let mut thresholds: Vec<Vec<f64>> = vec![Vec::new(); numbers.len()];
-    collect_thresholds(cond, rb, &numbers, &mut thresholds);
-    let candidates: Vec<Vec<Option<f64>>> = numbers
-        .iter()
-        .zip(&thresholds)
-        .map(|(&f, ts)| {
-            let info = rb.finding(f);
-            let lo = info.and_then(|i| i.min).unwrap_or(f64::MIN);
-            let hi = info.and_then(|i| i.max).unwrap_or(f64::MAX);
-            let mut values: Vec<Option<f64>> = vec![None];
-            for &t in ts {
-                for v in [t - 1.0, t, t + 1.0] {
-                    if v >= lo && v <= hi && !values.contains(&Some(v)) {
-                        values.push(Some(v));
-                    }
-                }
-            }
-            values
-        })
-        .collect();
-
-    let mut found = Vec::new();
-    // Fewest "yes" answers first, so the simplest cases are tried first.
-    // Checked: many number comparisons would overflow the product.
-    let combos = candidates
-        .iter()
-        .try_fold(1usize, |acc, values| acc.checked_mul(values.len()))
-        .filter(|&c| {
-            c.checked_mul(1 << flags.len())
-                .is_some_and(|t| t <= MAX_COMBINATIONS)
-        })
-        .ok_or_else(|| too_large(flags.len(), numbers.len()))?;
-    let mut masks: Vec<u32> = (0..1u32 << flags.len()).collect();
-    masks.sort_by_key(|m| m.count_ones());
-    for mask in masks {
-        for k in 0..combos {
-            let mut answers = Answers::new(rb);
-            let mut ok = true;
-            for (bit, &f) in flags.iter().enumerate() {
-                let answer = if mask & (1 << bit) != 0 {
-                    Answer::Yes
-                } else {
-                    Answer::No
-                };
-                ok &= answers.set(rb, f, answer).is_ok();
-            }
-            let mut rest = k;
-            for (&f, values) in numbers.iter().zip(&candidates) {
-                if let Some(v) = values[rest % values.len()] {
-                    ok &= answers.set(rb, f, Answer::Number(v)).is_ok();
-                }
-                rest /= values.len();
-            }
-            if ok && cond.eval(&crate::triage::state::State::new(rb, &answers)) == Tri::Yes {
-                found.push(answers);
-                if found.len() >= 16 {
-                    return Ok(found);
-                }
-            }
-        }
-    }
-    Ok(found)
-}
-
-fn collect_thresholds(cond: &Cond, rb: &RuleBase, numbers: &[FactId], out: &mut [Vec<f64>]) {
-    rb.walk(cond, &mut |node, _| {
-        if let Cond::Number(f, bounds) = node {
-            if let Some(i) = numbers.iter().position(|n| n == f) {
-                out[i].extend(bounds.thresholds());
-            }
-        }
-    });
-}
-
-pub use crate::triage::select::simulate;
-
-/// The first finding a condition needs to be absent (named under an odd
-/// number of `not`s, looking through derived facts), if any.
-fn needs_absent(rb: &RuleBase, cond: &Cond) -> Option<FactId> {
-    let mut found = None;
-    rb.walk(cond, &mut |node, negated| {
-        if let (Cond::Fact(f) | Cond::Number(f, _), true) = (node, negated) {
-            if found.is_none() && rb.finding(*f).is_some() {
-                found = Some(*f);
-            }
-        }
-    });
-    found
-}
-
-/// Conditions that raise the urgency (red flags, and the support of causes
-/// that need a doctor) may only need findings to be present. One that needs
-/// a finding to be absent would be switched off by a "yes", and lowered by a
-/// "don't know" (which must rule nothing out).
-fn check_monotone(rb: &RuleBase, report: &mut Report<'_>) {
-    let why = "a \"yes\" would switch it off and a \"don't know\" would lower the urgency; \
-               name what must be present instead (see docs/rules.md, conditions that raise the urgency)";
-    for (i, flag) in rb.red_flags.iter().enumerate() {
-        if let Some(f) = needs_absent(rb, &flag.when) {
-            report.add(
-                RED_FLAGS,
-                path!["red_flags", i, "when"],
-                format!(
-                    "red flag `{}` needs `{}` to be absent: {why}",
-                    flag.id,
-                    rb.fact(f).id
-                ),
-            );
-        }
-    }
-    for (i, cause) in rb.causes.iter().enumerate() {
-        if cause.urgency == Urgency::SelfCare {
-            continue;
-        }
-        if let Some(f) = cause
-            .urgency_when
-            .as_ref()
-            .and_then(|w| needs_absent(rb, w))
-        {
-            report.add(
-                CAUSES,
-                path!["causes", i, "urgency_when"],
-                format!(
-                    "the `urgency_when` of cause `{}` needs `{}` to be absent: {why}",
-                    cause.id,
-                    rb.fact(f).id
-                ),
-            );
-        }
-        for (j, w) in cause.support.iter().enumerate() {
-            if let Some(f) = needs_absent(rb, &w.when) {
-                report.add(
-                    CAUSES,
-                    path!["causes", i, "support", j, "when"],
-                    format!(
-                        "cause `{}` ({}) is supported when `{}` is absent: {why}",
-                        cause.id,
-                        cause.urgency,
-                        rb.fact(f).id
-                    ),
-                );
-            }
-        }
-    }
-}
-
-/// The safety checks, on a rule base whose references all resolve.
-fn check_safety(rb: &RuleBase, report: &mut Report<'_>) {
-    // Every red flag can fire, and the interview reaches it.
-    for (i, flag) in rb.red_flags.iter().enumerate() {
-        let p = path!["red_flags", i, "when"];
-        match satisfying(rb, &flag.when) {
-            Err(why) => report.add(RED_FLAGS, p, format!("red flag `{}` {why}", flag.id)),
-            Ok(cases) if cases.is_empty() => report.add(
-                RED_FLAGS,
-                p,
-                format!(
-                    "red flag `{}` can never fire: no answers make its condition true",
-                    flag.id
-                ),
-            ),
-            Ok(cases) => {
-                let reached = cases.iter().any(|script| {
-                    let (answers, _) = simulate(rb, script, Answer::No);
-                    Evaluation::new(rb, &answers).flags[i] == Tri::Yes
-                });
-                if !reached {
-                    report.add(
-                        RED_FLAGS,
-                        p,
-                        format!(
-                            "red flag `{}` is never reached by the interview when the other questions are answered no",
-                            flag.id
-                        ),
-                    );
-                }
-            }
-        }
-    }
-
-    // Every cause can be supported by some answers.
-    for (i, cause) in rb.causes.iter().enumerate() {
-        let mut supported = false;
-        for (j, w) in cause.support.iter().enumerate() {
-            match satisfying(rb, &w.when) {
-                Ok(cases) => supported |= !cases.is_empty(),
-                Err(why) => {
-                    report.add(
-                        CAUSES,
-                        path!["causes", i, "support", j, "when"],
-                        format!("a condition of cause `{}` {why}", cause.id),
-                    );
-                    supported = true;
-                }
-            }
-        }
-        if !supported {
-            report.add(
-                CAUSES,
-                path!["causes", i, "support"],
-                format!(
-                    "cause `{}` can never be supported: no answers make any of its `support` true",
-                    cause.id
-                ),
-            );
-        }
-    }
-
-    // Emergency warning signs come before the first question that is not about safety.
-    let safety: HashSet<FactId> = rb
-        .findings()
-        .filter(|&f| rb.opening.contains(&f) || !rb.flag_deps[usize::from(f)].is_empty())
-        .collect();
-    for fallback in [Answer::No, Answer::Unknown] {
-        let (_, asked) = simulate(rb, &Answers::new(rb), fallback);
-        let first_other = asked
-            .iter()
-            .position(|q| !safety.contains(q))
-            .unwrap_or(asked.len());
-        let mut answers = Answers::new(rb);
-        for &q in &asked[..first_other] {
-            let answer = match rb.finding(q).map(|i| i.kind) {
-                Some(FindingKind::Number) => Answer::Unknown,
-                _ => fallback,
-            };
-            let _ = answers.set(rb, q, answer);
-        }
-        let eval = Evaluation::new(rb, &answers);
-        for (i, flag) in rb.red_flags.iter().enumerate() {
-            if flag.urgency != Urgency::Emergency || eval.flags[i] != Tri::Unknown {
-                continue;
-            }
-            let mut open = Vec::new();
-            select::open_leaves(rb, &answers, &eval.state, &flag.when, &mut open);
-            if !open.is_empty() {
-                report.add(
-                    RED_FLAGS,
-                    path!["red_flags", i, "id"],
-                    format!(
-                        "emergency red flag `{}` is not screened before the first question that is not about safety (answering {fallback})",
-                        flag.id
-                    ),
-                );
-            }
-        }
-    }
 }

@@ -1,0 +1,97 @@
+//! A problem found in a rule base, shown like a compiler error
+//! (`file:line:column: message`), and the collector that gathers every
+//! problem (not just the first) for compilation and verification alike.
+
+use std::fmt;
+
+use crate::triage::locate::{YamlPath, locate};
+
+/// The files of a rule base, in the order they are read and reported.
+pub const FILES: [&str; 7] = [
+    "sources.yaml",
+    "findings.yaml",
+    "derived.yaml",
+    "red_flags.yaml",
+    "causes.yaml",
+    "advice.yaml",
+    "settings.yaml",
+];
+
+pub(crate) const SOURCES: usize = 0;
+pub(crate) const FINDINGS: usize = 1;
+pub(crate) const DERIVED: usize = 2;
+pub(crate) const RED_FLAGS: usize = 3;
+pub(crate) const CAUSES: usize = 4;
+pub(crate) const ADVICE: usize = 5;
+pub(crate) const SETTINGS: usize = 6;
+
+/// One problem in a rule base, shown like a compiler error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file as the user named it (for example `rules/causes.yaml`).
+    pub file: String,
+    /// 1-based line and column, when the problem has a place.
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some((line, column)) => write!(f, "{}:{line}:{column}: ", self.file)?,
+            None => write!(f, "{}: ", self.file)?,
+        }
+        // Messages quote ids and texts as written; a control character in one
+        // (a newline, say) must not split a problem over lines, nor let a
+        // second line pose as another problem.
+        for c in self.message.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The text of one rule file and the name to report it by.
+#[derive(Debug, Clone)]
+pub struct RuleText {
+    pub display: String,
+    pub text: String,
+}
+
+/// Problems found so far, each with its file and path, located at the end.
+pub(crate) struct Report<'a> {
+    texts: &'a [RuleText],
+    pub(crate) found: Vec<(usize, YamlPath, String)>,
+}
+
+impl<'a> Report<'a> {
+    /// No problems yet, for these files.
+    pub(crate) fn new(texts: &'a [RuleText]) -> Report<'a> {
+        Report {
+            texts,
+            found: Vec::new(),
+        }
+    }
+
+    pub(crate) fn add(&mut self, file: usize, path: YamlPath, message: impl Into<String>) {
+        self.found.push((file, path, message.into()));
+    }
+
+    pub(crate) fn finish(self) -> Vec<Problem> {
+        self.found
+            .into_iter()
+            .map(|(file, path, message)| {
+                let text = &self.texts[file];
+                Problem {
+                    file: text.display.clone(),
+                    position: locate(&text.text, &path),
+                    message,
+                }
+            })
+            .collect()
+    }
+}
