@@ -1,24 +1,27 @@
-//! Turns parsed arguments into a plan and runs it: load the rule base, call
-//! the engine, pick the renderer. The only place that decides exit codes.
+//! Runs backtriage: parses the command line into a [`Plan`], runs it (load
+//! the rule base, assess, render), and turns the outcome into an exit code.
+//! The only place that decides exit codes and ends the process.
 
 use std::ffi::OsString;
 use std::fmt;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
 
-use crate::cli::{AssessArgs, Cli, Command, Format, InterviewArgs, RulesCommand};
+use crate::cli::Cli;
 use crate::color::{Colors, Painter};
 use crate::exit::Exit;
-use crate::report::{self, Report};
+use crate::output::{self, listing, view::View};
+use crate::plan::{AnswerArg, Plan, Run, Shell};
 use crate::triage::answers::{Answers, RawAnswer};
+use crate::triage::engine::Evaluation;
 use crate::triage::load;
 use crate::triage::problem::Problem;
 use crate::triage::rulebase::RuleBase;
-use crate::triage::{self, engine};
-use crate::{batch, cases, embedded, interview, listing, render};
+use crate::triage::{self, explain};
+use crate::{batch, cases, embedded, interview};
 
 /// A mistake in what the user typed: exit status 2.
 #[derive(Debug)]
@@ -50,8 +53,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Exit {
         Ok(cli) => cli,
         Err(e) => return clap_error(&e),
     };
-    let colors = Colors::from_env(cli.color);
-    match dispatch(cli, colors) {
+    let plan = match Plan::new(cli) {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("error: {}", e.0);
+            return Exit::Usage;
+        }
+    };
+    let colors = Colors::from_env(plan.color);
+    match dispatch(plan, colors) {
         Ok(exit) => exit,
         Err(e) => report_error(&e, colors.stderr),
     }
@@ -104,19 +114,22 @@ fn report_error(e: &anyhow::Error, paint: Painter) -> Exit {
     }
 }
 
-fn dispatch(cli: Cli, colors: Colors) -> anyhow::Result<Exit> {
-    let rules = cli.rules.as_deref();
-    match cli.command {
-        None => interview_cmd(rules, InterviewArgs::default(), colors),
-        Some(Command::Interview(args)) => interview_cmd(rules, args, colors),
-        Some(Command::Assess(args)) => assess_cmd(rules, args, colors),
-        Some(Command::Rules(RulesCommand::Check)) => check_cmd(rules),
-        Some(Command::Rules(RulesCommand::List { what, format })) => {
-            let rb = rule_base(rules)?;
-            let text = listing::render(rb, what, format)?;
+fn dispatch(plan: Plan, colors: Colors) -> anyhow::Result<Exit> {
+    let rules = plan.rules.as_deref();
+    match plan.command {
+        Run::Interview { save } => interview_cmd(rules, save.as_deref(), colors),
+        Run::Assess {
+            answers,
+            format,
+            explain,
+        } => assess_cmd(rules, &answers, format, explain, colors),
+        Run::Batch { input, explain } => batch_cmd(rule_base(rules)?, &input, explain),
+        Run::RulesCheck => check_cmd(rules),
+        Run::RulesList { what, json } => {
+            let text = listing::render(rule_base(rules)?, what, json)?;
             write_stdout(&text)
         }
-        Some(Command::Rules(RulesCommand::Test { files })) => {
+        Run::RulesTest { files } => {
             let rb = rule_base(rules)?;
             let mut out = io::stdout().lock();
             let summary = cases::run_files(rb, &files, &mut out)?;
@@ -127,12 +140,19 @@ fn dispatch(cli: Cli, colors: Colors) -> anyhow::Result<Exit> {
                 Exit::Failure
             })
         }
-        Some(Command::Completions { shell }) => {
+        Run::Completions(shell) => {
+            let shell = match shell {
+                Shell::Bash => clap_complete::Shell::Bash,
+                Shell::Zsh => clap_complete::Shell::Zsh,
+                Shell::Fish => clap_complete::Shell::Fish,
+                Shell::Elvish => clap_complete::Shell::Elvish,
+                Shell::PowerShell => clap_complete::Shell::PowerShell,
+            };
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "backtriage", &mut buf);
             write_stdout(&String::from_utf8_lossy(&buf))
         }
-        Some(Command::Man) => {
+        Run::Man => {
             let mut buf = Vec::new();
             clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
             write_stdout(&String::from_utf8_lossy(&buf))
@@ -212,83 +232,39 @@ fn check_cmd(dir: Option<&Path>) -> anyhow::Result<Exit> {
     }
 }
 
-/// Collects the answers of `assess`'s flags, refusing bad ones as usage errors.
-pub fn answers_from_args(rb: &RuleBase, args: &AssessArgs) -> Result<Answers, UsageError> {
+/// The answers given on the command line, refusing bad ones as usage errors.
+pub fn answers_of(rb: &RuleBase, given: &[AnswerArg]) -> Result<Answers, UsageError> {
     let mut answers = Answers::new(rb);
-    let mut set = |id: &str, raw: RawAnswer<'_>| -> Result<(), UsageError> {
+    for AnswerArg { id, value } in given {
         let id = id.trim();
         if id.is_empty() {
             return Err(UsageError("an empty finding id was given".to_owned()));
         }
         answers
-            .set_by_id(rb, id, raw)
-            .map(|_| ())
-            .map_err(|e| UsageError(e.to_string()))
-    };
-    for (ids, word) in [
-        (&args.yes, "yes"),
-        (&args.no, "no"),
-        (&args.unknown, "unknown"),
-    ] {
-        for id in ids {
-            set(id, RawAnswer::Word(word))?;
-        }
-    }
-    for (id, value) in [("age", &args.age), ("days", &args.days)] {
-        if let Some(value) = value {
-            set(id, RawAnswer::Word(value))?;
-        }
-    }
-    for pair in &args.answers {
-        let Some((id, value)) = pair.split_once('=') else {
-            return Err(UsageError(format!(
-                "--answer takes ID=VALUE (for example fever=no), not '{pair}'"
-            )));
-        };
-        set(id, RawAnswer::Word(value))?;
+            .set_by_id(rb, id, RawAnswer::Word(value))
+            .map_err(|e| UsageError(e.to_string()))?;
     }
     Ok(answers)
 }
 
-fn assess_cmd(rules: Option<&Path>, args: AssessArgs, colors: Colors) -> anyhow::Result<Exit> {
+fn assess_cmd(
+    rules: Option<&Path>,
+    given: &[AnswerArg],
+    format: output::Format,
+    explain: bool,
+    colors: Colors,
+) -> anyhow::Result<Exit> {
     let rb = rule_base(rules)?;
-    if let Some(path) = &args.batch {
-        return batch_cmd(rb, path, args.explain);
-    }
-    let answers = answers_from_args(rb, &args)?;
-    let mut eval = engine::Evaluation::empty(rb);
+    let answers = answers_of(rb, given)?;
+    let mut eval = Evaluation::empty(rb);
     let mut assessment = triage::Assessment::default();
     triage::assess_into(rb, &answers, &mut eval, &mut assessment);
-    let explanation = args.explain.then(|| triage::explain::explain(rb, &eval));
-    let output = match args.format {
-        Format::Json => {
-            let mut buf = Vec::new();
-            let frags = report::OnTheSpot(rb);
-            report::write_json(&mut buf, &frags, &assessment, None, explanation.as_ref())?;
-            buf.push(b'\n');
-            buf
-        }
-        Format::Text => render::text(
-            rb,
-            &Report::new(rb, &assessment, explanation),
-            colors.stdout,
-        )
-        .into_bytes(),
-        Format::Markdown => render::markdown(
-            rb,
-            &Report::new(rb, &assessment, explanation),
-            &report::answer_lines(rb, &answers),
-            &report::cited_sources(rb, &assessment),
-        )
-        .into_bytes(),
-    };
-    let mut out = io::stdout().lock();
-    out.write_all(&output)?;
-    out.flush()?;
-    Ok(Exit::Success)
+    let explanation = explain.then(|| explain::explain(rb, &eval));
+    let view = View::new(rb, &answers, &assessment, explanation);
+    write_stdout(&output::render(&view, format, colors.stdout)?)
 }
 
-fn batch_cmd(rb: &RuleBase, path: &PathBuf, explain: bool) -> anyhow::Result<Exit> {
+fn batch_cmd(rb: &RuleBase, path: &Path, explain: bool) -> anyhow::Result<Exit> {
     let stdout = io::stdout().lock();
     let summary = if path.as_os_str() == "-" {
         batch::run(rb, io::stdin().lock(), stdout, explain)
@@ -310,33 +286,37 @@ fn batch_cmd(rb: &RuleBase, path: &PathBuf, explain: bool) -> anyhow::Result<Exi
 
 fn interview_cmd(
     rules: Option<&Path>,
-    args: InterviewArgs,
+    save: Option<&Path>,
     colors: Colors,
 ) -> anyhow::Result<Exit> {
     let rb = rule_base(rules)?;
     // Refuse an unusable --save target before asking anything, not after.
-    if let Some(path) = &args.save {
+    if let Some(path) = save {
         interview::check_save_target(path)
             .with_context(|| format!("cannot save the summary to {}", path.display()))?;
     }
-    interview::install_interrupt_handler();
+    install_interrupt_handler();
     let echo = !io::IsTerminal::is_terminal(&io::stdin());
     let stdin = io::stdin().lock();
     let mut stderr = io::stderr();
     let session = interview::run(rb, stdin, &mut stderr, colors.stderr, echo)?;
     let assessment = triage::assess(rb, &session.answers);
-    let report = Report::new(rb, &assessment, None);
-    write_stdout(&render::text(rb, &report, colors.stdout))?;
-    if let Some(path) = &args.save {
-        let summary = render::markdown(
-            rb,
-            &report,
-            &report::answer_lines(rb, &session.answers),
-            &report::cited_sources(rb, &assessment),
-        );
+    let view = View::new(rb, &session.answers, &assessment, None);
+    write_stdout(&output::render(&view, output::Format::Text, colors.stdout)?)?;
+    if let Some(path) = save {
+        let summary = output::render(&view, output::Format::Markdown, Painter::PLAIN)?;
         interview::save_atomically(path, &summary)
             .with_context(|| format!("cannot save the summary to {}", path.display()))?;
         eprintln!("Summary for your doctor saved to {}", path.display());
     }
     Ok(Exit::Success)
+}
+
+/// Makes Ctrl-C end the process with status 130 and a short message,
+/// rather than a raw signal death mid-line.
+fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        eprintln!("\ninterrupted");
+        std::process::exit(Exit::Interrupted as i32);
+    });
 }

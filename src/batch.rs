@@ -10,7 +10,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::report::{self, Texts};
+use crate::output::fast::{self, Texts};
 use crate::triage::answers::{AnswerError, Answers, RawAnswer};
 use crate::triage::engine::Evaluation;
 use crate::triage::load;
@@ -377,7 +377,7 @@ fn assess_line(
     }
     triage::assess_into(rb, &work.answers, &mut work.eval, &mut work.assessment);
     let explanation = explain.then(|| triage::explain::explain(rb, &work.eval));
-    report::write_json(
+    fast::write_json(
         out,
         &work.texts,
         &work.assessment,

@@ -5,8 +5,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::color::ColorWhen;
-
 const EXAMPLES: &str = "\
 Examples:
   backtriage                                   start the interview
@@ -32,7 +30,7 @@ pub struct Cli {
 
     /// When to use colour (NO_COLOR turns `auto` off).
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
-    pub color: ColorWhen,
+    pub color: ColorChoice,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -63,6 +61,18 @@ pub struct InterviewArgs {
     /// Also write a markdown summary for a doctor to this file.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+}
+
+/// The `--color` choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when the stream is a terminal and NO_COLOR is not set.
+    #[default]
+    Auto,
+    /// Always colour, even into a pipe or with NO_COLOR set.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 /// Output formats of an assessment.

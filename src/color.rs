@@ -5,8 +5,8 @@ use colored::{Color, Colorize};
 
 use crate::triage::schema::Urgency;
 
-/// The `--color` choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// When to colour a stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ColorWhen {
     /// Colour when the stream is a terminal and NO_COLOR is not set.
     #[default]

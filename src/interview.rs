@@ -6,7 +6,6 @@ use std::io::{self, BufRead, Write};
 use std::path::Path;
 
 use crate::color::Painter;
-use crate::exit::Exit;
 use crate::reply::{self, Expect, Reply, Unit};
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::FactId;
@@ -331,15 +330,6 @@ pub fn run<R: BufRead, W: Write>(
         }
     };
     Ok(Session { answers, ending })
-}
-
-/// Makes Ctrl-C end the process with status 130 and a short message,
-/// rather than a raw signal death mid-line.
-pub fn install_interrupt_handler() {
-    let _ = ctrlc::set_handler(|| {
-        eprintln!("\ninterrupted");
-        std::process::exit(Exit::Interrupted as i32);
-    });
 }
 
 /// Fails early if `path` cannot be written: its folder must exist.

@@ -21,10 +21,9 @@ pub mod color;
 pub mod embedded;
 pub mod exit;
 pub mod interview;
-pub mod listing;
-pub mod render;
+pub mod output;
+pub mod plan;
 pub mod reply;
-pub mod report;
 pub mod triage;
 
 pub use app::run;

@@ -208,8 +208,8 @@ proptest! {
 /// that include groups, numbers and "don't know".
 mod unknowns {
     use super::*;
-    use backtriage::render;
-    use backtriage::report::Report;
+    use backtriage::color::Painter;
+    use backtriage::output::{self, Format, view::View};
 
     fn urgency(answers: &Answers) -> Urgency {
         triage::assess(rb(), answers).urgency
@@ -300,7 +300,8 @@ mod unknowns {
         fn an_unchecked_serious_sign_is_never_headlined_as_self_care(raw in sparse_answers()) {
             let (answers, _) = in_order(&raw);
             let a = triage::assess(rb(), &answers);
-            let text = render::text(rb(), &Report::new(rb(), &a, None), backtriage::color::Painter::PLAIN);
+            let view = View::new(rb(), &answers, &a, None);
+            let text = output::render(&view, Format::Text, Painter::PLAIN).expect("text renders");
             let banner = text.lines().next().unwrap_or_default();
             let serious = a.most_serious_unchecked(rb()).filter(|&u| u >= Urgency::Urgent);
             if serious.is_some() {

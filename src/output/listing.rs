@@ -4,8 +4,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::cli::{ListFormat, ListKind};
-use crate::report::AdviceJson;
+use crate::output::view::AdviceView;
 use crate::triage::explain::describe;
 use crate::triage::rulebase::{Cite, FactBody, RuleBase};
 
@@ -17,6 +16,24 @@ fn source_ids(cites: &[Cite]) -> Vec<&str> {
         }
     }
     ids
+}
+
+/// What `rules list` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Findings,
+    Causes,
+    RedFlags,
+    Advice,
+    Sources,
+}
+
+/// An advice item with the ids of its sources.
+#[derive(Serialize)]
+struct AdviceItem<'a> {
+    #[serde(flatten)]
+    advice: AdviceView<'a>,
+    sources: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -67,9 +84,8 @@ struct SourceItem<'a> {
     covers: &'a str,
 }
 
-/// Renders one listing.
-pub fn render(rb: &RuleBase, what: ListKind, format: ListFormat) -> serde_json::Result<String> {
-    let json = format == ListFormat::Json;
+/// Renders one listing, as text or (with `json`) a JSON array.
+pub fn render(rb: &RuleBase, what: ListKind, json: bool) -> serde_json::Result<String> {
     let mut out = String::new();
     match what {
         ListKind::Findings => {
@@ -178,16 +194,19 @@ pub fn render(rb: &RuleBase, what: ListKind, format: ListFormat) -> serde_json::
             }
         }
         ListKind::Advice => {
-            let items: Vec<AdviceJson<'_>> = rb
+            let items: Vec<AdviceItem<'_>> = rb
                 .advice
                 .iter()
-                .map(|a| AdviceJson {
-                    id: &a.id,
-                    kind: a.kind.as_str(),
-                    title: &a.title,
-                    text: &a.text,
-                    steps: &a.steps,
-                    sources: Some(source_ids(&a.sources)),
+                .map(|a| AdviceItem {
+                    advice: AdviceView {
+                        id: &a.id,
+                        kind: a.kind,
+                        title: &a.title,
+                        text: &a.text,
+                        steps: &a.steps,
+                        not_while: Vec::new(),
+                    },
+                    sources: source_ids(&a.sources),
                 })
                 .collect();
             if json {
@@ -197,10 +216,10 @@ pub fn render(rb: &RuleBase, what: ListKind, format: ListFormat) -> serde_json::
                 let _ = writeln!(
                     out,
                     "{:<26} {:<10} {}  [{}]",
-                    a.id,
-                    a.kind,
-                    a.title,
-                    a.sources.as_deref().unwrap_or_default().join(", ")
+                    a.advice.id,
+                    a.advice.kind.as_str(),
+                    a.advice.title,
+                    a.sources.join(", ")
                 );
             }
         }

@@ -1,0 +1,330 @@
+//! The batch fast path of the JSON renderer: the fixed texts of a rule base
+//! (ids, titles, messages, advice, questions) rendered as JSON once per run,
+//! so writing an assessment mostly copies bytes. It writes exactly what
+//! serializing the [`View`] of the same assessment writes; the test at the
+//! end of this file holds the two equal over random answers.
+
+use std::io;
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::output::view::{AdviceView, question_view, round3};
+use crate::triage::Assessment;
+use crate::triage::condition::FactId;
+use crate::triage::explain::Explanation;
+use crate::triage::rulebase::RuleBase;
+use crate::triage::schema::Urgency;
+
+/// A string as a JSON string literal, quoted and escaped.
+fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    // Strings and the plain structs here always serialize; the fallback only
+    // keeps this free of panics.
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+fn level_index(u: Urgency) -> usize {
+    match u {
+        Urgency::SelfCare => 0,
+        Urgency::Doctor => 1,
+        Urgency::Urgent => 2,
+        Urgency::Emergency => 3,
+    }
+}
+
+fn fact_id_json(rb: &RuleBase, f: FactId) -> String {
+    json(&rb.fact(f).id)
+}
+
+fn flag_id_json(rb: &RuleBase, r: usize) -> String {
+    json(&rb.red_flags[r].id)
+}
+
+fn flag_open_json(rb: &RuleBase, r: usize) -> String {
+    let flag = &rb.red_flags[r];
+    format!(
+        "{{\"id\":{},\"title\":{},\"urgency\":{},\"because\":[",
+        json(&flag.id),
+        json(&flag.title),
+        json(&flag.urgency)
+    )
+}
+
+fn flag_close_json(rb: &RuleBase, r: usize) -> String {
+    format!("],\"message\":{}", json(&rb.red_flags[r].message))
+}
+
+fn cause_open_json(rb: &RuleBase, c: usize) -> String {
+    let cause = &rb.causes[c];
+    format!(
+        "{{\"id\":{},\"name\":{},\"score\":",
+        json(&cause.id),
+        json(&cause.name)
+    )
+}
+
+fn advice_json(rb: &RuleBase, i: usize) -> String {
+    let a = &rb.advice[i];
+    json(&AdviceView {
+        id: &a.id,
+        kind: a.kind,
+        title: &a.title,
+        text: &a.text,
+        steps: &a.steps,
+        not_while: Vec::new(),
+    })
+}
+
+fn question_json(rb: &RuleBase, f: FactId, options: &[FactId]) -> String {
+    json(&question_view(rb, f, options))
+}
+
+/// Whether `options` are all of a group's members: the usual checklist, which
+/// batch renders once ahead.
+fn all_members(rb: &RuleBase, f: FactId, options: &[FactId]) -> bool {
+    rb.finding(f).is_none_or(|i| i.members == options)
+}
+
+fn head_json(rb: &RuleBase, u: Urgency) -> String {
+    format!(
+        "\"urgency\":{},\"action\":{},\"complete\":",
+        json(&u),
+        json(&rb.settings.urgency.get(u).action)
+    )
+}
+
+fn tail_json(rb: &RuleBase) -> String {
+    format!(
+        ",\"disclaimer\":{},\"emergency_note\":{}",
+        json(&rb.settings.disclaimer),
+        json(&rb.settings.emergency_note)
+    )
+}
+
+/// Every fixed fragment of the JSON rendered once, ahead: for a batch,
+/// where each is written hundreds of thousands of times.
+#[derive(Debug)]
+pub struct Texts<'r> {
+    rb: &'r RuleBase,
+    fact_id: Vec<String>,
+    flag_id: Vec<String>,
+    flag_open: Vec<String>,
+    flag_close: Vec<String>,
+    cause_open: Vec<String>,
+    advice: Vec<String>,
+    question: Vec<String>,
+    head: Vec<String>,
+    tail: String,
+}
+
+impl<'r> Texts<'r> {
+    /// Renders every fragment of the rule base.
+    pub fn new(rb: &'r RuleBase) -> Texts<'r> {
+        let levels = [
+            Urgency::SelfCare,
+            Urgency::Doctor,
+            Urgency::Urgent,
+            Urgency::Emergency,
+        ];
+        Texts {
+            rb,
+            fact_id: (0..rb.facts.len() as FactId)
+                .map(|f| fact_id_json(rb, f))
+                .collect(),
+            flag_id: (0..rb.red_flags.len())
+                .map(|r| flag_id_json(rb, r))
+                .collect(),
+            flag_open: (0..rb.red_flags.len())
+                .map(|r| flag_open_json(rb, r))
+                .collect(),
+            flag_close: (0..rb.red_flags.len())
+                .map(|r| flag_close_json(rb, r))
+                .collect(),
+            cause_open: (0..rb.causes.len())
+                .map(|c| cause_open_json(rb, c))
+                .collect(),
+            advice: (0..rb.advice.len()).map(|i| advice_json(rb, i)).collect(),
+            question: (0..rb.facts.len() as FactId)
+                .map(|f| {
+                    let all = rb.finding(f).map(|i| i.members.clone()).unwrap_or_default();
+                    question_json(rb, f, &all)
+                })
+                .collect(),
+            head: levels.iter().map(|&u| head_json(rb, u)).collect(),
+            tail: tail_json(rb),
+        }
+    }
+}
+
+impl Texts<'_> {
+    fn fact_id(&self, out: &mut Vec<u8>, f: FactId) {
+        out.extend_from_slice(self.fact_id[usize::from(f)].as_bytes());
+    }
+    fn flag_id(&self, out: &mut Vec<u8>, r: usize) {
+        out.extend_from_slice(self.flag_id[r].as_bytes());
+    }
+    fn flag_open(&self, out: &mut Vec<u8>, r: usize) {
+        out.extend_from_slice(self.flag_open[r].as_bytes());
+    }
+    fn flag_close(&self, out: &mut Vec<u8>, r: usize) {
+        out.extend_from_slice(self.flag_close[r].as_bytes());
+    }
+    fn cause_open(&self, out: &mut Vec<u8>, c: usize) {
+        out.extend_from_slice(self.cause_open[c].as_bytes());
+    }
+    fn advice(&self, out: &mut Vec<u8>, i: usize) {
+        out.extend_from_slice(self.advice[i].as_bytes());
+    }
+    fn question(&self, out: &mut Vec<u8>, f: FactId, options: &[FactId]) {
+        if all_members(self.rb, f, options) {
+            out.extend_from_slice(self.question[usize::from(f)].as_bytes());
+        } else {
+            out.extend_from_slice(question_json(self.rb, f, options).as_bytes());
+        }
+    }
+    fn head(&self, out: &mut Vec<u8>, level: Urgency) {
+        out.extend_from_slice(self.head[level_index(level)].as_bytes());
+    }
+    fn tail(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.tail.as_bytes());
+    }
+}
+
+/// Writes `items` separated by commas, each by `write`.
+fn write_list<T: Copy>(out: &mut Vec<u8>, items: &[T], mut write: impl FnMut(&mut Vec<u8>, T)) {
+    for (i, &item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, item);
+    }
+}
+
+/// Writes an assessment as one JSON object (no newline), byte for byte what
+/// serializing its [`View`] writes (a test holds the two equal). `id` is a
+/// batch line's id, echoed as given; `explanation` is added by `--explain`.
+pub fn write_json(
+    out: &mut Vec<u8>,
+    frags: &Texts<'_>,
+    a: &Assessment,
+    id: Option<&RawValue>,
+    explanation: Option<&Explanation>,
+) -> io::Result<()> {
+    let fact = |out: &mut Vec<u8>, f: FactId| frags.fact_id(out, f);
+    out.push(b'{');
+    if let Some(id) = id {
+        out.extend_from_slice(b"\"id\":");
+        out.extend_from_slice(id.get().as_bytes());
+        out.push(b',');
+    }
+    frags.head(out, a.urgency);
+    out.extend_from_slice(if a.complete {
+        b"true,\"red_flags\":["
+    } else {
+        b"false,\"red_flags\":["
+    });
+    for (i, f) in a.red_flags.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let r = usize::from(f.flag);
+        frags.flag_open(out, r);
+        write_list(out, a.facts(f.because), fact);
+        frags.flag_close(out, r);
+        if f.possible {
+            out.extend_from_slice(b",\"possible\":true");
+        }
+        if let Some(m) = f.likely {
+            out.extend_from_slice(b",\"likely_sign\":");
+            frags.fact_id(out, m);
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"unchecked_red_flags\":[");
+    write_list(out, &a.unchecked_red_flags, |out, r| {
+        frags.flag_id(out, usize::from(r))
+    });
+    out.extend_from_slice(b"],\"causes\":[");
+    for (i, c) in a.causes.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        frags.cause_open(out, usize::from(c.cause));
+        serde_json::to_writer(&mut *out, &round3(c.score))?;
+        out.extend_from_slice(b",\"because\":[");
+        write_list(out, a.facts(c.because), fact);
+        out.extend_from_slice(b"],\"against\":[");
+        write_list(out, a.facts(c.against), fact);
+        out.extend_from_slice(b"]}");
+    }
+    out.extend_from_slice(b"],\"advice\":[");
+    write_list(out, &a.advice, |out, i| frags.advice(out, usize::from(i)));
+    out.extend_from_slice(b"],\"next_question\":");
+    match a.next_question {
+        Some(f) => frags.question(out, f, &a.next_options),
+        None => out.extend_from_slice(b"null"),
+    }
+    frags.tail(out);
+    if let Some(explanation) = explanation {
+        out.extend_from_slice(b",\"explanation\":");
+        serde_json::to_writer(&mut *out, explanation)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::output::view::{Line, View};
+    use crate::triage::answers::{Answer, Answers};
+    use crate::triage::engine::Evaluation;
+    use crate::triage::schema::FindingKind;
+    use crate::triage::{assess_into, explain};
+
+    fn rb() -> &'static RuleBase {
+        use std::sync::OnceLock;
+        static RB: OnceLock<RuleBase> = OnceLock::new();
+        RB.get_or_init(|| crate::embedded::rule_base().expect("the embedded rule base"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        /// The fast path writes exactly what serializing the view writes.
+        #[test]
+        fn the_fast_path_and_the_serde_path_write_the_same_bytes(
+            choices in prop::collection::vec((0u8..6, 0u8..120), 120),
+            explained in any::<bool>(),
+        ) {
+            let rb = rb();
+            let mut answers = Answers::new(rb);
+            for (f, &(choice, x)) in rb.findings().zip(&choices) {
+                let number = rb.finding(f).is_some_and(|i| i.kind == FindingKind::Number);
+                let answer = match (choice, number) {
+                    (0 | 1, _) => continue,
+                    (2, true) => Answer::Number(f64::from(x)),
+                    (2, false) | (5, _) => Answer::No,
+                    (3, _) => Answer::Unknown,
+                    _ if number => Answer::Number(f64::from(x) / 3.0),
+                    _ => Answer::Yes,
+                };
+                let _ = answers.set(rb, f, answer);
+            }
+            let mut eval = Evaluation::empty(rb);
+            let mut a = Assessment::default();
+            assess_into(rb, &answers, &mut eval, &mut a);
+            let explanation = explained.then(|| explain::explain(rb, &eval));
+            let id = serde_json::value::to_raw_value("line-1").expect("an id");
+
+            let mut fast = Vec::new();
+            write_json(&mut fast, &Texts::new(rb), &a, Some(&id), explanation.as_ref())
+                .expect("writes");
+            let view = View::new(rb, &answers, &a, explanation);
+            let slow = serde_json::to_vec(&Line { id: &id, view: &view }).expect("serializes");
+            prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&slow));
+        }
+    }
+}

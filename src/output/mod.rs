@@ -1,0 +1,34 @@
+//! Presenting a result: one complete, serialisable [`view::View`] of an
+//! assessment, and one renderer per format, chosen by one `match`. Renderers
+//! read only the view, never the rule base. Adding a format means one file
+//! here and one variant of [`Format`].
+
+pub mod fast;
+pub mod json;
+pub mod listing;
+pub mod markdown;
+pub mod text;
+pub mod view;
+
+use crate::color::Painter;
+use view::View;
+
+/// The formats an assessment can be rendered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// For people at a terminal.
+    Text,
+    /// For scripts: one JSON object.
+    Json,
+    /// A summary to bring to a doctor.
+    Markdown,
+}
+
+/// Renders a view in a format; `paint` colours text for a terminal.
+pub fn render(view: &View<'_>, format: Format, paint: Painter) -> serde_json::Result<String> {
+    Ok(match format {
+        Format::Text => text::render(view, paint),
+        Format::Json => json::render(view)?,
+        Format::Markdown => markdown::render(view),
+    })
+}
