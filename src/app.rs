@@ -35,18 +35,6 @@ impl fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
-/// The work ran but found failures (already reported): exit status 1.
-#[derive(Debug)]
-pub struct Failed;
-
-impl fmt::Display for Failed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("failed")
-    }
-}
-
-impl std::error::Error for Failed {}
-
 /// Runs backtriage with these arguments (the first is the program name).
 pub fn run(args: impl IntoIterator<Item = OsString>) -> Exit {
     let cli = match Cli::try_parse_from(args) {
@@ -90,9 +78,6 @@ fn clap_error(e: &clap::Error) -> Exit {
 }
 
 fn report_error(e: &anyhow::Error, paint: Painter) -> Exit {
-    if e.downcast_ref::<Failed>().is_some() {
-        return Exit::Failure;
-    }
     // Writing to a closed pipe (`| head`) is not an error worth a message.
     if e.chain().any(|c| {
         c.downcast_ref::<io::Error>()
@@ -146,7 +131,7 @@ fn dispatch(plan: Plan, colors: Colors) -> anyhow::Result<Exit> {
                 Shell::Zsh => clap_complete::Shell::Zsh,
                 Shell::Fish => clap_complete::Shell::Fish,
                 Shell::Elvish => clap_complete::Shell::Elvish,
-                Shell::PowerShell => clap_complete::Shell::PowerShell,
+                Shell::Powershell => clap_complete::Shell::PowerShell,
             };
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "backtriage", &mut buf);

@@ -19,7 +19,8 @@ use crate::triage::{self, Assessment};
 #[serde(deny_unknown_fields)]
 pub struct Case {
     pub name: String,
-    /// Where the expectation comes from (free text, not checked).
+    /// Where the expectation comes from (free text for people, not checked).
+    #[allow(dead_code)]
     #[serde(default)]
     pub source: Option<String>,
     #[serde(deserialize_with = "ordered_map")]

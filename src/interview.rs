@@ -14,24 +14,10 @@ use crate::triage::rulebase::{Cite, RuleBase};
 use crate::triage::schema::{FindingKind, Urgency};
 use crate::triage::select;
 
-/// How an interview ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
-    /// No further question could change the answer.
-    Done,
-    /// An emergency warning sign was confirmed: no more questions.
-    Emergency,
-    /// The person typed `quit`.
-    Quit,
-    /// The input ended before the interview did.
-    EndOfInput,
-}
-
 /// The result of an interview.
 #[derive(Debug, Clone)]
 pub struct Session {
     pub answers: Answers,
-    pub ending: Ending,
 }
 
 /// What a question asks for, as the prompt understands it.
@@ -194,7 +180,7 @@ pub fn run<R: BufRead, W: Write>(
         paint.dim("Type help at any question for the words you can use.")
     )?;
     let mut line = String::new();
-    let ending = loop {
+    loop {
         let eval = Evaluation::new(rb, &answers);
         if eval.flag_urgency(rb) == Some(Urgency::Emergency) {
             writeln!(
@@ -202,10 +188,10 @@ pub fn run<R: BufRead, W: Write>(
                 "\n{}",
                 paint.alarm("That is a warning sign that needs help now. No more questions.")
             )?;
-            break Ending::Emergency;
+            break;
         }
         let Some(q) = select::next_question(rb, &answers, &eval) else {
-            break Ending::Done;
+            break;
         };
         let options: Vec<FactId> = select::open_members(rb, &answers, q).collect();
         let expect = expect_of(rb, q, options.len());
@@ -228,10 +214,7 @@ pub fn run<R: BufRead, W: Write>(
             line.clear();
             if input.read_line(&mut line)? == 0 {
                 writeln!(prompts, "\n(input ended: stopping here)")?;
-                return Ok(Session {
-                    answers,
-                    ending: Ending::EndOfInput,
-                });
+                return Ok(Session { answers });
             }
             if echo {
                 writeln!(prompts, "{}", line.trim_end())?;
@@ -281,10 +264,7 @@ pub fn run<R: BufRead, W: Write>(
                     continue;
                 }
                 Reply::Quit => {
-                    return Ok(Session {
-                        answers,
-                        ending: Ending::Quit,
-                    });
+                    return Ok(Session { answers });
                 }
                 Reply::DidYouMean(word) => {
                     writeln!(
@@ -328,8 +308,8 @@ pub fn run<R: BufRead, W: Write>(
             history.push(step);
             break;
         }
-    };
-    Ok(Session { answers, ending })
+    }
+    Ok(Session { answers })
 }
 
 /// Fails early if `path` cannot be written: its folder must exist.

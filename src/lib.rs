@@ -1,10 +1,17 @@
 //! backtriage: command-line triage for back (muscle) pain.
 //!
-//! The medical knowledge is data (`rules/*.yaml`, see `docs/rules.md`); this
-//! crate loads and checks it ([`load`], [`check`]), evaluates answers against
-//! it ([`engine`]), chooses the next question ([`select`]), and presents the
-//! result ([`report`], [`render`]) to people ([`interview`]) and scripts
-//! ([`batch`]). [`run`] is the whole program; `main.rs` only calls it.
+//! The medical knowledge is data (`rules/*.yaml`, see `docs/rules.md`). The
+//! crate has three layers, one direction (see `src/README.md`):
+//!
+//! - the command line: `cli` (clap types) becomes a `plan`, which `app` runs;
+//!   `app` alone decides exit codes;
+//! - the drivers: `interview` (the prompt loop), `batch` (JSON Lines) and
+//!   [`cases`] (`rules test`);
+//! - [`triage`], the domain core (pure), and [`output`], one renderer per
+//!   format over one result view.
+//!
+//! [`run`] is the whole program; `main.rs` only calls it. The public modules
+//! are what the tests, benchmarks and fuzz targets use.
 
 #![forbid(unsafe_code)]
 // User data must never panic the program: no unwrap/expect/panic outside tests.
@@ -13,17 +20,18 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-pub mod app;
+mod app;
 pub mod batch;
 pub mod cases;
-pub mod cli;
+mod cli;
 pub mod color;
 pub mod embedded;
-pub mod exit;
-pub mod interview;
+mod exit;
+mod interview;
 pub mod output;
-pub mod plan;
-pub mod reply;
+mod plan;
+mod reply;
 pub mod triage;
 
 pub use app::run;
+pub use exit::Exit;

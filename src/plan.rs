@@ -32,7 +32,7 @@ pub enum Shell {
     Zsh,
     Fish,
     Elvish,
-    PowerShell,
+    Powershell,
 }
 
 /// The command to run.
@@ -104,7 +104,7 @@ impl Plan {
                 clap_complete::Shell::Zsh => Shell::Zsh,
                 clap_complete::Shell::Fish => Shell::Fish,
                 clap_complete::Shell::Elvish => Shell::Elvish,
-                clap_complete::Shell::PowerShell => Shell::PowerShell,
+                clap_complete::Shell::PowerShell => Shell::Powershell,
                 _ => Shell::Bash,
             }),
             Some(Command::Man) => Run::Man,

@@ -47,7 +47,7 @@ fn build(raw: &[(u8, f64)], order: &[usize]) -> (Answers, Vec<(FactId, Answer)>)
     let mut answers = Answers::new(rb);
     let mut given = Vec::new();
     for &i in order {
-        let f = i as FactId;
+        let f = FactId::at(i);
         let Some(info) = rb.finding(f) else { continue };
         let (choice, x) = raw[i];
         let answer = match (info.kind, choice) {

@@ -128,7 +128,8 @@ impl<'r> Texts<'r> {
         ];
         Texts {
             rb,
-            fact_id: (0..rb.facts.len() as FactId)
+            fact_id: (0..rb.facts.len())
+                .map(FactId::at)
                 .map(|f| fact_id_json(rb, f))
                 .collect(),
             flag_id: (0..rb.red_flags.len())
@@ -144,7 +145,8 @@ impl<'r> Texts<'r> {
                 .map(|c| cause_open_json(rb, c))
                 .collect(),
             advice: (0..rb.advice.len()).map(|i| advice_json(rb, i)).collect(),
-            question: (0..rb.facts.len() as FactId)
+            question: (0..rb.facts.len())
+                .map(FactId::at)
                 .map(|f| {
                     let all = rb.finding(f).map(|i| i.members.clone()).unwrap_or_default();
                     question_json(rb, f, &all)

@@ -131,7 +131,6 @@ impl std::error::Error for AnswerError {}
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answers {
     values: Vec<Option<Answer>>,
-    given: usize,
 }
 
 impl Answers {
@@ -139,7 +138,6 @@ impl Answers {
     pub fn new(rb: &RuleBase) -> Answers {
         Answers {
             values: vec![None; rb.n_findings],
-            given: 0,
         }
     }
 
@@ -151,12 +149,6 @@ impl Answers {
     /// Forgets every answer, keeping the buffer (batch mode reuses it).
     pub fn clear(&mut self) {
         self.values.fill(None);
-        self.given = 0;
-    }
-
-    /// How many findings have an answer (including "unknown").
-    pub fn given(&self) -> usize {
-        self.given
     }
 
     /// The answered findings with their answers, in rule-base order.
@@ -164,7 +156,7 @@ impl Answers {
         self.values
             .iter()
             .enumerate()
-            .filter_map(|(i, a)| a.map(|a| (i as FactId, a)))
+            .filter_map(|(i, a)| a.map(|a| (FactId::at(i), a)))
     }
 
     /// Resolves an id and records its answer. See [`Answers::set`].
@@ -220,7 +212,6 @@ impl Answers {
             }
         }
         self.values[usize::from(f)] = Some(answer);
-        self.given += 1;
         Ok(())
     }
 
@@ -228,17 +219,13 @@ impl Answers {
     /// returns what was there: for hypothetical answers that are taken back.
     pub fn replace(&mut self, f: FactId, answer: Option<Answer>) -> Option<Answer> {
         let slot = self.values.get_mut(usize::from(f))?;
-        let before = std::mem::replace(slot, answer);
-        self.given = self.given + usize::from(answer.is_some()) - usize::from(before.is_some());
-        before
+        std::mem::replace(slot, answer)
     }
 
     /// Takes an answer back (the interview's `back`).
     pub fn unset(&mut self, f: FactId) {
         if let Some(slot) = self.values.get_mut(usize::from(f)) {
-            if slot.take().is_some() {
-                self.given -= 1;
-            }
+            *slot = None;
         }
     }
 }

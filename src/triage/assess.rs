@@ -5,7 +5,8 @@
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::{Cond, FactId, Facts, Tri};
 use crate::triage::engine::{Evaluation, rank_into};
-use crate::triage::rulebase::{RuleBase, RuleId, Weighted};
+use crate::triage::ids::{AdviceId, CauseId, FlagId};
+use crate::triage::rulebase::{RuleBase, Weighted};
 use crate::triage::schema::{AdviceKind, Urgency};
 use crate::triage::select;
 use crate::triage::state::State;
@@ -22,7 +23,7 @@ pub struct Span {
 /// fired through a group answered yes without saying which sign.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FiredFlag {
-    pub flag: RuleId,
+    pub flag: FlagId,
     pub because: Span,
     pub possible: bool,
     /// For a possible flag: the one member of its group that was not
@@ -33,7 +34,7 @@ pub struct FiredFlag {
 /// A cause with support, its score and the findings for and against it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoredCause {
-    pub cause: RuleId,
+    pub cause: CauseId,
     pub score: f64,
     pub because: Span,
     pub against: Span,
@@ -49,15 +50,15 @@ pub struct Assessment {
     /// "don't know", and the interview would ask nothing more.
     pub complete: bool,
     pub red_flags: Vec<FiredFlag>,
-    pub unchecked_red_flags: Vec<RuleId>,
+    pub unchecked_red_flags: Vec<FlagId>,
     pub causes: Vec<ScoredCause>,
-    pub advice: Vec<RuleId>,
+    pub advice: Vec<AdviceId>,
     pub next_question: Option<FactId>,
     /// When the next question is a checklist: the members it offers (those
     /// not answered yet).
     pub next_options: Vec<FactId>,
     reasons: Vec<FactId>,
-    ranked: Vec<RuleId>,
+    ranked: Vec<CauseId>,
 }
 
 impl Default for Assessment {
@@ -150,7 +151,7 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
             Tri::Yes => {
                 let because = out.add_reasons(std::iter::once(&rule.when), state);
                 out.red_flags.push(FiredFlag {
-                    flag: i as RuleId,
+                    flag: FlagId::at(i),
                     because,
                     possible: false,
                     likely: None,
@@ -164,13 +165,13 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
                     end: out.reasons.len() as u32,
                 };
                 out.red_flags.push(FiredFlag {
-                    flag: i as RuleId,
+                    flag: FlagId::at(i),
                     because,
                     possible: true,
                     likely: likely_sign(rb, state, groups),
                 });
             }
-            Tri::Unknown => out.unchecked_red_flags.push(i as RuleId),
+            Tri::Unknown => out.unchecked_red_flags.push(FlagId::at(i)),
             Tri::No => {}
         }
     }
@@ -232,7 +233,7 @@ fn holding_conds<'a>(rules: &'a [Weighted], state: &'a State) -> impl Iterator<I
 
 /// The advice that fits when no red flag fired: items for a top cause or
 /// whose `when` holds, minus those whose `avoid_when` is true or not ruled out.
-fn fitting_advice(rb: &RuleBase, causes: &[ScoredCause], state: &State, out: &mut Vec<RuleId>) {
+fn fitting_advice(rb: &RuleBase, causes: &[ScoredCause], state: &State, out: &mut Vec<AdviceId>) {
     let top = || {
         causes
             .iter()
@@ -249,7 +250,7 @@ fn fitting_advice(rb: &RuleBase, causes: &[ScoredCause], state: &State, out: &mu
             .as_ref()
             .is_some_and(|w| w.eval(state) != Tri::No);
         if wanted && (a.kind == AdviceKind::SafetyNet || !held_back) {
-            out.push(i as RuleId);
+            out.push(AdviceId::at(i));
         }
     }
 }

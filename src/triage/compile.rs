@@ -8,14 +8,15 @@ use std::collections::{HashMap, HashSet};
 
 use crate::path;
 use crate::triage::condition::{Cond, Condition, FactId};
+use crate::triage::ids::CauseId;
 use crate::triage::locate::YamlPath;
 use crate::triage::problem::{
     ADVICE, CAUSES, DERIVED, FILES, FINDINGS, Problem, RED_FLAGS, Report, RuleText, SETTINGS,
     SOURCES,
 };
 use crate::triage::rulebase::{
-    AdviceRule, CauseRule, Cite, Fact, FactBody, FindingInfo, RedFlagRule, RuleBase, RuleId,
-    SourceInfo, Weighted,
+    AdviceRule, CauseRule, Cite, Fact, FactBody, FindingInfo, RedFlagRule, RuleBase, SourceInfo,
+    Weighted,
 };
 use crate::triage::schema::{
     AdviceKind, Finding, FindingKind, RuleFiles, SCHEMA_VERSION, SourceRef, Urgency,
@@ -223,7 +224,7 @@ impl Resolver<'_> {
                         path.clone(),
                         format!("unknown finding `{id}`{suggestion}"),
                     );
-                    Cond::Fact(0)
+                    Cond::Fact(FactId::at(0))
                 }
             },
             Condition::All { all } => Cond::All(self.list(report, file, &path.join("all"), all)),
@@ -243,7 +244,7 @@ impl Resolver<'_> {
                             path.join("number"),
                             format!("`{number}` is not a number finding"),
                         );
-                        0
+                        FactId::at(0)
                     }
                     None => {
                         let suggestion = suggestion_text(number, self.index.keys().copied());
@@ -252,7 +253,7 @@ impl Resolver<'_> {
                             path.join("number"),
                             format!("unknown finding `{number}`{suggestion}"),
                         );
-                        0
+                        FactId::at(0)
                     }
                 };
                 Cond::Number(f, *bounds)
@@ -359,7 +360,7 @@ struct Names<'a> {
     sources: HashSet<&'a str>,
     facts: HashMap<&'a str, FactId>,
     kinds: Vec<Option<FindingKind>>,
-    causes: HashMap<&'a str, RuleId>,
+    causes: HashMap<&'a str, CauseId>,
 }
 
 impl<'a> Names<'a> {
@@ -395,7 +396,7 @@ impl<'a> Names<'a> {
             .chain(derived.iter().map(|d| d.id.as_str()))
             .enumerate()
         {
-            index.entry(id).or_insert(i as FactId);
+            index.entry(id).or_insert(FactId::at(i));
         }
         let kinds: Vec<Option<FindingKind>> = findings
             .iter()
@@ -416,7 +417,7 @@ impl<'a> Names<'a> {
                 .causes
                 .iter()
                 .enumerate()
-                .map(|(i, c)| (c.id.as_str(), i as RuleId))
+                .map(|(i, c)| (c.id.as_str(), CauseId::at(i)))
                 .collect(),
         }
     }
@@ -435,7 +436,7 @@ impl<'a> Names<'a> {
         file: usize,
         p: YamlPath,
         ids: &[String],
-    ) -> Vec<RuleId> {
+    ) -> Vec<CauseId> {
         ids.iter()
             .enumerate()
             .filter_map(|(j, id)| match self.causes.get(id.as_str()) {
@@ -576,7 +577,7 @@ fn compile_findings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_
                     ),
                 );
             } else {
-                group_of[mi] = Some(i as FactId);
+                group_of[mi] = Some(FactId::at(i));
                 members_of[i].push(m);
             }
         }
@@ -1008,7 +1009,7 @@ fn order_derived(
         (0..n).filter(|&d| remaining[d] == 0).collect();
     let mut order = Vec::with_capacity(n);
     while let Some(d) = queue.pop_front() {
-        order.push((n_findings + d) as FactId);
+        order.push(FactId::at(n_findings + d));
         for &w in &users[d] {
             depth[w] = depth[w].max(depth[d] + 1);
             remaining[w] -= 1;

@@ -48,14 +48,6 @@ pub struct Bounds {
 }
 
 impl Bounds {
-    /// True when no bound is given.
-    pub fn is_empty(&self) -> bool {
-        self.at_least.is_none()
-            && self.more_than.is_none()
-            && self.at_most.is_none()
-            && self.less_than.is_none()
-    }
-
     /// Whether `x` satisfies every bound.
     pub fn holds(&self, x: f64) -> bool {
         self.at_least.is_none_or(|b| x >= b)
@@ -278,8 +270,7 @@ impl Tri {
     }
 }
 
-/// Index of a fact (finding or derived fact) in a compiled rule base.
-pub type FactId = u16;
+pub use crate::triage::ids::FactId;
 
 /// A condition with ids resolved to indices, ready to evaluate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -428,10 +419,10 @@ mod tests {
     struct Table(Vec<Tri>, Vec<Option<f64>>);
     impl Facts for Table {
         fn truth(&self, f: FactId) -> Tri {
-            self.0[f as usize]
+            self.0[f.index()]
         }
         fn number(&self, f: FactId) -> Option<f64> {
-            self.1[f as usize]
+            self.1[f.index()]
         }
     }
 
@@ -439,14 +430,17 @@ mod tests {
     fn kleene_all_is_false_as_soon_as_one_part_is_false() {
         let t = Table(vec![Tri::Unknown, Tri::No], vec![None, None]);
         assert_eq!(
-            Cond::All(vec![Cond::Fact(0), Cond::Fact(1)]).eval(&t),
+            Cond::All(vec![Cond::Fact(FactId::at(0)), Cond::Fact(FactId::at(1))]).eval(&t),
             Tri::No
         );
         assert_eq!(
-            Cond::Any(vec![Cond::Fact(0), Cond::Fact(1)]).eval(&t),
+            Cond::Any(vec![Cond::Fact(FactId::at(0)), Cond::Fact(FactId::at(1))]).eval(&t),
             Tri::Unknown
         );
-        assert_eq!(Cond::Not(Box::new(Cond::Fact(0))).eval(&t), Tri::Unknown);
+        assert_eq!(
+            Cond::Not(Box::new(Cond::Fact(FactId::at(0)))).eval(&t),
+            Tri::Unknown
+        );
     }
 
     #[test]
@@ -456,19 +450,31 @@ mod tests {
             ..Bounds::default()
         };
         let t = Table(vec![Tri::Unknown; 2], vec![Some(50.0), None]);
-        assert_eq!(Cond::Number(0, at_least_50).eval(&t), Tri::Yes);
-        assert_eq!(Cond::Number(1, at_least_50).eval(&t), Tri::Unknown);
+        assert_eq!(Cond::Number(FactId::at(0), at_least_50).eval(&t), Tri::Yes);
+        assert_eq!(
+            Cond::Number(FactId::at(1), at_least_50).eval(&t),
+            Tri::Unknown
+        );
         let below = Bounds {
             less_than: Some(50.0),
             ..Bounds::default()
         };
-        assert_eq!(Cond::Number(0, below).eval(&t), Tri::No);
+        assert_eq!(Cond::Number(FactId::at(0), below).eval(&t), Tri::No);
     }
 
     #[test]
     fn at_least_counts_yes_and_stays_unknown_while_it_could_go_either_way() {
         let t = Table(vec![Tri::Yes, Tri::Unknown, Tri::No], vec![None; 3]);
-        let cond = |n| Cond::AtLeast(n, vec![Cond::Fact(0), Cond::Fact(1), Cond::Fact(2)]);
+        let cond = |n| {
+            Cond::AtLeast(
+                n,
+                vec![
+                    Cond::Fact(FactId::at(0)),
+                    Cond::Fact(FactId::at(1)),
+                    Cond::Fact(FactId::at(2)),
+                ],
+            )
+        };
         assert_eq!(cond(1).eval(&t), Tri::Yes);
         assert_eq!(cond(2).eval(&t), Tri::Unknown);
         assert_eq!(cond(3).eval(&t), Tri::No);

@@ -9,7 +9,8 @@
 
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::{Cond, FactId, Facts, Tri};
-use crate::triage::rulebase::{RuleBase, RuleId};
+use crate::triage::ids::CauseId;
+use crate::triage::rulebase::RuleBase;
 use crate::triage::schema::Urgency;
 use crate::triage::state::{Hypothesis, State, yes_groups};
 
@@ -23,7 +24,7 @@ fn combine<'a>(rules: impl Iterator<Item = (&'a Cond, f64)>, state: &State) -> f
 /// The MYCIN certainty of one cause: `(for - against) / (1 - min(for, against))`,
 /// with (score, for, against). A cause with no support scores 0: evidence
 /// against is only weighed against evidence for (and is then not evaluated).
-pub fn cause_score(rb: &RuleBase, cause: RuleId, state: &State) -> (f64, f64, f64) {
+pub fn cause_score(rb: &RuleBase, cause: CauseId, state: &State) -> (f64, f64, f64) {
     let rule = &rb.causes[usize::from(cause)];
     let for_ = combine(rule.support.iter().map(|w| (&w.when, w.weight)), state);
     if for_ == 0.0 {
@@ -41,7 +42,7 @@ pub fn cause_score(rb: &RuleBase, cause: RuleId, state: &State) -> (f64, f64, f6
 
 /// The support of a cause that counts toward the urgency: its certainty
 /// `for_`, or 0 while its `urgency_when` does not hold.
-pub fn urgency_support(rb: &RuleBase, cause: RuleId, state: &State, for_: f64) -> f64 {
+pub fn urgency_support(rb: &RuleBase, cause: CauseId, state: &State, for_: f64) -> f64 {
     let rule = &rb.causes[usize::from(cause)];
     match &rule.urgency_when {
         Some(when) if !when.holds(state) => 0.0,
@@ -104,9 +105,9 @@ impl Evaluation {
             &mut self.possible,
         );
         for (c, (score, support)) in self.scores.iter_mut().zip(&mut self.supports).enumerate() {
-            let (s, for_, _) = cause_score(rb, c as RuleId, &self.state);
+            let (s, for_, _) = cause_score(rb, CauseId::at(c), &self.state);
             *score = s;
-            *support = urgency_support(rb, c as RuleId, &self.state, for_);
+            *support = urgency_support(rb, CauseId::at(c), &self.state, for_);
         }
     }
 
@@ -141,7 +142,7 @@ impl Evaluation {
     }
 
     /// Causes with some support, most likely first (ties in rule order).
-    pub fn ranked(&self) -> Vec<RuleId> {
+    pub fn ranked(&self) -> Vec<CauseId> {
         let mut ranked = Vec::new();
         rank_into(&self.scores, &mut ranked);
         ranked
@@ -207,8 +208,12 @@ pub fn combined_urgency(warning: Option<Urgency>, causes: Urgency) -> Urgency {
 }
 
 /// The causes with a score above zero, highest first, ties in rule order.
-pub fn rank_into(scores: &[f64], ranked: &mut Vec<RuleId>) {
+pub fn rank_into(scores: &[f64], ranked: &mut Vec<CauseId>) {
     ranked.clear();
-    ranked.extend((0..scores.len() as RuleId).filter(|&c| scores[usize::from(c)] > 0.0));
+    ranked.extend(
+        (0..scores.len())
+            .filter(|&c| scores[c] > 0.0)
+            .map(CauseId::at),
+    );
     ranked.sort_by(|&a, &b| scores[usize::from(b)].total_cmp(&scores[usize::from(a)]));
 }

@@ -10,6 +10,7 @@ pub mod compile;
 pub mod condition;
 pub mod engine;
 pub mod explain;
+pub mod ids;
 pub mod load;
 pub mod locate;
 pub mod problem;

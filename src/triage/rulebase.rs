@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::triage::condition::{Cond, FactId};
+use crate::triage::ids::{CauseId, FlagId, Index};
 use crate::triage::schema::{AdviceKind, FindingKind, Settings, SourceKind, Urgency};
 
 /// The id index: open addressing over a table at least four times the
@@ -66,17 +67,14 @@ impl IdTable {
             if entry == 0 {
                 return None;
             }
-            let f = entry - 1;
-            if facts[usize::from(f)].id == id {
-                return Some(f);
+            let f = usize::from(entry - 1);
+            if facts[f].id == id {
+                return Some(FactId::at(f));
             }
             slot = (slot + 1) & self.mask;
         }
     }
 }
-
-/// Index of a red flag, cause or advice item in its list.
-pub type RuleId = u16;
 
 /// A citation: a source and, where given, the passage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,7 +137,7 @@ pub struct RedFlagRule {
     pub urgency: Urgency,
     pub message: String,
     pub when: Cond,
-    pub causes: Vec<RuleId>,
+    pub causes: Vec<CauseId>,
     pub sources: Vec<Cite>,
 }
 
@@ -174,7 +172,7 @@ pub struct AdviceRule {
     pub title: String,
     pub text: String,
     pub steps: Vec<String>,
-    pub for_causes: Vec<RuleId>,
+    pub for_causes: Vec<CauseId>,
     pub when: Option<Cond>,
     pub avoid_when: Option<Cond>,
     pub sources: Vec<Cite>,
@@ -197,16 +195,16 @@ pub struct RuleBase {
     pub settings: Settings,
     pub opening: Vec<FactId>,
     /// Per fact: the red flags whose outcome it can change.
-    pub flag_deps: Vec<Vec<RuleId>>,
+    pub flag_deps: Vec<Vec<FlagId>>,
     /// Per fact: the causes whose score it can change.
-    pub cause_deps: Vec<Vec<RuleId>>,
+    pub cause_deps: Vec<Vec<CauseId>>,
     /// Per fact: the derived facts whose conditions name it.
     pub derived_users: Vec<Vec<FactId>>,
     /// Per fact: its place in `derived_order` (`u32::MAX` for a finding).
     pub derived_position: Vec<u32>,
     /// Per finding: the causes it supports when present, with the largest
     /// weight of a support rule that names it (through derived facts too).
-    pub support_links: Vec<Vec<(RuleId, f64)>>,
+    pub support_links: Vec<Vec<(CauseId, f64)>>,
     /// Per cause: the findings its support rules need present, and those
     /// its rules against it need present.
     pub cause_findings: Vec<(Vec<FactId>, Vec<FactId>)>,
@@ -294,17 +292,17 @@ impl RuleBase {
     }
 
     /// Which causes each finding supports, and how strongly.
-    fn links(&self) -> Vec<Vec<(RuleId, f64)>> {
-        let mut links: Vec<Vec<(RuleId, f64)>> = vec![Vec::new(); self.facts.len()];
+    fn links(&self) -> Vec<Vec<(CauseId, f64)>> {
+        let mut links: Vec<Vec<(CauseId, f64)>> = vec![Vec::new(); self.facts.len()];
         for (c, cause) in self.causes.iter().enumerate() {
             for rule in &cause.support {
                 let mut named = Vec::new();
                 self.positive_findings(&rule.when, &mut named);
                 for f in named {
                     let slot = &mut links[usize::from(f)];
-                    match slot.iter_mut().find(|(k, _)| usize::from(*k) == c) {
+                    match slot.iter_mut().find(|(k, _)| k.index() == c) {
                         Some((_, w)) => *w = w.max(rule.weight),
-                        None => slot.push((c as RuleId, rule.weight)),
+                        None => slot.push((CauseId::at(c), rule.weight)),
                     }
                 }
             }
@@ -404,8 +402,8 @@ impl RuleBase {
     }
 
     /// The finding ids, in file order.
-    pub fn findings(&self) -> impl Iterator<Item = FactId> {
-        0..self.n_findings as FactId
+    pub fn findings(&self) -> impl Iterator<Item = FactId> + use<> {
+        (0..self.n_findings).map(FactId::at)
     }
 
     /// The facts a fact's value flows into: a member into its group, a group
@@ -431,7 +429,7 @@ impl RuleBase {
 
     /// For each fact, the rules (in the order given) whose conditions it can
     /// affect, directly or through groups and derived facts.
-    fn dependents<'a, I, C>(&self, rules: I) -> Vec<Vec<RuleId>>
+    fn dependents<'a, Id: Index, I, C>(&self, rules: I) -> Vec<Vec<Id>>
     where
         I: Iterator<Item = C>,
         C: IntoIterator<Item = &'a Cond>,
@@ -439,10 +437,10 @@ impl RuleBase {
         let mut feeds: Vec<Vec<FactId>> = vec![Vec::new(); self.facts.len()];
         for (from, tos) in self.influence().iter().enumerate() {
             for &to in tos {
-                feeds[usize::from(to)].push(from as FactId);
+                feeds[usize::from(to)].push(FactId::at(from));
             }
         }
-        let mut deps: Vec<Vec<RuleId>> = vec![Vec::new(); self.facts.len()];
+        let mut deps: Vec<Vec<Id>> = vec![Vec::new(); self.facts.len()];
         for (rule, conds) in rules.enumerate() {
             let mut named = Vec::new();
             for cond in conds {
@@ -455,7 +453,7 @@ impl RuleBase {
                 if std::mem::replace(&mut seen[usize::from(f)], true) {
                     continue;
                 }
-                deps[usize::from(f)].push(rule as RuleId);
+                deps[usize::from(f)].push(Id::at(rule));
                 stack.extend(feeds[usize::from(f)].iter().copied());
             }
         }

@@ -41,11 +41,6 @@ impl Urgency {
             Urgency::Emergency => "emergency",
         }
     }
-
-    /// Parses the id used in JSON and on the command line.
-    pub fn parse(s: &str) -> Option<Urgency> {
-        Urgency::ALL.into_iter().find(|u| u.as_str() == s)
-    }
 }
 
 impl fmt::Display for Urgency {

@@ -25,7 +25,8 @@ use crate::triage::condition::{Cond, FactId, Facts, Tri};
 use crate::triage::engine::{
     Evaluation, cause_score, cause_urgency, combined_urgency, rank_into, urgency_support,
 };
-use crate::triage::rulebase::{FactBody, RuleBase, RuleId};
+use crate::triage::ids::CauseId;
+use crate::triage::rulebase::{FactBody, RuleBase};
 use crate::triage::schema::{FindingKind, Urgency};
 use crate::triage::state::{Hypothesis, State, yes_groups};
 
@@ -152,7 +153,7 @@ fn best_warning_question(
             .filter(|(_, n)| **n > 0)
             .max_by(|(fa, na), (fb, nb)| na.cmp(nb).then(fb.cmp(fa)));
         if let Some((f, _)) = best {
-            return Some(f as FactId);
+            return Some(FactId::at(f));
         }
     }
     None
@@ -217,7 +218,7 @@ fn open_fact(rb: &RuleBase, answers: &Answers, state: &State, f: FactId, out: &m
 #[derive(Debug, PartialEq)]
 struct Outcome {
     urgency: Urgency,
-    top: Vec<RuleId>,
+    top: Vec<CauseId>,
 }
 
 fn outcome(rb: &RuleBase, flag_urgency: Option<Urgency>, scores: &Scores) -> Outcome {
@@ -250,7 +251,7 @@ struct WhatIf<'a> {
     state: State,
     scores: Scores,
     /// Causes rescored by the current hypothesis.
-    touched: Vec<RuleId>,
+    touched: Vec<CauseId>,
 }
 
 impl<'a> WhatIf<'a> {
@@ -393,8 +394,8 @@ fn urgency_relevant(
         for &f in against.iter().filter(|f| open(f) && !raise.contains(f)) {
             what_if.assume(f, Answer::No);
         }
-        let for_ = cause_score(rb, c as RuleId, &what_if.state).1;
-        if urgency_support(rb, c as RuleId, &what_if.state, for_) >= rb.settings.strong_support {
+        let for_ = cause_score(rb, CauseId::at(c), &what_if.state).1;
+        if urgency_support(rb, CauseId::at(c), &what_if.state, for_) >= rb.settings.strong_support {
             for &f in &raise {
                 relevant[usize::from(f)] = true;
                 if let Some(g) = rb.finding(f).and_then(|i| i.group) {
