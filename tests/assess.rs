@@ -4,9 +4,7 @@
 // The mirror structs below hold some fields only to match them, never to read.
 #![allow(dead_code)]
 
-mod common;
-
-use common::Cmd;
+use crate::common::Cmd;
 use serde::Deserialize;
 
 // Mirror structs: any field added, renamed or dropped in the JSON output

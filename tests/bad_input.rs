@@ -3,12 +3,10 @@
 //! answer and batch cases live in cli.rs, assess.rs and batch.rs; the
 //! README lists them all.)
 
-mod common;
-
-use common::RulesCopy;
+use crate::common::RulesCopy;
 
 /// Replaces a whole rule file of a copy with `bytes` and checks the copy.
-fn check_with(name: &str, bytes: &[u8]) -> (RulesCopy, common::Out) {
+fn check_with(name: &str, bytes: &[u8]) -> (RulesCopy, crate::common::Out) {
     let copy = RulesCopy::new();
     std::fs::write(copy.file(name), bytes).unwrap();
     let out = copy.check();
@@ -16,7 +14,7 @@ fn check_with(name: &str, bytes: &[u8]) -> (RulesCopy, common::Out) {
 }
 
 /// Asserts exactly one problem line, for `name`, that ends with `message`.
-fn one_problem(copy: &RulesCopy, out: &common::Out, name: &str, message: &str) {
+fn one_problem(copy: &RulesCopy, out: &crate::common::Out, name: &str, message: &str) {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
     let lines: Vec<&str> = out.stdout.lines().collect();
@@ -148,7 +146,7 @@ fn a_rules_file_just_under_the_size_cap_is_read() {
 fn a_rules_path_that_is_a_file_not_a_folder() {
     let copy = RulesCopy::new();
     let file = copy.file("causes.yaml");
-    common::Cmd::new(["rules", "check", "--rules", file.to_str().unwrap()])
+    crate::common::Cmd::new(["rules", "check", "--rules", file.to_str().unwrap()])
         .run()
         .code_and_mention(1, "not a folder: --rules takes a folder of rule files");
 }

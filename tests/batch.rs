@@ -1,8 +1,6 @@
 //! `assess --batch`: JSON Lines in and out, bad lines reported in place.
 
-mod common;
-
-use common::Cmd;
+use crate::common::Cmd;
 use serde_json::Value;
 
 fn lines(stdout: &str) -> Vec<Value> {

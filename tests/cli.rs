@@ -1,9 +1,7 @@
 //! The command line: help, version, completions, man page, colour, exit
 //! codes, and the rule base that travels inside the binary.
 
-mod common;
-
-use common::{Cmd, RulesCopy};
+use crate::common::{Cmd, RulesCopy};
 
 #[test]
 fn help_shows_the_commands_and_examples() {
@@ -189,7 +187,7 @@ fn a_broken_rules_folder_names_the_first_problem_and_how_to_see_all() {
 #[test]
 fn output_into_a_closed_pipe_is_not_an_error() {
     // `rules list | head -1`: the reader goes away early.
-    let mut child = std::process::Command::new(common::BIN)
+    let mut child = std::process::Command::new(crate::common::BIN)
         .args(["rules", "list", "findings"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

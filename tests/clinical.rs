@@ -1,12 +1,10 @@
 //! Clinical behaviour as data: the case files in tests/cases run through
 //! `backtriage rules test`, and the public vocabulary of the contract.
 
-mod common;
-
-use common::Cmd;
+use crate::common::Cmd;
 
 fn case_files() -> Vec<String> {
-    common::case_files()
+    crate::common::case_files()
         .iter()
         .map(|p| p.display().to_string())
         .collect()
@@ -303,7 +301,7 @@ fn text_listings_work_for_every_kind() {
 /// clinician reads cannot drift from the rules.
 #[test]
 fn the_red_flag_table_in_the_docs_matches_the_rules() {
-    let doc = std::fs::read_to_string(common::root().join("docs/rules.md")).unwrap();
+    let doc = std::fs::read_to_string(crate::common::root().join("docs/rules.md")).unwrap();
     let flags = listed("red-flags");
     for flag in &flags {
         let row = format!(

@@ -2,8 +2,6 @@
 //! through `next_question`: how many questions it asks, and that it never
 //! ends with a warning sign that applies left unasked.
 
-mod common;
-
 use backtriage::triage;
 use backtriage::triage::answers::Answer;
 use backtriage::triage::condition::Tri;
@@ -19,7 +17,7 @@ fn interview_is_short_and_never_leaves_an_applicable_warning_sign_unasked() {
     let mut counts = Vec::new();
     let mut top_agree = 0;
     let mut compared = 0;
-    for file in common::case_files() {
+    for file in crate::common::case_files() {
         for case in cases::read_file(&file).expect("case file parses") {
             let script = cases::answers_of(&rb, &case).expect("case answers are valid");
             // A person answers what the case says, and "no" to anything else.
@@ -127,7 +125,7 @@ fn interview_is_short_and_never_leaves_an_applicable_warning_sign_unasked() {
 fn dont_know_to_a_true_yes_never_ends_below_the_urgency_unflagged() {
     let rb = embedded::rule_base().expect("embedded rule base");
     let (mut runs, mut below, mut below_complete) = (0, 0, Vec::new());
-    for file in common::case_files() {
+    for file in crate::common::case_files() {
         for case in cases::read_file(&file).expect("case file parses") {
             let script = cases::answers_of(&rb, &case).expect("case answers are valid");
             let yeses: Vec<_> = script

@@ -1,10 +1,8 @@
 //! The interview, with answers piped in and on a real (pseudo-)terminal.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{BIN, Cmd};
+use crate::common::{BIN, Cmd};
 
 /// The opening (lower back, 3 days, 34 years) and the five warning-sign
 /// checklists, each answered "none".

@@ -1,9 +1,7 @@
 //! `rules check`: a copy of the rule base broken in each way the checker
 //! must catch, with the exact message and place it must report.
 
-mod common;
-
-use common::{Cmd, RulesCopy};
+use crate::common::{Cmd, RulesCopy};
 
 /// Asserts that checking `copy` fails with exactly `expected` as the problem
 /// lines (the path of the copy stripped), then the count.
@@ -42,7 +40,7 @@ fn the_repository_rules_folder_is_sound() {
         "rules",
         "check",
         "--rules",
-        common::root().join("rules").to_str().unwrap(),
+        crate::common::root().join("rules").to_str().unwrap(),
     ])
     .run();
     out.success();

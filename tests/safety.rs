@@ -2,9 +2,7 @@
 //! the urgency is the highest of warning signs and causes, and an unfinished
 //! screen is never headlined as self-care.
 
-mod common;
-
-use common::Cmd;
+use crate::common::Cmd;
 use serde_json::Value;
 
 fn json(args: &[&str]) -> Value {

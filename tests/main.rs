@@ -1,0 +1,16 @@
+//! The integration tests, one crate (one link) with a module per area. Most
+//! drive the real binary; `properties` and `efficiency` call the library.
+
+mod common;
+
+mod assess;
+mod bad_input;
+mod batch;
+mod cli;
+mod clinical;
+mod efficiency;
+mod fuzz_regressions;
+mod interview;
+mod properties;
+mod rules_check;
+mod safety;
