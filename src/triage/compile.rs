@@ -6,10 +6,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::path;
 use crate::triage::condition::{Cond, Condition, FactId};
 use crate::triage::ids::CauseId;
-use crate::triage::locate::YamlPath;
+use crate::triage::locate::{YamlPath, yaml_path};
 use crate::triage::problem::{
     ADVICE, CAUSES, DERIVED, FILES, FINDINGS, Problem, RED_FLAGS, Report, RuleText, SETTINGS,
     SOURCES,
@@ -78,20 +77,25 @@ fn fits_indices(files: &RuleFiles, report: &mut Report<'_>) -> bool {
     let counts = [
         (
             FINDINGS,
-            path!["findings"],
+            yaml_path!["findings"],
             "findings and derived facts",
             facts,
         ),
         (
             RED_FLAGS,
-            path!["red_flags"],
+            yaml_path!["red_flags"],
             "red flags",
             files.red_flags.red_flags.len(),
         ),
-        (CAUSES, path!["causes"], "causes", files.causes.causes.len()),
+        (
+            CAUSES,
+            yaml_path!["causes"],
+            "causes",
+            files.causes.causes.len(),
+        ),
         (
             ADVICE,
-            path!["advice"],
+            yaml_path!["advice"],
             "advice items",
             files.advice.advice.len(),
         ),
@@ -283,7 +287,7 @@ fn check_schema_version(report: &mut Report<'_>, file: usize, version: u32) {
     if version != SCHEMA_VERSION {
         report.add(
             file,
-            path!["schema_version"],
+            yaml_path!["schema_version"],
             format!(
                 "schema_version {version} is not supported (this build reads {SCHEMA_VERSION})"
             ),
@@ -336,7 +340,7 @@ fn compile_sources(files: &RuleFiles, report: &mut Report<'_>) -> Vec<SourceInfo
     let mut seen = HashMap::new();
     let mut sources = Vec::new();
     for (i, s) in files.sources.sources.iter().enumerate() {
-        let p = path!["sources", i];
+        let p = yaml_path!["sources", i];
         check_id(report, &mut seen, SOURCES, p.join("id"), &s.id, "source");
         non_empty(report, SOURCES, p.join("title"), &s.title, "title");
         non_empty(report, SOURCES, p.join("covers"), &s.covers, "covers");
@@ -374,7 +378,7 @@ impl<'a> Names<'a> {
                 report,
                 &mut seen,
                 FINDINGS,
-                path!["findings", i, "id"],
+                yaml_path!["findings", i, "id"],
                 &f.id,
                 "finding",
             );
@@ -384,7 +388,7 @@ impl<'a> Names<'a> {
                 report,
                 &mut seen,
                 DERIVED,
-                path!["derived", i, "id"],
+                yaml_path!["derived", i, "id"],
                 &d.id,
                 "derived fact",
             );
@@ -525,7 +529,7 @@ fn compile_findings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_
     let mut group_of: Vec<Option<FactId>> = vec![None; findings.len()];
     let mut members_of: Vec<Vec<FactId>> = vec![Vec::new(); findings.len()];
     for (i, f) in findings.iter().enumerate() {
-        let p = path!["findings", i];
+        let p = yaml_path!["findings", i];
         check_finding(report, &p, f);
         let Some(any_of) = &f.any_of else { continue };
         if any_of.is_empty() {
@@ -618,7 +622,7 @@ fn compile_derived(
     let findings = &files.findings.findings;
     let derived = &files.derived.derived;
     for (i, d) in derived.iter().enumerate() {
-        let p = path!["derived", i];
+        let p = yaml_path!["derived", i];
         non_empty(report, DERIVED, p.join("label"), &d.label, "label");
         let when = names
             .resolver()
@@ -642,7 +646,7 @@ fn compile_derived(
             info.ask_when = Some(names.resolver().resolve(
                 report,
                 FINDINGS,
-                &path!["findings", i, "ask_when"],
+                &yaml_path!["findings", i, "ask_when"],
                 cond,
             ));
         }
@@ -654,7 +658,7 @@ fn compile_causes(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_>)
     let mut seen = HashMap::new();
     let mut causes = Vec::new();
     for (i, c) in files.causes.causes.iter().enumerate() {
-        let p = path!["causes", i];
+        let p = yaml_path!["causes", i];
         check_id(report, &mut seen, CAUSES, p.join("id"), &c.id, "cause");
         non_empty(report, CAUSES, p.join("name"), &c.name, "name");
         non_empty(
@@ -752,7 +756,7 @@ fn compile_red_flags(
     let mut seen = HashMap::new();
     let mut red_flags = Vec::new();
     for (i, r) in files.red_flags.red_flags.iter().enumerate() {
-        let p = path!["red_flags", i];
+        let p = yaml_path!["red_flags", i];
         check_id(
             report,
             &mut seen,
@@ -802,7 +806,7 @@ fn compile_advice(
     let mut seen = HashMap::new();
     let mut advice = Vec::new();
     for (i, a) in files.advice.advice.iter().enumerate() {
-        let p = path!["advice", i];
+        let p = yaml_path!["advice", i];
         check_id(report, &mut seen, ADVICE, p.join("id"), &a.id, "advice");
         non_empty(report, ADVICE, p.join("title"), &a.title, "title");
         non_empty(report, ADVICE, p.join("text"), &a.text, "text");
@@ -855,7 +859,7 @@ fn compile_advice(
     if !advice.iter().any(|a| a.kind == AdviceKind::SafetyNet) {
         report.add(
             ADVICE,
-            path!["advice"],
+            yaml_path!["advice"],
             "no `kind: safety_net` item: every self-care result must say when to see a doctor",
         );
     }
@@ -867,7 +871,7 @@ fn compile_advice(
 /// fixed texts.
 fn compile_settings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_>) -> Vec<FactId> {
     let s = &files.settings.settings;
-    let sp = path!["settings"];
+    let sp = yaml_path!["settings"];
     let mut opening = Vec::new();
     for (j, id) in s.opening.iter().enumerate() {
         match names.facts.get(id.as_str()) {
@@ -1040,7 +1044,7 @@ fn order_derived(
             .collect();
         report.add(
             DERIVED,
-            path!["derived", cycle[0], "when"],
+            yaml_path!["derived", cycle[0], "when"],
             format!("derived facts form a cycle: {}", names.join(" -> ")),
         );
         return None;
@@ -1048,7 +1052,7 @@ fn order_derived(
     if let Some(d) = (0..n).find(|&d| depth[d] > MAX_DERIVED_DEPTH) {
         report.add(
             DERIVED,
-            path!["derived", d, "when"],
+            yaml_path!["derived", d, "when"],
             format!(
                 "derived fact `{}` builds on {} levels of other derived facts; at most {MAX_DERIVED_DEPTH} are allowed",
                 name(d),

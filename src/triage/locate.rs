@@ -56,13 +56,13 @@ impl fmt::Display for YamlPath {
     }
 }
 
-/// Builds a [`YamlPath`] from keys and indices: `path!["causes", 3, "when"]`.
-#[macro_export]
-macro_rules! path {
+/// Builds a [`YamlPath`] from keys and indices: `yaml_path!["causes", 3, "when"]`.
+macro_rules! yaml_path {
     ($($seg:expr),* $(,)?) => {
         $crate::triage::locate::YamlPath(vec![$($crate::triage::locate::Seg::from($seg)),*])
     };
 }
+pub(crate) use yaml_path;
 
 enum Frame {
     Map {
@@ -173,28 +173,34 @@ mod tests {
 
     #[test]
     fn finds_values_in_block_and_flow_style() {
-        assert_eq!(locate(DOC, &path!["schema_version"]), Some((1, 17)));
-        assert_eq!(locate(DOC, &path!["causes", 0, "id"]), Some((3, 9)));
+        assert_eq!(locate(DOC, &yaml_path!["schema_version"]), Some((1, 17)));
+        assert_eq!(locate(DOC, &yaml_path!["causes", 0, "id"]), Some((3, 9)));
         assert_eq!(
-            locate(DOC, &path!["causes", 0, "support", 0, "when"]),
+            locate(DOC, &yaml_path!["causes", 0, "support", 0, "when"]),
             Some((5, 16))
         );
         assert_eq!(
-            locate(DOC, &path!["causes", 0, "support", 1, "when", "all", 1]),
+            locate(
+                DOC,
+                &yaml_path!["causes", 0, "support", 1, "when", "all", 1]
+            ),
             Some((6, 25))
         );
-        assert_eq!(locate(DOC, &path!["causes", 1, "id"]), Some((8, 9)));
+        assert_eq!(locate(DOC, &yaml_path!["causes", 1, "id"]), Some((8, 9)));
     }
 
     #[test]
     fn a_missing_field_points_at_its_nearest_ancestor() {
-        assert_eq!(locate(DOC, &path!["causes", 1, "sources"]), Some((8, 5)));
+        assert_eq!(
+            locate(DOC, &yaml_path!["causes", 1, "sources"]),
+            Some((8, 5))
+        );
     }
 
     #[test]
     fn paths_print_like_serde_paths() {
         assert_eq!(
-            path!["causes", 3, "support", 0, "when"].to_string(),
+            yaml_path!["causes", 3, "support", 0, "when"].to_string(),
             "causes[3].support[0].when"
         );
     }

@@ -6,10 +6,10 @@
 
 use std::collections::HashSet;
 
-use crate::path;
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::{Cond, FactId, Tri};
 use crate::triage::engine::Evaluation;
+use crate::triage::locate::yaml_path;
 use crate::triage::problem::{CAUSES, RED_FLAGS, Report};
 use crate::triage::rulebase::RuleBase;
 use crate::triage::schema::{FindingKind, Urgency};
@@ -166,7 +166,7 @@ pub(crate) fn check_monotone(rb: &RuleBase, report: &mut Report<'_>) {
         if let Some(f) = needs_absent(rb, &flag.when) {
             report.add(
                 RED_FLAGS,
-                path!["red_flags", i, "when"],
+                yaml_path!["red_flags", i, "when"],
                 format!(
                     "red flag `{}` needs `{}` to be absent: {why}",
                     flag.id,
@@ -186,7 +186,7 @@ pub(crate) fn check_monotone(rb: &RuleBase, report: &mut Report<'_>) {
         {
             report.add(
                 CAUSES,
-                path!["causes", i, "urgency_when"],
+                yaml_path!["causes", i, "urgency_when"],
                 format!(
                     "the `urgency_when` of cause `{}` needs `{}` to be absent: {why}",
                     cause.id,
@@ -198,7 +198,7 @@ pub(crate) fn check_monotone(rb: &RuleBase, report: &mut Report<'_>) {
             if let Some(f) = needs_absent(rb, &w.when) {
                 report.add(
                     CAUSES,
-                    path!["causes", i, "support", j, "when"],
+                    yaml_path!["causes", i, "support", j, "when"],
                     format!(
                         "cause `{}` ({}) is supported when `{}` is absent: {why}",
                         cause.id,
@@ -215,7 +215,7 @@ pub(crate) fn check_monotone(rb: &RuleBase, report: &mut Report<'_>) {
 pub(crate) fn check_safety(rb: &RuleBase, report: &mut Report<'_>) {
     // Every red flag can fire, and the interview reaches it.
     for (i, flag) in rb.red_flags.iter().enumerate() {
-        let p = path!["red_flags", i, "when"];
+        let p = yaml_path!["red_flags", i, "when"];
         match satisfying(rb, &flag.when) {
             Err(why) => report.add(RED_FLAGS, p, format!("red flag `{}` {why}", flag.id)),
             Ok(cases) if cases.is_empty() => report.add(
@@ -254,7 +254,7 @@ pub(crate) fn check_safety(rb: &RuleBase, report: &mut Report<'_>) {
                 Err(why) => {
                     report.add(
                         CAUSES,
-                        path!["causes", i, "support", j, "when"],
+                        yaml_path!["causes", i, "support", j, "when"],
                         format!("a condition of cause `{}` {why}", cause.id),
                     );
                     supported = true;
@@ -264,7 +264,7 @@ pub(crate) fn check_safety(rb: &RuleBase, report: &mut Report<'_>) {
         if !supported {
             report.add(
                 CAUSES,
-                path!["causes", i, "support"],
+                yaml_path!["causes", i, "support"],
                 format!(
                     "cause `{}` can never be supported: no answers make any of its `support` true",
                     cause.id
@@ -302,7 +302,7 @@ pub(crate) fn check_safety(rb: &RuleBase, report: &mut Report<'_>) {
             if !open.is_empty() {
                 report.add(
                     RED_FLAGS,
-                    path!["red_flags", i, "id"],
+                    yaml_path!["red_flags", i, "id"],
                     format!(
                         "emergency red flag `{}` is not screened before the first question that is not about safety (answering {fallback})",
                         flag.id
