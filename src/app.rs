@@ -13,13 +13,16 @@ use clap::{CommandFactory, Parser};
 use crate::cli::Cli;
 use crate::color::{Colors, Painter};
 use crate::exit::Exit;
-use crate::output::{self, listing, view::View};
+use crate::output::view::{Meta, View};
+use crate::output::{self, listing};
 use crate::plan::{AnswerArg, Plan, Run, Shell};
 use crate::triage::answers::{Answers, RawAnswer};
+use crate::triage::assess::Headline;
 use crate::triage::engine::Evaluation;
 use crate::triage::load;
 use crate::triage::problem::Problem;
 use crate::triage::rulebase::RuleBase;
+use crate::triage::schema::Urgency;
 use crate::triage::{self, explain};
 use crate::{batch, cases, embedded, interview};
 
@@ -102,12 +105,13 @@ fn report_error(e: &anyhow::Error, paint: Painter) -> Exit {
 fn dispatch(plan: Plan, colors: Colors) -> anyhow::Result<Exit> {
     let rules = plan.rules.as_deref();
     match plan.command {
-        Run::Interview { save } => interview_cmd(rules, save.as_deref(), colors),
+        Run::Interview { save, details } => interview_cmd(rules, save.as_deref(), details, colors),
         Run::Assess {
             answers,
             format,
             explain,
-        } => assess_cmd(rules, &answers, format, explain, colors),
+            details,
+        } => assess_cmd(rules, &answers, format, explain, details, colors),
         Run::Batch { input, explain } => batch_cmd(rule_base(rules)?, &input, explain),
         Run::RulesCheck => check_cmd(rules),
         Run::RulesList { what, json } => {
@@ -237,6 +241,7 @@ fn assess_cmd(
     given: &[AnswerArg],
     format: output::Format,
     explain: bool,
+    details: bool,
     colors: Colors,
 ) -> anyhow::Result<Exit> {
     let rb = rule_base(rules)?;
@@ -245,8 +250,41 @@ fn assess_cmd(
     let mut assessment = triage::Assessment::default();
     triage::assess_into(rb, &answers, &mut eval, &mut assessment);
     let explanation = explain.then(|| explain::explain(rb, &eval));
-    let view = View::new(rb, &answers, &assessment, explanation);
-    write_stdout(&output::render(&view, format, colors.stdout)?)
+    let view = View::new(rb, &answers, &assessment, explanation).with_meta(now());
+    write_stdout(&output::render(
+        &view,
+        format,
+        text_options(colors.stdout, details),
+    )?)
+}
+
+/// How to write text on stdout: its colours, and the terminal's width (80
+/// columns when it is not a terminal).
+fn text_options(paint: Painter, details: bool) -> output::TextOptions {
+    let width = if io::IsTerminal::is_terminal(&io::stdout()) {
+        textwrap::termwidth()
+    } else {
+        80
+    };
+    output::TextOptions {
+        paint,
+        width,
+        details,
+    }
+}
+
+/// Now, for a report: the clock, or `SOURCE_DATE_EPOCH` when set (for
+/// reproducible output, as build tools use it).
+fn now() -> Meta {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+        });
+    Meta::at(secs)
 }
 
 fn batch_cmd(rb: &RuleBase, path: &Path, explain: bool) -> anyhow::Result<Exit> {
@@ -272,6 +310,7 @@ fn batch_cmd(rb: &RuleBase, path: &Path, explain: bool) -> anyhow::Result<Exit> 
 fn interview_cmd(
     rules: Option<&Path>,
     save: Option<&Path>,
+    details: bool,
     colors: Colors,
 ) -> anyhow::Result<Exit> {
     let rb = rule_base(rules)?;
@@ -281,15 +320,31 @@ fn interview_cmd(
             .with_context(|| format!("cannot save the summary to {}", path.display()))?;
     }
     install_interrupt_handler();
-    let echo = !io::IsTerminal::is_terminal(&io::stdin());
-    let stdin = io::stdin().lock();
+    let terminal = io::IsTerminal::is_terminal(&io::stdin());
+    let mut stdin = io::stdin().lock();
     let mut stderr = io::stderr();
-    let session = interview::run(rb, stdin, &mut stderr, colors.stderr, echo)?;
+    let session = interview::run(rb, &mut stdin, &mut stderr, colors.stderr, !terminal)?;
     let assessment = triage::assess(rb, &session.answers);
-    let view = View::new(rb, &session.answers, &assessment, None);
-    write_stdout(&output::render(&view, output::Format::Text, colors.stdout)?)?;
+    let view = View::new(rb, &session.answers, &assessment, None)
+        .with_typed(rb, &session.typed)
+        .with_meta(now());
+    let first = text_options(colors.stdout, details);
+    write_stdout(&output::render(&view, output::Format::Text, first)?)?;
+    // On a terminal, the last question is whether to show every list.
+    // (Not after an emergency: its last line stays the one thing to do.)
+    let asks = terminal && !details && session.finished;
+    let emergency = view.headline == Headline::Level(Urgency::Emergency);
+    if asks && !emergency && interview::ask_details(rb, &mut stdin, &mut stderr)? {
+        let all = text_options(colors.stdout, true);
+        write_stdout(&output::render(&view, output::Format::Text, all)?)?;
+    }
     if let Some(path) = save {
-        let summary = output::render(&view, output::Format::Markdown, Painter::PLAIN)?;
+        let plain = output::TextOptions {
+            paint: Painter::PLAIN,
+            width: 80,
+            details: true,
+        };
+        let summary = output::render(&view, output::Format::Markdown, plain)?;
         interview::save_atomically(path, &summary)
             .with_context(|| format!("cannot save the summary to {}", path.display()))?;
         eprintln!("Summary for your doctor saved to {}", path.display());

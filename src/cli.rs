@@ -61,6 +61,10 @@ pub struct InterviewArgs {
     /// Also write a markdown summary for a doctor to this file.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+    /// Show every list in the result: all causes, all the advice with
+    /// exercises, what was not checked.
+    #[arg(long)]
+    pub details: bool,
 }
 
 /// The `--color` choice.
@@ -118,6 +122,9 @@ pub struct AssessArgs {
     /// Also show the rules that fired and the conditions that matched.
     #[arg(long)]
     pub explain: bool,
+    /// Text: show every list (all causes, all the advice, what was not checked).
+    #[arg(long)]
+    pub details: bool,
     /// Assess JSON Lines from FILE (`-` for stdin), one result line per input line.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["yes", "no", "unknown", "age", "days", "answers", "format"])]
     pub batch: Option<PathBuf>,

@@ -6,18 +6,24 @@ use std::io::{self, BufRead, Write};
 use std::path::Path;
 
 use crate::color::Painter;
-use crate::reply::{self, Expect, Reply, Unit};
+use crate::output::view::fill;
+use crate::reply::{self, Expect, Reply, Unit, Vocabulary};
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::FactId;
 use crate::triage::engine::Evaluation;
 use crate::triage::rulebase::{Cite, RuleBase};
-use crate::triage::schema::{FindingKind, Urgency};
+use crate::triage::schema::{FindingKind, InterviewText, Urgency};
 use crate::triage::select;
 
 /// The result of an interview.
 #[derive(Debug, Clone)]
 pub struct Session {
     pub answers: Answers,
+    /// What the person typed for each answer that came from one line of
+    /// theirs (a checklist's items share their line), for the report.
+    pub typed: Vec<(FactId, String)>,
+    /// The interview ended by itself (not by `quit` or the end of input).
+    pub finished: bool,
 }
 
 /// What a question asks for, as the prompt understands it.
@@ -34,43 +40,29 @@ fn expect_of(rb: &RuleBase, q: FactId, options: usize) -> Expect {
 }
 
 /// The short line under a question saying how to answer it.
-fn hint(expect: Expect) -> &'static str {
+fn hint(t: &InterviewText, expect: Expect) -> &str {
     match expect {
-        Expect::Checklist(_) => {
-            "Type the numbers that apply (e.g. 1 3), 0 or none if none apply, ? if not sure; add ? to a number you are unsure of (e.g. 2?). Or: why, back, help, quit"
-        }
+        Expect::Checklist(_) => &t.hint_checklist,
         Expect::Number {
             unit: Unit::Days, ..
-        } => {
-            "A number of days, or say it as you like: 3 weeks, 2 months, since yesterday. ? if you don't know. Or: why, back, help, quit"
-        }
+        } => &t.hint_days,
         Expect::Number {
             unit: Unit::Years, ..
-        } => {
-            "Your age in years (44, or forty-four). ? if you would rather not say. Or: why, back, help, quit"
-        }
-        Expect::Number { .. } => "A number, ? if you don't know. Or: why, back, help, quit",
-        Expect::YesNo => "y = yes, n = no, ? = not sure. Or: why, back, help, quit",
+        } => &t.hint_years,
+        Expect::Number { .. } => &t.hint_number,
+        Expect::YesNo => &t.hint_yes_no,
     }
 }
 
 /// What `help` adds under the question's own help text: how to answer
 /// this kind of question, and the command words.
-fn commands(expect: Expect) -> String {
+fn commands(t: &InterviewText, expect: Expect) -> String {
     let how = match expect {
-        Expect::Checklist(_) => {
-            "Type the numbers of the items that apply, separated by spaces, for example 1 3.\n  0 or none   none of them applies\n  2?          you are not sure about item 2 (it stays not checked)\n  ?           you are not sure about any of them\n"
-        }
-        Expect::Number { .. } => {
-            "Type a number, or words such as 3 weeks, a year, forty.\n  ?           you don't know (what depends on it stays not checked)\n"
-        }
-        Expect::YesNo => {
-            "Answer y (yes), n (no) or ? (not sure: a warning sign left unsure stays not checked).\n"
-        }
+        Expect::Checklist(_) => &t.how_checklist,
+        Expect::Number { .. } => &t.how_number,
+        Expect::YesNo => &t.how_yes_no,
     };
-    format!(
-        "{how}Other words you can type:\n  why   which warning signs and causes this question is about, and the sources\n  back  go back and change your last answer\n  quit  stop now and see the assessment of what you have answered\n"
-    )
+    format!("{how}{}", t.commands)
 }
 
 fn cite_titles(rb: &RuleBase, cites: &[Cite]) -> String {
@@ -85,34 +77,41 @@ fn cite_titles(rb: &RuleBase, cites: &[Cite]) -> String {
 
 /// What a question bears on: the warning signs and causes it can change.
 pub fn why(rb: &RuleBase, q: FactId) -> String {
+    let t = &rb.messages.interview;
     let mut out = String::new();
     let flags = &rb.flag_deps[usize::from(q)];
     let causes = &rb.cause_deps[usize::from(q)];
     if !flags.is_empty() {
-        out.push_str("This question checks for these warning signs:\n");
+        out.push_str(&t.why_flags);
+        out.push('\n');
         for &r in flags {
             let flag = &rb.red_flags[usize::from(r)];
-            out.push_str(&format!(
-                "  - {} ({}; from {})\n",
-                flag.title,
-                flag.urgency,
-                cite_titles(rb, &flag.sources)
-            ));
+            let level = &rb.settings.urgency.get(flag.urgency).label;
+            let from = fill(
+                &t.why_item,
+                &[
+                    ("level", level),
+                    ("sources", &cite_titles(rb, &flag.sources)),
+                ],
+            );
+            out.push_str(&format!("  - {} {from}\n", flag.title));
         }
     }
     if !causes.is_empty() {
-        out.push_str("It helps tell apart these possible causes:\n");
+        out.push_str(&t.why_causes);
+        out.push('\n');
         for &c in causes {
             let cause = &rb.causes[usize::from(c)];
             out.push_str(&format!(
-                "  - {} (from {})\n",
+                "  - {} ({})\n",
                 cause.name,
                 cite_titles(rb, &cause.sources)
             ));
         }
     }
     if out.is_empty() {
-        out.push_str("This question sets the scene for the questions that follow.\n");
+        out.push_str(&t.why_nothing);
+        out.push('\n');
     }
     out
 }
@@ -126,6 +125,7 @@ struct Step {
 /// A step's answer in words: "yes", "3", or for a checklist the labels of
 /// the items picked ("none" when none was).
 fn described(rb: &RuleBase, answers: &Answers, step: &Step) -> String {
+    let t = &rb.messages.interview;
     let is_checklist = rb
         .finding(step.question)
         .is_some_and(|i| !i.members.is_empty());
@@ -141,12 +141,12 @@ fn described(rb: &RuleBase, answers: &Answers, step: &Step) -> String {
         .iter()
         .filter_map(|&f| match answers.get(f) {
             Some(Answer::Yes) => Some(rb.fact(f).label.clone()),
-            Some(Answer::Unknown) => Some(format!("{} (not sure)", rb.fact(f).label)),
+            Some(Answer::Unknown) => Some(fill(&t.picked_unsure, &[("label", &rb.fact(f).label)])),
             _ => None,
         })
         .collect();
     if picked.is_empty() {
-        "none".to_owned()
+        t.picked_none.clone()
     } else {
         picked.join("; ")
     }
@@ -165,29 +165,27 @@ pub fn run<R: BufRead, W: Write>(
     paint: Painter,
     echo: bool,
 ) -> io::Result<Session> {
+    let t = &rb.messages.interview;
+    let vocabulary = Vocabulary {
+        words: &rb.messages.words,
+        text: t,
+    };
     let mut answers = Answers::new(rb);
+    let mut typed: Vec<(FactId, String)> = Vec::new();
     let mut history: Vec<Step> = Vec::new();
     writeln!(
         prompts,
         "{}\n{}\n{}\n",
-        paint.bold("backtriage: questions about your back pain"),
+        paint.bold(&t.title),
         rb.settings.disclaimer,
         paint.bold(&rb.settings.emergency_note)
     )?;
-    writeln!(
-        prompts,
-        "{}",
-        paint.dim("Type help at any question for the words you can use.")
-    )?;
+    writeln!(prompts, "{}", paint.dim(&t.help_hint))?;
     let mut line = String::new();
     loop {
         let eval = Evaluation::new(rb, &answers);
         if eval.flag_urgency(rb) == Some(Urgency::Emergency) {
-            writeln!(
-                prompts,
-                "\n{}",
-                paint.alarm("That is a warning sign that needs help now. No more questions.")
-            )?;
+            writeln!(prompts, "\n{}", paint.alarm(&t.emergency_stop))?;
             break;
         }
         let Some(q) = select::next_question(rb, &answers, &eval) else {
@@ -200,26 +198,37 @@ pub fn run<R: BufRead, W: Write>(
         writeln!(
             prompts,
             "\n{}",
-            paint.dim(&format!("Question {number} of about {about}"))
+            paint.dim(&fill(
+                &t.progress,
+                &[
+                    ("number", &number.to_string()),
+                    ("total", &about.to_string())
+                ]
+            ))
         )?;
         writeln!(prompts, "{}", paint.bold(rb.question(q)))?;
         for (k, &m) in options.iter().enumerate() {
             writeln!(prompts, "  {}. {}", k + 1, rb.question(m))?;
         }
-        writeln!(prompts, "{}", paint.dim(hint(expect)))?;
+        writeln!(prompts, "{}", paint.dim(hint(t, expect)))?;
         // Ask until the answer is understood.
         loop {
             write!(prompts, "> ")?;
             prompts.flush()?;
             line.clear();
             if input.read_line(&mut line)? == 0 {
-                writeln!(prompts, "\n(input ended: stopping here)")?;
-                return Ok(Session { answers });
+                writeln!(prompts, "\n{}", t.input_ended)?;
+                return Ok(Session {
+                    answers,
+                    typed,
+                    finished: false,
+                });
             }
             if echo {
                 writeln!(prompts, "{}", line.trim_end())?;
             }
-            let settled: Vec<(FactId, Answer)> = match reply::understand(&line, expect) {
+            let settled: Vec<(FactId, Answer)> = match reply::understand(vocabulary, &line, expect)
+            {
                 Reply::Answer(a) => vec![(q, a)],
                 Reply::Picks(picks) => options.iter().copied().zip(picks).collect(),
                 Reply::Why => {
@@ -239,7 +248,7 @@ pub fn run<R: BufRead, W: Write>(
                     if !options.is_empty() {
                         writeln!(prompts)?;
                     }
-                    write!(prompts, "{}", commands(expect))?;
+                    write!(prompts, "{}", commands(t, expect))?;
                     continue;
                 }
                 Reply::Back => {
@@ -249,29 +258,31 @@ pub fn run<R: BufRead, W: Write>(
                             for &f in &step.answered {
                                 answers.unset(f);
                             }
-                            writeln!(
-                                prompts,
-                                "{}",
-                                paint.dim(&format!(
-                                    "Going back: your answer \"{undone}\" to \"{}\" is undone.",
-                                    rb.question(step.question)
-                                ))
-                            )?;
+                            typed.retain(|(f, _)| !step.answered.contains(f));
+                            let went_back = fill(
+                                &t.went_back,
+                                &[
+                                    ("answer", &undone),
+                                    ("question", rb.question(step.question)),
+                                ],
+                            );
+                            writeln!(prompts, "{}", paint.dim(&went_back))?;
                             break;
                         }
-                        None => writeln!(prompts, "There is no earlier answer to go back to.")?,
+                        None => writeln!(prompts, "{}", t.no_earlier_answer)?,
                     }
                     continue;
                 }
                 Reply::Quit => {
-                    return Ok(Session { answers });
+                    return Ok(Session {
+                        answers,
+                        typed,
+                        finished: false,
+                    });
                 }
                 Reply::DidYouMean(word) => {
-                    writeln!(
-                        prompts,
-                        "{}",
-                        paint.dim(&format!("Did you mean \"{word}\"? If so, type it again."))
-                    )?;
+                    let ask = fill(&t.did_you_mean, &[("word", &word)]);
+                    writeln!(prompts, "{}", paint.dim(&ask))?;
                     continue;
                 }
                 Reply::Refused(reason) => {
@@ -279,11 +290,8 @@ pub fn run<R: BufRead, W: Write>(
                     continue;
                 }
                 Reply::Invalid => {
-                    writeln!(
-                        prompts,
-                        "{}",
-                        paint.dim(&format!("Sorry, I did not understand. {}", hint(expect)))
-                    )?;
+                    let again = fill(&t.not_understood, &[("hint", hint(t, expect))]);
+                    writeln!(prompts, "{}", paint.dim(&again))?;
                     continue;
                 }
             };
@@ -305,11 +313,38 @@ pub fn run<R: BufRead, W: Write>(
                 writeln!(prompts, "{}", paint.alarm(&e.to_string()))?;
                 continue;
             }
+            let words = line.trim();
+            typed.extend(step.answered.iter().map(|&f| (f, words.to_owned())));
             history.push(step);
             break;
         }
     }
-    Ok(Session { answers })
+    Ok(Session {
+        answers,
+        typed,
+        finished: true,
+    })
+}
+
+/// The interview's last question, on a terminal: whether to show every
+/// list of the result. Anything but a yes (or the end of input) is a no.
+pub fn ask_details<R: BufRead, W: Write>(
+    rb: &RuleBase,
+    mut input: R,
+    prompts: &mut W,
+) -> io::Result<bool> {
+    let t = &rb.messages.interview;
+    write!(prompts, "\n{}\n> ", t.details_prompt)?;
+    prompts.flush()?;
+    let mut line = String::new();
+    if input.read_line(&mut line)? == 0 {
+        return Ok(false);
+    }
+    let vocabulary = Vocabulary {
+        words: &rb.messages.words,
+        text: t,
+    };
+    Ok(reply::understand(vocabulary, &line, Expect::YesNo) == Reply::Answer(Answer::Yes))
 }
 
 /// Fails early if `path` cannot be written: its folder must exist.

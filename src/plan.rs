@@ -40,11 +40,13 @@ pub enum Shell {
 pub enum Run {
     Interview {
         save: Option<PathBuf>,
+        details: bool,
     },
     Assess {
         answers: Vec<AnswerArg>,
         format: Format,
         explain: bool,
+        details: bool,
     },
     Batch {
         /// `-` for stdin.
@@ -71,8 +73,14 @@ impl Plan {
     /// The plan for these parsed arguments.
     pub fn new(cli: Cli) -> Result<Plan, PlanError> {
         let command = match cli.command {
-            None => Run::Interview { save: None },
-            Some(Command::Interview(args)) => Run::Interview { save: args.save },
+            None => Run::Interview {
+                save: None,
+                details: false,
+            },
+            Some(Command::Interview(args)) => Run::Interview {
+                save: args.save,
+                details: args.details,
+            },
             Some(Command::Assess(args)) => match args.batch {
                 Some(input) => Run::Batch {
                     input,
@@ -86,6 +94,7 @@ impl Plan {
                         cli::Format::Markdown => Format::Markdown,
                     },
                     explain: args.explain,
+                    details: args.details,
                 },
             },
             Some(Command::Rules(RulesCommand::Check)) => Run::RulesCheck,

@@ -1,8 +1,11 @@
 //! What a person types at the interview's prompt, understood: yes/no/unsure
 //! words and near misses, numbers with units or in words, checklist picks,
-//! and the command words. Pure: no I/O.
+//! and the command words. The words themselves are data (`rules/messages.yaml`,
+//! [`Words`]). Pure: no I/O.
 
+use crate::output::view::fill;
 use crate::triage::answers::Answer;
+use crate::triage::schema::{InterviewText, Words};
 
 /// One line typed at the prompt, understood for a question of some kind.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,7 +19,7 @@ pub enum Reply {
     Help,
     Quit,
     /// Close to a word we know: ask whether that was meant.
-    DidYouMean(&'static str),
+    DidYouMean(String),
     /// Understood, but not an answer to this question; says why.
     Refused(String),
     /// Not understood at all.
@@ -56,74 +59,54 @@ impl Unit {
     }
 }
 
-const YES: &[&str] = &[
-    "y", "yes", "yep", "yeah", "yea", "ya", "yup", "sure", "true", "aye", "ok", "okay",
-];
-const NO: &[&str] = &["n", "no", "nope", "nah", "false", "never", "not really"];
-const UNSURE: &[&str] = &[
-    "?",
-    "unknown",
-    "skip",
-    "idk",
-    "dunno",
-    "unsure",
-    "not sure",
-    "don't know",
-    "dont know",
-    "do not know",
-    "i don't know",
-    "i dont know",
-    "no idea",
-    "maybe",
-    "perhaps",
-    "can't say",
-    "cant say",
-];
-const NONE: &[&str] = &["0", "none", "none of them", "none of these", "nothing"];
-const WHY: &[&str] = &["why"];
-const BACK: &[&str] = &["back", "undo", "go back"];
-const HELP: &[&str] = &["help", "h", "what"];
-const QUIT: &[&str] = &["quit", "exit", "q", "stop"];
+/// The words the prompt understands and the messages it refuses with.
+#[derive(Debug, Clone, Copy)]
+pub struct Vocabulary<'a> {
+    pub words: &'a Words,
+    pub text: &'a InterviewText,
+}
 
-/// The words worth suggesting for a near miss, by question kind.
-const SUGGEST_YES_NO: &[&str] = &["yes", "no", "unsure", "help", "back", "quit", "why"];
-const SUGGEST_CHECKLIST: &[&str] = &["none", "unsure", "help", "back", "quit", "why"];
-const SUGGEST_NUMBER: &[&str] = &["unsure", "help", "back", "quit", "why"];
+fn has(list: &[String], t: &str) -> bool {
+    list.iter().any(|w| w == t)
+}
 
 /// Understands one line for a question that takes `expect`.
-pub fn understand(line: &str, expect: Expect) -> Reply {
+pub fn understand(v: Vocabulary<'_>, line: &str, expect: Expect) -> Reply {
+    let w = v.words;
     let text = normalise(line);
     let t = text.as_str();
-    if WHY.contains(&t) {
+    if has(&w.why, t) {
         return Reply::Why;
     }
-    if BACK.contains(&t) {
+    if has(&w.back, t) {
         return Reply::Back;
     }
-    if HELP.contains(&t) {
+    if has(&w.help, t) {
         return Reply::Help;
     }
-    if QUIT.contains(&t) {
+    if has(&w.quit, t) {
         return Reply::Quit;
     }
-    if UNSURE.contains(&t) {
+    if has(&w.unsure, t) {
         return match expect {
             Expect::Checklist(n) => Reply::Picks(vec![Answer::Unknown; n]),
             _ => Reply::Answer(Answer::Unknown),
         };
     }
     let reply = match expect {
-        Expect::YesNo => yes_no(t),
-        Expect::Number { unit, min, max } => number(t, unit, min, max),
-        Expect::Checklist(n) => checklist(t, n),
+        Expect::YesNo => yes_no(w, t),
+        Expect::Number { unit, min, max } => number(v, t, unit, min, max),
+        Expect::Checklist(n) => checklist(v, t, n),
     };
-    let words = match expect {
-        Expect::YesNo => SUGGEST_YES_NO,
-        Expect::Checklist(_) => SUGGEST_CHECKLIST,
-        Expect::Number { .. } => SUGGEST_NUMBER,
+    // A near miss is suggested from the words that could answer this kind of
+    // question, and the command words.
+    let kinds: &[&[String]] = match expect {
+        Expect::YesNo => &[&w.yes, &w.no, &w.unsure, &w.help, &w.back, &w.quit, &w.why],
+        Expect::Checklist(_) => &[&w.none, &w.unsure, &w.help, &w.back, &w.quit, &w.why],
+        Expect::Number { .. } => &[&w.unsure, &w.help, &w.back, &w.quit, &w.why],
     };
     match reply {
-        Reply::Invalid => near_miss(t, words).map_or(Reply::Invalid, Reply::DidYouMean),
+        Reply::Invalid => near_miss(t, kinds).map_or(Reply::Invalid, Reply::DidYouMean),
         other => other,
     }
 }
@@ -140,45 +123,47 @@ fn normalise(line: &str) -> String {
         .to_owned()
 }
 
-fn yes_no(t: &str) -> Reply {
-    if YES.contains(&t) {
+fn yes_no(w: &Words, t: &str) -> Reply {
+    if has(&w.yes, t) {
         Reply::Answer(Answer::Yes)
-    } else if NO.contains(&t) || NONE.contains(&t) {
+    } else if has(&w.no, t) || has(&w.none, t) {
         Reply::Answer(Answer::No)
     } else {
         Reply::Invalid
     }
 }
 
-/// The closest word the prompt knows, when `t` is a likely typo of it.
-fn near_miss(t: &str, words: &[&'static str]) -> Option<&'static str> {
+/// The closest word the prompt knows (of two letters or more), when `t` is a
+/// likely typo of it.
+fn near_miss(t: &str, kinds: &[&[String]]) -> Option<String> {
     if t.is_empty() || t.len() > 12 || t.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    words
+    kinds
         .iter()
-        .map(|&w| (strsim::damerau_levenshtein(t, w), w))
-        .filter(|&(d, w)| d > 0 && d <= 1 + usize::from(w.len() > 3))
+        .flat_map(|list| list.iter())
+        .filter(|w| w.chars().count() > 1)
+        .map(|w| (strsim::damerau_levenshtein(t, w), w))
+        .filter(|&(d, w)| d > 0 && d <= 1 + usize::from(w.chars().count() > 3))
         .min_by_key(|&(d, _)| d)
-        .map(|(_, w)| w)
+        .map(|(_, w)| w.clone())
 }
 
 /// A checklist answer: item numbers (a trailing `?` marks one as not sure),
 /// or "none". Items not named are "no".
-fn checklist(t: &str, n: usize) -> Reply {
-    if NONE.contains(&t) || NO.contains(&t) {
+fn checklist(v: Vocabulary<'_>, t: &str, n: usize) -> Reply {
+    let w = v.words;
+    if has(&w.none, t) || has(&w.no, t) {
         return Reply::Picks(vec![Answer::No; n]);
     }
-    if YES.contains(&t) {
-        return Reply::Refused(
-            "Which ones? Type the numbers of those that apply, for example 1 3.".to_owned(),
-        );
+    if has(&w.yes, t) {
+        return Reply::Refused(v.text.which_ones.clone());
     }
     let mut picks = vec![Answer::No; n];
     let mut any = false;
     for token in t
         .split([' ', ',', ';'])
-        .filter(|s| !s.is_empty() && *s != "and")
+        .filter(|s| !s.is_empty() && !has(&w.and, s))
     {
         let (digits, unsure) = match token.strip_suffix('?') {
             Some(d) => (d, true),
@@ -188,8 +173,9 @@ fn checklist(t: &str, n: usize) -> Reply {
             return Reply::Invalid;
         };
         if k == 0 || k > n {
-            return Reply::Refused(format!(
-                "There is no item {k}: type numbers from 1 to {n}, or 0 if none apply."
+            return Reply::Refused(fill(
+                &v.text.no_such_item,
+                &[("item", &k.to_string()), ("count", &n.to_string())],
             ));
         }
         picks[k - 1] = if unsure { Answer::Unknown } else { Answer::Yes };
@@ -202,8 +188,8 @@ fn checklist(t: &str, n: usize) -> Reply {
     }
 }
 
-fn number(t: &str, unit: Unit, min: Option<f64>, max: Option<f64>) -> Reply {
-    let Some(value) = quantity(t, unit) else {
+fn number(v: Vocabulary<'_>, t: &str, unit: Unit, min: Option<f64>, max: Option<f64>) -> Reply {
+    let Some(value) = quantity(v.words, t, unit) else {
         return Reply::Invalid;
     };
     let in_range =
@@ -212,42 +198,49 @@ fn number(t: &str, unit: Unit, min: Option<f64>, max: Option<f64>) -> Reply {
         Reply::Answer(Answer::Number(value))
     } else {
         let range = match (min, max) {
-            (Some(lo), Some(hi)) => format!(" from {lo} to {hi}"),
+            (Some(lo), Some(hi)) => fill(
+                &v.text.range,
+                &[("min", &lo.to_string()), ("max", &hi.to_string())],
+            ),
             _ => String::new(),
         };
-        Reply::Refused(format!("Please give a number{range}, not {value}."))
+        Reply::Refused(fill(
+            &v.text.number_out_of_range,
+            &[("range", &range), ("value", &value.to_string())],
+        ))
     }
 }
 
 /// A quantity in `unit`: "3", "3 weeks", "a year", "since yesterday",
 /// "forty-four", "44 years old".
-fn quantity(t: &str, unit: Unit) -> Option<f64> {
+fn quantity(w: &Words, t: &str, unit: Unit) -> Option<f64> {
     if unit == Unit::Days {
-        match t {
-            "today" | "since today" | "this morning" | "just now" => return Some(0.0),
-            "yesterday" | "since yesterday" | "a day" | "one day" => return Some(1.0),
-            _ => {}
+        if has(&w.today, t) {
+            return Some(0.0);
+        }
+        if has(&w.yesterday, t) {
+            return Some(1.0);
         }
     }
-    let t = t
-        .trim_start_matches("about ")
-        .trim_start_matches("around ")
-        .trim_start_matches("for ")
-        .trim_start_matches("roughly ")
-        .trim_start_matches("nearly ")
-        .trim_end_matches(" old")
-        .trim_end_matches(" ago");
-    let (count, rest) = leading_count(t)?;
+    let mut t = t.trim_end_matches(" old").trim_end_matches(" ago");
+    while let Some(rest) = w
+        .filler
+        .iter()
+        .find_map(|f| t.strip_prefix(f.as_str()).and_then(|r| r.strip_prefix(' ')))
+    {
+        t = rest;
+    }
+    let (count, rest) = leading_count(w, t)?;
     let rest = rest.trim().trim_end_matches(" old");
     let factor = match (unit, rest) {
         (_, "") => 1.0,
-        (Unit::Days, r) if is_unit(r, &["day", "d"]) => 1.0,
-        (Unit::Days, r) if is_unit(r, &["week", "wk", "w"]) => 7.0,
-        (Unit::Days, r) if is_unit(r, &["month", "mo", "mth"]) => 30.0,
-        (Unit::Days, r) if is_unit(r, &["year", "yr", "y"]) => 365.0,
-        (Unit::Years, r) if is_unit(r, &["year", "yr", "y", "y/o", "yo"]) => 1.0,
+        (Unit::Days, r) if is_unit(r, &w.day) => 1.0,
+        (Unit::Days, r) if is_unit(r, &w.week) => 7.0,
+        (Unit::Days, r) if is_unit(r, &w.month) => 30.0,
+        (Unit::Days, r) if is_unit(r, &w.year) => 365.0,
+        (Unit::Years, r) if is_unit(r, &w.year) => 1.0,
         // A baby's age in months, in whole years.
-        (Unit::Years, r) if is_unit(r, &["month", "mo"]) => {
+        (Unit::Years, r) if is_unit(r, &w.month) => {
             return Some((count / 12.0).floor());
         }
         _ => return None,
@@ -256,14 +249,14 @@ fn quantity(t: &str, unit: Unit) -> Option<f64> {
 }
 
 /// Whether `word` is one of `units`, singular or plural.
-fn is_unit(word: &str, units: &[&str]) -> bool {
+fn is_unit(word: &str, units: &[String]) -> bool {
     let singular = word.strip_suffix('s').unwrap_or(word);
-    units.contains(&word) || units.contains(&singular)
+    has(units, word) || has(units, singular)
 }
 
-/// The count at the start of `t` (digits, "a", "an", "half", or number
-/// words up to the hundreds) and what follows it.
-fn leading_count(t: &str) -> Option<(f64, &str)> {
+/// The count at the start of `t` (digits, a counting phrase such as "a
+/// couple of", or number words up to the hundreds) and what follows it.
+fn leading_count<'t>(w: &Words, t: &'t str) -> Option<(f64, &'t str)> {
     let digits = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
@@ -271,16 +264,12 @@ fn leading_count(t: &str) -> Option<(f64, &str)> {
         let value: f64 = t[..digits].parse().ok()?;
         return Some((value, &t[digits..]));
     }
-    for (word, value) in [
-        ("a couple of ", 2.0),
-        ("a few ", 3.0),
-        ("a half ", 0.5),
-        ("half a ", 0.5),
-        ("an ", 1.0),
-        ("a ", 1.0),
-    ] {
-        if let Some(rest) = t.strip_prefix(word) {
-            return Some((value, rest));
+    for c in &w.counts {
+        if let Some(rest) = t
+            .strip_prefix(c.words.as_str())
+            .and_then(|r| r.strip_prefix(' '))
+        {
+            return Some((c.value, rest));
         }
     }
     // Number words: "forty-four", "forty four", "twelve", "a hundred".
@@ -290,7 +279,7 @@ fn leading_count(t: &str) -> Option<(f64, &str)> {
     loop {
         let word_end = rest.find([' ', '-']).unwrap_or(rest.len());
         let (word, after) = rest.split_at(word_end);
-        let Some(value) = number_word(word) else {
+        let Some(value) = number_word(w, word) else {
             break;
         };
         total += value;
@@ -303,44 +292,33 @@ fn leading_count(t: &str) -> Option<(f64, &str)> {
     found.then_some((total, rest))
 }
 
-fn number_word(word: &str) -> Option<f64> {
-    const ONES: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [&str; 8] = [
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
-    if let Some(i) = ONES.iter().position(|&w| w == word) {
+fn number_word(w: &Words, word: &str) -> Option<f64> {
+    if let Some(i) = w.ones.iter().position(|x| x == word) {
         return Some(i as f64);
     }
-    if let Some(i) = TENS.iter().position(|&w| w == word) {
+    if let Some(i) = w.tens.iter().position(|x| x == word) {
         return Some(20.0 + 10.0 * i as f64);
     }
-    (word == "hundred").then_some(100.0)
+    (w.hundred == word).then_some(100.0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn vocabulary() -> Vocabulary<'static> {
+        use std::sync::OnceLock;
+        static RB: OnceLock<crate::triage::rulebase::RuleBase> = OnceLock::new();
+        let rb = RB.get_or_init(|| crate::embedded::rule_base().expect("the embedded rule base"));
+        Vocabulary {
+            words: &rb.messages.words,
+            text: &rb.messages.interview,
+        }
+    }
+
+    fn understand(line: &str, expect: Expect) -> Reply {
+        super::understand(vocabulary(), line, expect)
+    }
 
     const DAYS: Expect = Expect::Number {
         unit: Unit::Days,
@@ -392,9 +370,18 @@ mod tests {
 
     #[test]
     fn near_misses_are_suggested_not_taken() {
-        assert_eq!(understand("yse", Expect::YesNo), Reply::DidYouMean("yes"));
-        assert_eq!(understand("nl", Expect::YesNo), Reply::DidYouMean("no"));
-        assert_eq!(understand("hlep", Expect::YesNo), Reply::DidYouMean("help"));
+        assert_eq!(
+            understand("yse", Expect::YesNo),
+            Reply::DidYouMean("yes".into())
+        );
+        assert_eq!(
+            understand("nl", Expect::YesNo),
+            Reply::DidYouMean("no".into())
+        );
+        assert_eq!(
+            understand("hlep", Expect::YesNo),
+            Reply::DidYouMean("help".into())
+        );
         assert_eq!(understand("banana", Expect::YesNo), Reply::Invalid);
         // A number question does not suggest "no".
         let age = Expect::Number {

@@ -144,6 +144,7 @@ fn rules_dir_overrides_the_built_in_rule_base() {
         "--rules",
         copy.path().to_str().unwrap(),
         "assess",
+        "--details",
         "--yes",
         "fever",
     ])

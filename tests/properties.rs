@@ -89,11 +89,23 @@ proptest! {
         let (answers, _) = in_order(&raw);
         let a = triage::assess(rb(), &answers);
         prop_assert!(Urgency::ALL.contains(&a.urgency));
-        // Self-care only when no red flag fired; no self-care advice when one did.
+        // Self-care only when no red flag fired. Advice fits the level: self-care
+        // items only for self-care, what to do until seen for doctor and urgent,
+        // and none for an emergency (its red flag says what to do).
         if !a.red_flags.is_empty() {
             prop_assert!(a.urgency > Urgency::SelfCare);
-            prop_assert!(a.advice.is_empty());
         }
+        for &i in &a.advice {
+            let kind = rb().advice[usize::from(i)].kind;
+            let until_seen = kind == backtriage::triage::schema::AdviceKind::UntilSeen;
+            match a.urgency {
+                Urgency::Emergency => prop_assert!(false, "advice in an emergency"),
+                Urgency::Urgent | Urgency::Doctor => prop_assert!(until_seen),
+                Urgency::SelfCare => prop_assert!(!until_seen),
+            }
+        }
+        // Every result below an emergency carries advice for its level.
+        prop_assert!(a.urgency == Urgency::Emergency || !a.advice.is_empty());
         // The urgency is at least that of every red flag that fired.
         for f in &a.red_flags {
             prop_assert!(a.urgency >= rb().red_flags[usize::from(f.flag)].urgency);
@@ -301,7 +313,8 @@ mod unknowns {
             let (answers, _) = in_order(&raw);
             let a = triage::assess(rb(), &answers);
             let view = View::new(rb(), &answers, &a, None);
-            let text = output::render(&view, Format::Text, Painter::PLAIN).expect("text renders");
+            let plain = output::TextOptions { paint: Painter::PLAIN, width: 80, details: false };
+            let text = output::render(&view, Format::Text, plain).expect("text renders");
             let banner = text.lines().next().unwrap_or_default();
             let serious = a.most_serious_unchecked(rb()).filter(|&u| u >= Urgency::Urgent);
             if serious.is_some() {

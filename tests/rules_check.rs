@@ -479,7 +479,7 @@ fn a_missing_or_unexpected_file_is_an_error() {
         out.stdout.lines().collect::<Vec<_>>(),
         [
             format!(
-                "{dir}/advise.yaml: unexpected rule file: a rule base has exactly sources.yaml, findings.yaml, derived.yaml, red_flags.yaml, causes.yaml, advice.yaml, settings.yaml"
+                "{dir}/advise.yaml: unexpected rule file: a rule base has exactly sources.yaml, findings.yaml, derived.yaml, red_flags.yaml, causes.yaml, advice.yaml, settings.yaml, messages.yaml"
             ),
             format!("{dir}/advice.yaml: missing: every rule base needs this file"),
             format!("{dir}: 2 problem(s)"),

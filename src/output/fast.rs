@@ -9,7 +9,7 @@ use std::io;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::output::view::{AdviceView, question_view, round3};
+use crate::output::view::{AdviceView, SCHEMA_VERSION, TOOL_VERSION, question_view, round3};
 use crate::triage::Assessment;
 use crate::triage::condition::FactId;
 use crate::triage::explain::Explanation;
@@ -71,6 +71,7 @@ fn advice_json(rb: &RuleBase, i: usize) -> String {
         title: &a.title,
         text: &a.text,
         steps: &a.steps,
+        summary: &a.summary,
         not_while: Vec::new(),
     })
 }
@@ -115,6 +116,8 @@ pub struct Texts<'r> {
     question: Vec<String>,
     head: Vec<String>,
     tail: String,
+    /// `,"schema_version":…,"tool_version":…,"rules_version":…`.
+    versions: String,
 }
 
 impl<'r> Texts<'r> {
@@ -154,6 +157,11 @@ impl<'r> Texts<'r> {
                 .collect(),
             head: levels.iter().map(|&u| head_json(rb, u)).collect(),
             tail: tail_json(rb),
+            versions: format!(
+                ",\"schema_version\":{SCHEMA_VERSION},\"tool_version\":{},\"rules_version\":{}",
+                json(TOOL_VERSION),
+                json(&rb.version)
+            ),
         }
     }
 }
@@ -271,6 +279,7 @@ pub fn write_json(
         out.extend_from_slice(b",\"explanation\":");
         serde_json::to_writer(&mut *out, explanation)?;
     }
+    out.extend_from_slice(frags.versions.as_bytes());
     out.push(b'}');
     Ok(())
 }

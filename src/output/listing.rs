@@ -204,6 +204,7 @@ pub fn render(rb: &RuleBase, what: ListKind, json: bool) -> serde_json::Result<S
                         title: &a.title,
                         text: &a.text,
                         steps: &a.steps,
+                        summary: &a.summary,
                         not_while: Vec::new(),
                     },
                     sources: source_ids(&a.sources),

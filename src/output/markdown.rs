@@ -1,10 +1,13 @@
-//! The result as a markdown summary to bring to a doctor.
+//! The result as a report to bring to a doctor: when and by which tool and
+//! rule base it was made, the urgency and why, the findings present, absent,
+//! not sure and not asked, the answers as the person gave them, the
+//! conclusions, and each source once.
 
 use std::fmt::Write as _;
 
-use crate::output::text::{not_checked_heading, serious_unchecked};
-use crate::output::view::{View, labels};
+use crate::output::view::{View, fill, labels, said};
 use crate::triage::assess::Headline;
+use crate::triage::schema::Urgency;
 
 // Writing into a String cannot fail; this keeps the renderer free of unwraps.
 macro_rules! line {
@@ -12,133 +15,185 @@ macro_rules! line {
     ($out:expr, $($arg:tt)*) => {{ let _ = writeln!($out, $($arg)*); }};
 }
 
-/// A summary to bring to a doctor: the answers, the conclusions, the sources.
+/// A table cell: no line breaks or pipes.
+fn cell(text: &str) -> String {
+    text.replace('|', "/").replace('\n', " ")
+}
+
+/// A summary to bring to a doctor.
 pub fn render(r: &View<'_>) -> String {
+    let t = r.words.text;
     let mut out = String::new();
-    line!(out, "# Back pain summary");
+    line!(out, "# {}", t.report_title);
     line!(out);
-    line!(
-        out,
-        "*Prepared with backtriage to bring to a doctor. {}*",
-        r.disclaimer
+    let when = r.meta.as_ref().map_or("-", |m| m.when.as_str());
+    let prepared = fill(
+        &t.report_prepared,
+        &[
+            ("tool", r.tool_version),
+            ("rules", r.rules_version),
+            ("date", when),
+        ],
     );
+    line!(out, "*{prepared} {}*", r.disclaimer);
     line!(out);
+
     let level = r.words.level;
     if let Headline::NotFinished(_) = r.headline {
-        let texts = r.words.not_finished;
-        line!(out, "## {}", texts.title);
+        line!(out, "## {}", r.words.not_finished_title);
         line!(out);
-        line!(out, "{}", texts.action);
-        for (u, flags) in serious_unchecked(r) {
+        line!(out, "{}", r.words.not_finished_action);
+        for (u, heading) in [
+            (Urgency::Emergency, &t.not_checked_emergency),
+            (Urgency::Urgent, &t.not_checked_urgent),
+        ] {
+            let questions: Vec<&str> = r
+                .open_questions
+                .iter()
+                .filter(|q| q.urgency == u)
+                .map(|q| q.label)
+                .collect();
+            if questions.is_empty() {
+                continue;
+            }
             line!(out);
-            line!(
-                out,
-                "**{}: {}**",
-                not_checked_heading(u),
-                r.words.of(u).action
-            );
+            line!(out, "**{heading}**");
             line!(out);
-            for flag in flags {
-                line!(out, "- {}", flag.title);
+            for q in questions {
+                line!(out, "- {q}");
             }
         }
         line!(out);
         line!(
             out,
-            "What the answers so far show: {} ({}).",
+            "{} ({}).",
+            fill(&t.so_far, &[("level", level.title)]),
+            r.urgency
+        );
+    } else {
+        line!(
+            out,
+            "## {}: {} ({})",
+            t.report_urgency,
             level.title,
             r.urgency
         );
         line!(out);
-    } else {
-        line!(out, "## Urgency: {} ({})", level.title, r.urgency);
-        line!(out);
         line!(out, "{}", r.action);
-        line!(out);
     }
-    line!(out, "## Answers given");
     line!(out);
-    if r.answers.is_empty() {
-        line!(out, "No questions were answered.");
-    } else {
-        line!(out, "| Question | Answer |");
-        line!(out, "| --- | --- |");
-        for a in &r.answers {
-            line!(out, "| {} | {} |", a.label.replace('|', "/"), a.answer);
+    line!(out, "{}", r.why);
+    line!(out);
+
+    line!(out, "## {}", t.report_findings);
+    line!(out);
+    let f = &r.findings;
+    for (name, list) in [
+        (
+            &t.report_present,
+            f.present.iter().map(String::as_str).collect::<Vec<_>>(),
+        ),
+        (&t.report_absent, f.absent.clone()),
+        (&t.report_unsure, f.unsure.clone()),
+        (&t.report_not_asked, f.not_asked.clone()),
+    ] {
+        if !list.is_empty() {
+            line!(out, "- **{name}:** {}.", list.join("; "));
         }
     }
     line!(out);
-    line!(out, "## Warning signs");
+
+    line!(out, "## {}", t.report_answers);
     line!(out);
-    if r.red_flags.is_empty() {
+    if r.answers.is_empty() {
+        line!(out, "{}", t.report_no_answers);
+    } else {
         line!(
             out,
-            "None of the warning signs that were checked is present."
+            "| {} | {} | {} |",
+            t.report_question,
+            t.report_answer,
+            t.report_said
         );
-    }
-    for f in &r.red_flags {
-        line!(out, "- **{}** ({}): {}", f.title, f.urgency, f.message);
-        if f.possible {
+        line!(out, "| --- | --- | --- |");
+        for a in &r.answers {
             line!(
                 out,
-                "  - possible: \"{}\" was answered yes without saying which sign",
-                labels(&f.because)
+                "| {} | {} | {} |",
+                cell(a.question),
+                cell(&a.answer),
+                cell(a.typed.as_deref().unwrap_or(""))
             );
+        }
+    }
+    line!(out);
+
+    line!(out, "## {}", t.report_warning_signs);
+    line!(out);
+    if r.red_flags.is_empty() {
+        line!(out, "{}", t.report_none_found);
+    }
+    for fl in &r.red_flags {
+        let label = r.words.of(fl.urgency).label;
+        line!(out, "- **{}** ({label}): {}", fl.title, fl.message);
+        if fl.possible {
+            line!(out, "  - {}: {}", t.possible_flag, labels(&fl.because));
         } else {
-            line!(out, "  - because: {}", labels(&f.because));
+            line!(out, "  - {} {}", t.why_cause_label, said(&fl.because));
         }
     }
     if !r.unchecked_red_flags.is_empty() {
         line!(out);
-        line!(
-            out,
-            "Not checked (questions not answered, so not ruled out):"
-        );
+        line!(out, "{}", t.report_not_checked);
         line!(out);
-        for f in &r.unchecked_red_flags {
-            line!(out, "- {}", f.title);
+        for fl in &r.unchecked_red_flags {
+            line!(out, "- {} ({})", fl.title, r.words.of(fl.urgency).label);
         }
     }
     line!(out);
-    line!(out, "## Likely causes");
+
+    line!(out, "## {}", t.report_causes);
     line!(out);
     if r.causes.is_empty() {
-        line!(out, "The answers do not point to a particular cause.");
+        line!(out, "{}", t.report_no_cause);
     }
     for c in r.causes.iter().take(r.top_causes) {
         line!(
             out,
-            "- **{}** (certainty {:.2}): {}",
+            "- **{}** ({}; score {:.2}): {}",
             c.name,
+            c.likelihood,
             c.score,
-            labels(&c.because)
+            said(&c.because)
         );
         if !c.confirm.is_empty() {
-            line!(out, "  - a doctor may: {}", c.confirm.join("; "));
+            line!(out, "  - {} {}", t.report_doctor_may, c.confirm.join("; "));
         }
         if !c.treatments.is_empty() {
             line!(
                 out,
-                "  - treatments named in the sources: {}",
+                "  - {} {}",
+                t.report_treatments,
                 c.treatments.join("; ")
             );
         }
     }
     if !r.advice.is_empty() {
         line!(out);
-        line!(out, "## Self-care suggested");
+        line!(out, "## {}", t.report_advice);
         line!(out);
         for a in &r.advice {
-            line!(out, "- **{}**: {}", a.title, a.text);
+            line!(out, "- **{}**: {}", a.title, a.summary);
         }
     }
     line!(out);
-    line!(out, "## Sources");
+    line!(out, "## {}", t.report_sources);
     line!(out);
     for c in &r.sources {
-        match c.section {
-            Some(section) => line!(out, "- {} ({section})", c.title),
-            None => line!(out, "- {}", c.title),
+        if c.sections.is_empty() {
+            line!(out, "- {}", c.title);
+        } else {
+            line!(out, "- {}: {}", c.title, c.sections.join("; "));
         }
     }
     line!(out);

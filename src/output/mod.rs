@@ -10,7 +10,7 @@ pub mod markdown;
 pub mod text;
 pub mod view;
 
-use crate::color::Painter;
+pub use text::TextOptions;
 use view::View;
 
 /// The formats an assessment can be rendered in.
@@ -24,10 +24,10 @@ pub enum Format {
     Markdown,
 }
 
-/// Renders a view in a format; `paint` colours text for a terminal.
-pub fn render(view: &View<'_>, format: Format, paint: Painter) -> serde_json::Result<String> {
+/// Renders a view in a format; `text` says how to write text for a person.
+pub fn render(view: &View<'_>, format: Format, text: TextOptions) -> serde_json::Result<String> {
     Ok(match format {
-        Format::Text => text::render(view, paint),
+        Format::Text => text::render(view, text),
         Format::Json => json::render(view)?,
         Format::Markdown => markdown::render(view),
     })

@@ -1,233 +1,388 @@
-//! The result for a person reading a terminal.
-
-use std::fmt::Write as _;
+//! The result for a person reading a terminal. The first screen fits 24 rows
+//! of 80 columns whatever the outcome: the urgency in words, what to do now,
+//! why, the few things to do, and when to get help sooner. `--details` adds
+//! every list. Text is wrapped to the terminal's width, never mid-word.
 
 use crate::color::Painter;
-use crate::output::view::{UncheckedView, View, labels};
+use crate::output::view::{AdviceView, View, fill, labels, said};
 use crate::triage::assess::Headline;
 use crate::triage::explain::Explanation;
 use crate::triage::schema::{AdviceKind, Urgency};
 
-// Writing into a String cannot fail; this keeps the renderer free of unwraps.
-macro_rules! line {
-    ($out:expr) => { $out.push('\n') };
-    ($out:expr, $($arg:tt)*) => {{ let _ = writeln!($out, $($arg)*); }};
+/// How to write text: colours, width and how much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextOptions {
+    pub paint: Painter,
+    /// Columns to wrap at.
+    pub width: usize,
+    /// Every list, not just the first screen.
+    pub details: bool,
+}
+
+/// Lines wrapped to a width.
+struct Out {
+    text: String,
+    width: usize,
+    paint: Painter,
+}
+
+impl Out {
+    /// A paragraph, wrapped, with an indent for its first and later lines.
+    fn para(&mut self, text: &str, first: &str, rest: &str) {
+        let options = textwrap::Options::new(self.width.max(20))
+            .initial_indent(first)
+            .subsequent_indent(rest);
+        for line in textwrap::wrap(text, options) {
+            self.text.push_str(line.trim_end());
+            self.text.push('\n');
+        }
+    }
+
+    /// A paragraph without indent.
+    fn say(&mut self, text: &str) {
+        self.para(text, "", "");
+    }
+
+    /// A list item: "  - Title: text".
+    fn item(&mut self, title: &str, text: &str) {
+        let title = self.paint.bold(title);
+        self.para(&format!("{title}: {text}"), "  - ", "    ");
+    }
+
+    /// A heading on a line of its own.
+    fn heading(&mut self, text: &str) {
+        let text = self.paint.bold(text);
+        self.text.push_str(&text);
+        self.text.push('\n');
+    }
+
+    fn blank(&mut self) {
+        self.text.push('\n');
+    }
+
+    /// A banner in the colour of a level, wrapped if the terminal is narrow.
+    fn banner(&mut self, level: Urgency, text: &str) {
+        let options = textwrap::Options::new(self.width.max(20));
+        for line in textwrap::wrap(text, options) {
+            let line = self.paint.urgency(level, &format!(" {} ", line.trim()));
+            self.text.push_str(&line);
+            self.text.push('\n');
+        }
+    }
 }
 
 /// The assessment for a person reading a terminal.
-pub fn render(r: &View<'_>, paint: Painter) -> String {
-    let mut out = String::new();
-    let level = r.words.level;
-    let shown_first = match r.headline {
-        Headline::Level(u) => {
-            let banner = format!(
-                " {}: {} ",
-                u.as_str().to_uppercase().replace('_', "-"),
-                level.title
-            );
-            line!(out, "{}", paint.urgency(u, &banner));
-            line!(out, "{}", r.action);
-            Vec::new()
-        }
-        Headline::NotFinished(serious) => {
-            let texts = r.words.not_finished;
-            let banner = format!(
-                " NOT FINISHED: {} ",
-                texts.title.trim_start_matches("Not finished: ")
-            );
-            line!(out, "{}", paint.urgency(serious, &banner));
-            line!(out, "{}", texts.action);
-            let shown = serious_unchecked(r);
-            for (u, flags) in &shown {
-                line!(out);
-                line!(
-                    out,
-                    "{}",
-                    paint.bold(&format!(
-                        "{}: {}",
-                        not_checked_heading(*u),
-                        r.words.of(*u).action
-                    ))
-                );
-                for flag in flags {
-                    line!(out, "  ? {}", flag.title);
-                }
-            }
-            line!(out);
-            line!(
-                out,
-                "What the answers so far show: {}. {}",
-                level.title,
-                r.action
-            );
-            shown
-                .into_iter()
-                .flat_map(|(_, flags)| flags)
-                .map(|f| f.id)
-                .collect()
-        }
+pub fn render(v: &View<'_>, options: TextOptions) -> String {
+    let mut out = Out {
+        text: String::new(),
+        width: options.width,
+        paint: options.paint,
     };
-
-    if !r.red_flags.is_empty() {
-        line!(out);
-        line!(out, "{}", paint.bold("Warning signs found"));
-        for f in &r.red_flags {
-            line!(out, "  {} {} ({})", paint.alarm("!"), f.title, f.urgency);
-            if f.possible {
-                line!(
-                    out,
-                    "    Possible: you answered yes to \"{}\" without saying which sign, so it is not ruled out.",
-                    labels(&f.because)
-                );
-                if let Some(likely) = f.likely.map(|l| l.label) {
-                    line!(
-                        out,
-                        "    The other signs were ruled out, so the likely one is: {likely}."
-                    );
-                }
-            } else {
-                line!(out, "    Because: {}", labels(&f.because));
-            }
-            line!(out, "    {}", f.message);
-        }
+    match v.headline {
+        Headline::NotFinished(serious) => not_finished(&mut out, v, serious),
+        Headline::Level(Urgency::Emergency) => emergency(&mut out, v),
+        Headline::Level(level) => level_screen(&mut out, v, level),
     }
-
-    if !r.causes.is_empty() {
-        line!(out);
-        line!(out, "{}", paint.bold("Likely causes"));
-        for (i, c) in r.causes.iter().take(r.top_causes).enumerate() {
-            line!(out, "  {}. {} (certainty {:.2})", i + 1, c.name, c.score);
-            line!(out, "     {}", c.description);
-            line!(out, "     Why: {}", labels(&c.because));
-            if !c.against.is_empty() {
-                line!(out, "     Against it: {}", labels(&c.against));
-            }
-        }
-        let others: Vec<&str> = r.causes.iter().skip(r.top_causes).map(|c| c.name).collect();
-        if !others.is_empty() {
-            line!(out, "  Less likely: {}", others.join(", "));
-        }
+    let t = v.words.text;
+    if options.details {
+        details(&mut out, v);
     }
+    if let Some(e) = &v.explanation {
+        explanation(&mut out, &t.how_decided, e);
+    }
+    if options.details {
+        out.blank();
+        let disclaimer = out.paint.dim(v.disclaimer);
+        out.say(&disclaimer);
+        let note = out.paint.bold(v.emergency_note);
+        out.say(&note);
+    } else {
+        if v.urgency != Urgency::Emergency || v.headline != Headline::Level(Urgency::Emergency) {
+            out.say(&t.details_hint);
+        }
+        let disclaimer = out.paint.dim(v.words.short_disclaimer);
+        out.say(&disclaimer);
+    }
+    if v.headline == Headline::Level(Urgency::Emergency) {
+        // The one thing to do is the last thing on the screen.
+        let action = out.paint.alarm(v.action);
+        out.say(&action);
+    }
+    out.text
+}
 
-    let (safety_net, advice): (Vec<_>, Vec<_>) = r
+/// A word with its first letter in capitals.
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The banner text of a level: "URGENT: See a doctor today".
+fn banner_text(level: Urgency, title: &str) -> String {
+    format!(
+        "{}: {title}",
+        level.as_str().to_uppercase().replace('_', "-")
+    )
+}
+
+fn emergency(out: &mut Out, v: &View<'_>) {
+    let t = v.words.text;
+    out.banner(
+        Urgency::Emergency,
+        &banner_text(Urgency::Emergency, v.words.level.title),
+    );
+    out.say(v.action);
+    out.blank();
+    out.say(&v.why);
+    if let Some(f) = v.red_flags.first() {
+        out.heading(&t.while_you_wait);
+        out.para(f.message, "  ", "  ");
+    }
+    if !v.tell_handler.is_empty() {
+        out.say(&v.tell_handler);
+    }
+    let others = v.red_flags.len().saturating_sub(1);
+    if others > 0 {
+        out.say(&fill(&t.other_signs, &[("count", &others.to_string())]));
+    }
+    out.blank();
+}
+
+fn level_screen(out: &mut Out, v: &View<'_>, level: Urgency) {
+    let t = v.words.text;
+    let words = v.words.level;
+    out.banner(level, &banner_text(level, words.title));
+    out.say(v.action);
+    out.say(&v.why);
+    out.blank();
+    let (heading, kinds): (&str, &[AdviceKind]) = if level == Urgency::SelfCare {
+        (
+            &t.what_to_do,
+            &[AdviceKind::SelfCare, AdviceKind::Prevention],
+        )
+    } else {
+        (&t.until_seen, &[AdviceKind::UntilSeen])
+    };
+    let shown: Vec<&AdviceView<'_>> = v
         .advice
         .iter()
-        .partition(|a| a.kind == AdviceKind::SafetyNet);
-    if !advice.is_empty() {
-        line!(out);
-        line!(out, "{}", paint.bold("What you can do"));
-        line!(
-            out,
-            "  (Given because no warning sign was found. If one appears, stop and get help as above.)"
-        );
-        for a in advice {
-            line!(out, "  - {}: {}", paint.bold(a.title), a.text);
+        .filter(|a| kinds.contains(&a.kind))
+        .take(v.words.advice_shown)
+        .collect();
+    if !shown.is_empty() {
+        out.heading(heading);
+        for a in shown {
+            out.item(a.title, a.summary);
+        }
+    }
+    let exercises: Vec<&str> = v
+        .advice_of(AdviceKind::Exercise)
+        .take(3)
+        .map(|a| a.title)
+        .collect();
+    if !exercises.is_empty() {
+        out.say(&format!("{} {}.", t.exercises, exercises.join(", ")));
+    }
+    out.blank();
+    if level == Urgency::SelfCare {
+        let net: Vec<&str> = v
+            .advice_of(AdviceKind::SafetyNet)
+            .map(|a| a.summary)
+            .chain(std::iter::once(words.sooner))
+            .collect();
+        let heading = out.paint.bold(&t.when_to_see_doctor);
+        out.say(&format!("{heading} {}", net.join(" ")));
+    } else {
+        let heading = out.paint.bold(&t.get_help_sooner);
+        out.say(&format!("{heading} {}", words.sooner));
+    }
+    // The top causes, grouped by their likelihood in words.
+    let top: Vec<_> = v.causes.iter().take(v.top_causes).collect();
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for c in &top {
+        match groups.iter_mut().find(|(word, _)| *word == c.likelihood) {
+            Some((_, names)) => names.push(c.name),
+            None => groups.push((c.likelihood, vec![c.name])),
+        }
+    }
+    let likely: Vec<String> = groups
+        .iter()
+        .map(|(word, names)| format!("{}: {}.", capitalised(word), names.join("; ")))
+        .collect();
+    if !likely.is_empty() {
+        out.say(&likely.join(" "));
+    }
+    if !v.unchecked_red_flags.is_empty() {
+        let count = v.unchecked_red_flags.len().to_string();
+        out.say(&fill(&t.not_checked_count, &[("count", &count)]));
+    }
+}
+
+fn not_finished(out: &mut Out, v: &View<'_>, serious: Urgency) {
+    let t = v.words.text;
+    let title = v.words.not_finished_title;
+    let banner = match title.split_once(": ") {
+        Some((head, rest)) => format!("{}: {rest}", head.to_uppercase()),
+        None => title.to_uppercase(),
+    };
+    out.banner(serious, &banner);
+    out.say(v.words.not_finished_action);
+    for (level, heading, most) in [
+        (Urgency::Emergency, &t.not_checked_emergency, 5),
+        (Urgency::Urgent, &t.not_checked_urgent, 2),
+    ] {
+        let questions: Vec<String> = v
+            .open_questions
+            .iter()
+            .filter(|q| q.urgency == level)
+            .map(|q| match q.unsure {
+                true => format!("{} ({})", q.label, t.not_sure),
+                false => q.label.to_owned(),
+            })
+            .collect();
+        if questions.is_empty() {
+            continue;
+        }
+        out.blank();
+        out.heading(heading);
+        for q in questions.iter().take(most) {
+            out.para(q, "  ? ", "    ");
+        }
+        if questions.len() > most {
+            let more = (questions.len() - most).to_string();
+            out.say(&fill(&t.and_more, &[("count", &more)]));
+        }
+    }
+    out.blank();
+    let level = v.words.level;
+    out.say(&fill(&t.so_far, &[("level", level.title)]));
+}
+
+/// Every list: warning signs with their messages, causes with their
+/// reasons, all the advice with steps, what was not checked, and how it was
+/// decided.
+fn details(out: &mut Out, v: &View<'_>) {
+    let t = v.words.text;
+    if !v.red_flags.is_empty() {
+        out.blank();
+        out.heading(&t.warning_signs_found);
+        for f in &v.red_flags {
+            let mark = out.paint.alarm("!");
+            let level = v.words.of(f.urgency).label;
+            out.para(
+                &format!("{} ({level})", f.title),
+                &format!("  {mark} "),
+                "    ",
+            );
+            if f.possible {
+                out.para(
+                    &format!("{}: {}", t.possible_flag, labels(&f.because)),
+                    "    ",
+                    "    ",
+                );
+            } else {
+                out.para(
+                    &format!("{} {}", t.why_cause_label, said(&f.because)),
+                    "    ",
+                    "    ",
+                );
+            }
+            out.para(f.message, "    ", "    ");
+        }
+    }
+    if !v.causes.is_empty() {
+        out.blank();
+        out.heading(&t.likely_causes);
+        for (i, c) in v.causes.iter().enumerate() {
+            out.para(
+                &format!("{} ({})", c.name, c.likelihood),
+                &format!("  {}. ", i + 1),
+                "     ",
+            );
+            out.para(c.description, "     ", "     ");
+            out.para(
+                &format!("{} {}", t.why_cause_label, said(&c.because)),
+                "     ",
+                "     ",
+            );
+            if !c.against.is_empty() {
+                out.para(
+                    &format!("{} {}", t.against_label, said(&c.against)),
+                    "     ",
+                    "     ",
+                );
+            }
+        }
+    }
+    if !v.advice.is_empty() {
+        out.blank();
+        out.heading(&t.advice_heading);
+        for a in &v.advice {
+            out.item(a.title, a.text);
             for (i, step) in a.steps.iter().enumerate() {
-                line!(out, "      {}. {}", i + 1, step);
+                out.para(step, &format!("      {}. ", i + 1), "         ");
             }
             if !a.not_while.is_empty() {
-                line!(out, "      Not while: {}.", a.not_while.join("; "));
+                out.para(
+                    &format!("{} {}.", t.not_while, a.not_while.join("; ")),
+                    "      ",
+                    "      ",
+                );
             }
         }
     }
-    if !safety_net.is_empty() {
-        line!(out);
-        line!(out, "{}", paint.bold("When to see a doctor"));
-        for a in safety_net {
-            line!(out, "  {}", a.text);
+    if !v.unchecked_red_flags.is_empty() {
+        out.blank();
+        out.heading(&t.not_checked_heading);
+        out.para(&t.not_checked_text, "  ", "  ");
+        for f in &v.unchecked_red_flags {
+            let level = v.words.of(f.urgency).label;
+            out.para(&format!("{} ({level})", f.title), "  ? ", "    ");
         }
     }
-
-    let rest: Vec<_> = r
-        .unchecked_red_flags
-        .iter()
-        .filter(|f| !shown_first.contains(&f.id))
-        .collect();
-    if !rest.is_empty() {
-        line!(out);
-        line!(out, "{}", paint.bold("Not checked"));
-        line!(
-            out,
-            "  These warning signs were NOT checked, because their questions were not answered."
-        );
-        line!(
-            out,
-            "  They are not ruled out. If any of them applies to you, do not rely on this result: see a doctor today, or get emergency help for an emergency sign."
-        );
-        for flag in rest {
-            line!(out, "  ? {} ({})", flag.title, flag.urgency);
-        }
-    }
-
-    if let Some(e) = &r.explanation {
-        explanation_text(&mut out, e, paint);
-    }
-
-    line!(out);
-    line!(out, "{}", paint.dim(r.disclaimer));
-    line!(out, "{}", paint.bold(r.emergency_note));
-    out
 }
 
-/// The unchecked warning signs of urgent and emergency level, most urgent
-/// level first, for the "not finished" headline.
-pub(super) fn serious_unchecked<'v, 'a>(
-    r: &'v View<'a>,
-) -> Vec<(Urgency, Vec<&'v UncheckedView<'a>>)> {
-    [Urgency::Emergency, Urgency::Urgent]
-        .into_iter()
-        .map(|u| {
-            let flags: Vec<&UncheckedView<'a>> = r
-                .unchecked_red_flags
-                .iter()
-                .filter(|f| f.urgency == u)
-                .collect();
-            (u, flags)
-        })
-        .filter(|(_, flags)| !flags.is_empty())
-        .collect()
-}
-
-pub(super) fn not_checked_heading(u: Urgency) -> &'static str {
-    match u {
-        Urgency::Emergency => "Emergency signs not checked. If any applies",
-        _ => "Urgent signs not checked. If any applies",
-    }
-}
-
-fn explanation_text(out: &mut String, e: &Explanation, paint: Painter) {
-    line!(out);
-    line!(out, "{}", paint.bold("How this was decided"));
-    line!(out, "  Urgency: {}", e.urgency);
+fn explanation(out: &mut Out, heading: &str, e: &Explanation) {
+    out.blank();
+    out.heading(heading);
+    out.para(&format!("Urgency: {}", e.urgency), "  ", "    ");
     if !e.derived.is_empty() {
-        line!(out, "  Derived facts:");
+        out.say("  Derived facts:");
         for d in &e.derived {
-            line!(out, "    {}", d.condition);
+            out.para(&d.condition, "    ", "      ");
         }
     }
     if !e.red_flags.is_empty() {
-        line!(out, "  Red flags that fired:");
+        out.say("  Red flags that fired:");
         for f in &e.red_flags {
-            line!(out, "    {} [{}] <- {}", f.id, f.urgency, f.condition);
+            out.para(
+                &format!("{} [{}] <- {}", f.id, f.urgency, f.condition),
+                "    ",
+                "      ",
+            );
         }
     }
     if !e.causes.is_empty() {
-        line!(
-            out,
-            "  Causes (certainty factors; combined as a + b(1 - a)):"
-        );
+        out.say("  Causes (certainty factors; combined as a + b(1 - a)):");
         for c in &e.causes {
-            line!(
-                out,
-                "    {}: score {:.3} = (for {:.3} - against {:.3}) / (1 - min)",
-                c.id,
-                c.score,
-                c.certainty_for,
-                c.certainty_against
+            out.para(
+                &format!(
+                    "{}: score {:.3} = (for {:.3} - against {:.3}) / (1 - min)",
+                    c.id, c.score, c.certainty_for, c.certainty_against
+                ),
+                "    ",
+                "      ",
             );
             for (sign, list) in [("+", &c.support), ("-", &c.against)] {
                 for ev in list.iter().filter(|ev| ev.held) {
-                    line!(out, "      {sign}{:.2} {}", ev.weight, ev.condition);
+                    out.para(
+                        &format!("{sign}{:.2} {}", ev.weight, ev.condition),
+                        "      ",
+                        "        ",
+                    );
                 }
             }
         }

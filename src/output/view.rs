@@ -7,18 +7,28 @@ use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::triage::Assessment;
-use crate::triage::answers::Answers;
-use crate::triage::assess::Headline;
+use crate::triage::answers::{Answer, Answers};
+use crate::triage::assess::{Decider, Headline};
 use crate::triage::condition::{Cond, FactId};
 use crate::triage::explain::Explanation;
 use crate::triage::rulebase::{Cite, RuleBase};
-use crate::triage::schema::{AdviceKind, FindingKind, Urgency};
+use crate::triage::schema::{AdviceKind, FindingKind, ResultText, Urgency};
 
-/// A fact as a result names it: its id (for JSON) and label (for people).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The version of the JSON shape that [`View`] serializes to.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The version of backtriage.
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A fact as a result names it: its id (for JSON), its label, and how a
+/// sentence says it with its value ("pain for 90 days", "age 72").
+#[derive(Debug, Clone, PartialEq)]
 pub struct Named<'a> {
     pub id: &'a str,
     pub label: &'a str,
+    pub said: String,
+    /// A finding (asked), not a derived fact (concluded).
+    pub finding: bool,
 }
 
 impl Serialize for Named<'_> {
@@ -32,11 +42,24 @@ pub fn labels(facts: &[Named<'_>]) -> String {
     facts.iter().map(|f| f.label).collect::<Vec<_>>().join(", ")
 }
 
+/// The facts as a sentence says them, with their values, joined.
+pub fn said(facts: &[Named<'_>]) -> String {
+    facts
+        .iter()
+        .map(|f| f.said.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// What an urgency level is called and asks a person to do.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LevelWords<'a> {
     pub title: &'a str,
     pub action: &'a str,
+    /// The level as an action, where a list names it ("see a doctor today").
+    pub label: &'a str,
+    /// When to get help sooner than the level says.
+    pub sooner: &'a str,
 }
 
 /// A warning sign that fired or is possible.
@@ -81,6 +104,9 @@ pub struct CauseView<'a> {
     pub against: Vec<Named<'a>>,
     #[serde(skip)]
     pub description: &'a str,
+    /// The score in words: most likely, possible, less likely.
+    #[serde(skip)]
+    pub likelihood: &'a str,
     #[serde(skip)]
     pub confirm: &'a [String],
     #[serde(skip)]
@@ -96,6 +122,9 @@ pub struct AdviceView<'a> {
     pub text: &'a str,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub steps: &'a [String],
+    /// One short line, for the first screen.
+    #[serde(skip)]
+    pub summary: &'a str,
     /// The labels of what holds this item back (its `avoid_when`).
     #[serde(skip)]
     pub not_while: Vec<&'a str>,
@@ -122,28 +151,92 @@ pub struct OptionView<'a> {
     pub text: &'a str,
 }
 
-/// One answer, in words: the finding's label and the answer with its unit.
+/// One answer, in words: the finding's label and question, the answer with
+/// its unit, and what the person typed when it says more.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnswerLine<'a> {
     pub label: &'a str,
+    pub question: &'a str,
     pub answer: String,
+    pub typed: Option<String>,
 }
 
-/// A source cited by the result.
+/// A question that would settle unchecked serious warning signs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenQuestion<'a> {
+    pub label: &'a str,
+    pub urgency: Urgency,
+    /// Answered "don't know" rather than not asked yet.
+    pub unsure: bool,
+}
+
+/// The findings of a result, sorted for a clinician.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Findings<'a> {
+    /// Answered yes, and the numbers with their values.
+    pub present: Vec<String>,
+    /// Answered no, or no through their checklist.
+    pub absent: Vec<&'a str>,
+    /// Answered "not sure".
+    pub unsure: Vec<&'a str>,
+    /// Warning-sign questions that were not asked.
+    pub not_asked: Vec<&'a str>,
+}
+
+/// When a result was made, for a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    /// When the result was made, as people read it ("2026-11-26 15:40 UTC").
+    pub when: String,
+}
+
+impl Meta {
+    /// The time `secs` seconds after 1970-01-01 00:00 UTC.
+    pub fn at(secs: i64) -> Meta {
+        let days = secs.div_euclid(86_400);
+        let minutes = secs.rem_euclid(86_400) / 60;
+        // Days to a civil date (Howard Hinnant's algorithm).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Meta {
+            when: format!(
+                "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+                minutes / 60,
+                minutes % 60
+            ),
+        }
+    }
+}
+
+/// A source cited by the result, once, with the passages used.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CiteView<'a> {
     pub title: &'a str,
-    pub section: Option<&'a str>,
+    pub sections: Vec<&'a str>,
 }
 
-/// The words of the result that come from the rule base's settings.
+/// The words of the result that come from the rule base's settings and
+/// messages.
 #[derive(Debug, Clone)]
 pub struct Words<'a> {
     /// The level of the result.
     pub level: LevelWords<'a>,
-    /// Every level, for the "not finished" headline's lists.
+    /// Every level, for labels in lists.
     pub levels: [(Urgency, LevelWords<'a>); 4],
-    pub not_finished: LevelWords<'a>,
+    pub not_finished_title: &'a str,
+    pub not_finished_action: &'a str,
+    pub short_disclaimer: &'a str,
+    /// How many advice items the first screen shows.
+    pub advice_shown: usize,
+    /// The result screen's messages.
+    pub text: &'a ResultText,
 }
 
 impl<'a> Words<'a> {
@@ -171,9 +264,27 @@ pub struct View<'a> {
     pub emergency_note: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
+    /// The version of this JSON shape.
+    pub schema_version: u32,
+    /// The version of backtriage that made the result.
+    pub tool_version: &'static str,
+    /// Which rule base made the result: a hash of its files.
+    pub rules_version: &'a str,
     /// What is said first.
     #[serde(skip)]
     pub headline: Headline,
+    /// One sentence on why: what decided the urgency, with values.
+    #[serde(skip)]
+    pub why: String,
+    /// For an emergency: what to tell the call handler.
+    #[serde(skip)]
+    pub tell_handler: String,
+    /// The questions that would settle unchecked serious warning signs, most
+    /// urgent first.
+    #[serde(skip)]
+    pub open_questions: Vec<OpenQuestion<'a>>,
+    #[serde(skip)]
+    pub findings: Findings<'a>,
     /// How many causes count as "likely" (the rest are "less likely").
     #[serde(skip)]
     pub top_causes: usize,
@@ -185,6 +296,9 @@ pub struct View<'a> {
     /// The sources behind what was concluded, each once.
     #[serde(skip)]
     pub sources: Vec<CiteView<'a>>,
+    /// When the result was made (reports only).
+    #[serde(skip)]
+    pub meta: Option<Meta>,
 }
 
 /// A batch output line: the input line's id, then the view.
@@ -200,6 +314,60 @@ pub fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
+/// Fills `{name}` in a message.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// A fact as a sentence says it: a number with its phrase ("pain for 90
+/// days"), anything else by its label.
+fn named<'a>(rb: &'a RuleBase, answers: &Answers, f: FactId) -> Named<'a> {
+    let fact = rb.fact(f);
+    let said = match (
+        rb.finding(f).and_then(|i| i.phrase.as_deref()),
+        answers.get(f),
+    ) {
+        (Some(phrase), Some(Answer::Number(x))) => fill(phrase, &[("value", &x.to_string())]),
+        _ => in_a_sentence(&fact.label),
+    };
+    Named {
+        id: &fact.id,
+        label: &fact.label,
+        said,
+        finding: rb.finding(f).is_some(),
+    }
+}
+
+/// A label as the middle of a sentence says it: its first letter in lower
+/// case ("Fever, chills or night sweats" -> "fever, chills or night sweats").
+fn in_a_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The reasons worth a sentence: the findings (with values), at most three;
+/// the derived facts only when no finding is among them.
+fn reasons(facts: &[Named<'_>]) -> String {
+    let findings: Vec<&str> = facts
+        .iter()
+        .filter(|f| f.finding)
+        .take(3)
+        .map(|f| f.said.as_str())
+        .collect();
+    if findings.is_empty() {
+        said(facts)
+    } else {
+        findings.join(", ")
+    }
+}
+
 impl<'a> View<'a> {
     /// The view of an assessment of `answers`.
     pub fn new(
@@ -208,40 +376,92 @@ impl<'a> View<'a> {
         a: &Assessment,
         explanation: Option<Explanation>,
     ) -> View<'a> {
-        let named = |f: FactId| {
-            let fact = rb.fact(f);
-            Named {
-                id: &fact.id,
-                label: &fact.label,
-            }
-        };
+        let text = &rb.messages.result;
         let level = |u: Urgency| {
             let t = rb.settings.urgency.get(u);
             LevelWords {
                 title: &t.title,
                 action: &t.action,
+                label: &t.label,
+                sooner: &t.sooner,
             }
+        };
+        let likely = &rb.settings.likelihood;
+        let red_flags: Vec<FlagView<'a>> = a
+            .red_flags
+            .iter()
+            .map(|f| {
+                let r = &rb.red_flags[usize::from(f.flag)];
+                FlagView {
+                    id: &r.id,
+                    title: &r.title,
+                    urgency: r.urgency,
+                    because: a
+                        .facts(f.because)
+                        .iter()
+                        .map(|&x| named(rb, answers, x))
+                        .collect(),
+                    message: &r.message,
+                    possible: f.possible,
+                    likely: f.likely.map(|x| named(rb, answers, x)),
+                }
+            })
+            .collect();
+        let causes: Vec<CauseView<'a>> = a
+            .causes
+            .iter()
+            .map(|c| {
+                let rule = &rb.causes[usize::from(c.cause)];
+                let likelihood = if c.score >= likely.most_likely {
+                    &text.most_likely
+                } else if c.score >= likely.possible {
+                    &text.possible
+                } else {
+                    &text.less_likely
+                };
+                CauseView {
+                    id: &rule.id,
+                    name: &rule.name,
+                    score: round3(c.score),
+                    because: a
+                        .facts(c.because)
+                        .iter()
+                        .map(|&x| named(rb, answers, x))
+                        .collect(),
+                    against: a
+                        .facts(c.against)
+                        .iter()
+                        .map(|&x| named(rb, answers, x))
+                        .collect(),
+                    description: &rule.description,
+                    likelihood,
+                    confirm: &rule.confirm,
+                    treatments: &rule.treatments,
+                }
+            })
+            .collect();
+        let why = why_line(text, a.decided_by, &red_flags, &causes);
+        let tell_handler = match (a.urgency, red_flags.first()) {
+            (Urgency::Emergency, Some(f)) => {
+                // `age` is one of the contract's core findings.
+                let age = match rb.fact_id("age").and_then(|f| answers.get(f)) {
+                    Some(Answer::Number(x)) => fill(&text.tell_age, &[("age", &x.to_string())]),
+                    _ => String::new(),
+                };
+                let signs = if f.possible {
+                    f.title.to_lowercase()
+                } else {
+                    said(&f.because).to_lowercase()
+                };
+                fill(&text.tell_handler, &[("signs", &signs), ("age", &age)])
+            }
+            _ => String::new(),
         };
         View {
             urgency: a.urgency,
             action: &rb.settings.urgency.get(a.urgency).action,
             complete: a.complete,
-            red_flags: a
-                .red_flags
-                .iter()
-                .map(|f| {
-                    let r = &rb.red_flags[usize::from(f.flag)];
-                    FlagView {
-                        id: &r.id,
-                        title: &r.title,
-                        urgency: r.urgency,
-                        because: a.facts(f.because).iter().map(|&x| named(x)).collect(),
-                        message: &r.message,
-                        possible: f.possible,
-                        likely: f.likely.map(named),
-                    }
-                })
-                .collect(),
+            red_flags,
             unchecked_red_flags: a
                 .unchecked_red_flags
                 .iter()
@@ -254,23 +474,7 @@ impl<'a> View<'a> {
                     }
                 })
                 .collect(),
-            causes: a
-                .causes
-                .iter()
-                .map(|c| {
-                    let rule = &rb.causes[usize::from(c.cause)];
-                    CauseView {
-                        id: &rule.id,
-                        name: &rule.name,
-                        score: round3(c.score),
-                        because: a.facts(c.because).iter().map(|&x| named(x)).collect(),
-                        against: a.facts(c.against).iter().map(|&x| named(x)).collect(),
-                        description: &rule.description,
-                        confirm: &rule.confirm,
-                        treatments: &rule.treatments,
-                    }
-                })
-                .collect(),
+            causes,
             advice: a
                 .advice
                 .iter()
@@ -282,6 +486,7 @@ impl<'a> View<'a> {
                         title: &item.title,
                         text: &item.text,
                         steps: &item.steps,
+                        summary: &item.summary,
                         not_while: item
                             .avoid_when
                             .as_ref()
@@ -296,20 +501,108 @@ impl<'a> View<'a> {
             disclaimer: &rb.settings.disclaimer,
             emergency_note: &rb.settings.emergency_note,
             explanation,
+            schema_version: SCHEMA_VERSION,
+            tool_version: TOOL_VERSION,
+            rules_version: &rb.version,
             headline: a.headline(rb),
+            why,
+            tell_handler,
+            open_questions: a
+                .unchecked_questions
+                .iter()
+                .map(|i| OpenQuestion {
+                    label: &rb.fact(i.fact).label,
+                    urgency: i.urgency,
+                    unsure: i.unsure,
+                })
+                .collect(),
+            findings: findings(rb, answers),
             top_causes: rb.settings.top_causes,
             words: Words {
                 level: level(a.urgency),
                 levels: Urgency::ALL.map(|u| (u, level(u))),
-                not_finished: LevelWords {
-                    title: &rb.settings.not_finished.title,
-                    action: &rb.settings.not_finished.action,
-                },
+                not_finished_title: &rb.settings.not_finished.title,
+                not_finished_action: &rb.settings.not_finished.action,
+                short_disclaimer: &rb.settings.short_disclaimer,
+                advice_shown: rb.settings.advice_shown,
+                text,
             },
             answers: answer_lines(rb, answers),
             sources: cited_sources(rb, a),
+            meta: None,
         }
     }
+
+    /// Adds what the person typed, for the answers it was typed for.
+    pub fn with_typed(mut self, rb: &RuleBase, typed: &[(FactId, String)]) -> View<'a> {
+        for (f, words) in typed {
+            let label = rb.fact(*f).label.as_str();
+            if let Some(line) = self.answers.iter_mut().find(|l| l.label == label) {
+                if *words != line.answer && !words.trim().is_empty() {
+                    line.typed = Some(words.clone());
+                }
+            }
+        }
+        self
+    }
+
+    /// Adds when the result was made, for a report.
+    pub fn with_meta(mut self, meta: Meta) -> View<'a> {
+        self.meta = Some(meta);
+        self
+    }
+
+    /// The advice of a kind, in the order given.
+    pub fn advice_of(&self, kind: AdviceKind) -> impl Iterator<Item = &AdviceView<'a>> {
+        self.advice.iter().filter(move |a| a.kind == kind)
+    }
+}
+
+/// One sentence on why the result is what it is.
+fn why_line(
+    text: &ResultText,
+    decided: Decider,
+    flags: &[FlagView<'_>],
+    causes: &[CauseView<'_>],
+) -> String {
+    let reason = match decided {
+        Decider::Flag(i) => match flags.get(i) {
+            Some(f) if f.possible => {
+                let mut r = fill(&text.why_possible, &[("group", &labels(&f.because))]);
+                if let Some(sign) = &f.likely {
+                    r.push(' ');
+                    r.push_str(&fill(&text.likely_sign, &[("sign", sign.label)]));
+                }
+                r
+            }
+            Some(f) => fill(
+                &text.why_flag,
+                &[("flag", f.title), ("signs", &reasons(&f.because))],
+            ),
+            None => text.why_nothing_found.clone(),
+        },
+        Decider::Cause(i) => match causes.get(i) {
+            Some(c) => fill(
+                &text.why_cause,
+                &[
+                    ("cause", &in_a_sentence(c.name)),
+                    ("signs", &reasons(&c.because)),
+                ],
+            ),
+            None => text.why_nothing_found.clone(),
+        },
+        Decider::Nothing => match causes.first() {
+            Some(c) => fill(
+                &text.why_self_care,
+                &[
+                    ("cause", &in_a_sentence(c.name)),
+                    ("signs", &reasons(&c.because)),
+                ],
+            ),
+            None => text.why_nothing_found.clone(),
+        },
+    };
+    fill(&text.why, &[("reason", &reason)])
 }
 
 /// The next question as JSON shows it. A group is a `checklist` whose
@@ -351,10 +644,9 @@ fn condition_labels<'a>(rb: &'a RuleBase, cond: &Cond) -> Vec<&'a str> {
     }
 }
 
-/// The sources cited by what an assessment concluded, each once, in
-/// rule-base order.
+/// The sources cited by what an assessment concluded, each once with the
+/// passages used, in rule-base order.
 fn cited_sources<'a>(rb: &'a RuleBase, a: &Assessment) -> Vec<CiteView<'a>> {
-    let mut cites: Vec<&Cite> = Vec::new();
     let flags = a
         .red_flags
         .iter()
@@ -365,16 +657,26 @@ fn cited_sources<'a>(rb: &'a RuleBase, a: &Assessment) -> Vec<CiteView<'a>> {
         .take(rb.settings.top_causes)
         .map(|c| &rb.causes[usize::from(c.cause)].sources);
     let advice = a.advice.iter().map(|&i| &rb.advice[usize::from(i)].sources);
-    for cite in flags.chain(causes).chain(advice).flatten() {
-        if !cites.contains(&cite) {
-            cites.push(cite);
+    let mut cites: Vec<(&str, Vec<&str>)> = Vec::new();
+    for Cite { source, section } in flags.chain(causes).chain(advice).flatten() {
+        let at = match cites.iter().position(|(s, _)| s == source) {
+            Some(at) => at,
+            None => {
+                cites.push((source, Vec::new()));
+                cites.len() - 1
+            }
+        };
+        if let Some(section) = section.as_deref() {
+            if !cites[at].1.contains(&section) {
+                cites[at].1.push(section);
+            }
         }
     }
     cites
         .into_iter()
-        .map(|c| CiteView {
-            title: rb.source_title(&c.source).unwrap_or(&c.source),
-            section: c.section.as_deref(),
+        .map(|(id, sections)| CiteView {
+            title: rb.source_title(id).unwrap_or(id),
+            sections,
         })
         .collect()
 }
@@ -391,8 +693,39 @@ fn answer_lines<'a>(rb: &'a RuleBase, answers: &Answers) -> Vec<AnswerLine<'a>> 
                 .unwrap_or_default();
             AnswerLine {
                 label: &rb.fact(f).label,
+                question: rb.question(f),
                 answer: format!("{a}{unit}"),
+                typed: None,
             }
         })
         .collect()
+}
+
+/// The findings sorted for a clinician: present (with values), absent, not
+/// sure, and the warning-sign questions never asked.
+fn findings<'a>(rb: &'a RuleBase, answers: &Answers) -> Findings<'a> {
+    let mut out = Findings::default();
+    for f in rb.findings() {
+        let Some(info) = rb.finding(f) else { continue };
+        if !info.members.is_empty() {
+            continue;
+        }
+        let label = rb.fact(f).label.as_str();
+        let group_no = info
+            .group
+            .is_some_and(|g| answers.get(g) == Some(Answer::No));
+        match answers.get(f) {
+            Some(Answer::Yes) => out.present.push(label.to_owned()),
+            Some(Answer::Number(_)) => out.present.push(named(rb, answers, f).said),
+            Some(Answer::No) => out.absent.push(label),
+            None if group_no => out.absent.push(label),
+            Some(Answer::Unknown) => out.unsure.push(label),
+            None => {
+                if !rb.flag_deps[usize::from(f)].is_empty() {
+                    out.not_asked.push(label);
+                }
+            }
+        }
+    }
+    out
 }

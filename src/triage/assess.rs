@@ -57,6 +57,12 @@ pub struct Assessment {
     /// When the next question is a checklist: the members it offers (those
     /// not answered yet).
     pub next_options: Vec<FactId>,
+    /// What decided the urgency.
+    pub decided_by: Decider,
+    /// The questions that would settle the unchecked urgent and emergency
+    /// warning signs, most urgent first, those answered "don't know" first
+    /// within a level.
+    pub unchecked_questions: Vec<OpenItem>,
     reasons: Vec<FactId>,
     ranked: Vec<CauseId>,
 }
@@ -72,10 +78,33 @@ impl Default for Assessment {
             advice: Vec::new(),
             next_question: None,
             next_options: Vec::new(),
+            decided_by: Decider::Nothing,
+            unchecked_questions: Vec::new(),
             reasons: Vec::new(),
             ranked: Vec::new(),
         }
     }
+}
+
+/// A question that would settle an unchecked serious warning sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenItem {
+    pub fact: FactId,
+    /// The most urgent level of the warning signs it bears on.
+    pub urgency: Urgency,
+    /// It was answered "don't know" (otherwise it was not asked yet).
+    pub unsure: bool,
+}
+
+/// What decided an assessment's urgency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decider {
+    /// The red flag at this place in [`Assessment::red_flags`].
+    Flag(usize),
+    /// The cause at this place in [`Assessment::causes`].
+    Cause(usize),
+    /// No warning sign and no cause that needs a doctor.
+    Nothing,
 }
 
 /// What a person is told first: the urgency, or that the screen is not
@@ -194,10 +223,10 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
     }
     out.ranked = ranked;
 
-    if out.red_flags.is_empty() {
-        fitting_advice(rb, &out.causes, state, &mut out.advice);
-    }
     out.urgency = eval.urgency(rb);
+    fitting_advice(rb, out.urgency, &out.causes, state, &mut out.advice);
+    out.decided_by = decider(rb, out);
+    unchecked_questions(rb, answers, eval, out);
     out.next_question = select::next_question(rb, answers, eval);
     out.next_options.clear();
     if let Some(q) = out.next_question {
@@ -231,9 +260,71 @@ fn holding_conds<'a>(rules: &'a [Weighted], state: &'a State) -> impl Iterator<I
         .map(|w| &w.when)
 }
 
-/// The advice that fits when no red flag fired: items for a top cause or
-/// whose `when` holds, minus those whose `avoid_when` is true or not ruled out.
-fn fitting_advice(rb: &RuleBase, causes: &[ScoredCause], state: &State, out: &mut Vec<AdviceId>) {
+/// What decided the urgency: the most urgent red flag that fired or is
+/// possible, else the strongest cause that asks for this level.
+fn decider(rb: &RuleBase, a: &Assessment) -> Decider {
+    if let Some(i) = a
+        .red_flags
+        .iter()
+        .position(|f| rb.red_flags[usize::from(f.flag)].urgency == a.urgency)
+    {
+        return Decider::Flag(i);
+    }
+    a.causes
+        .iter()
+        .position(|c| {
+            rb.causes[usize::from(c.cause)].urgency == a.urgency && a.urgency > Urgency::SelfCare
+        })
+        .map_or(Decider::Nothing, Decider::Cause)
+}
+
+/// The questions that would settle the unchecked warning signs of urgent or
+/// emergency level, each with the most urgent level it bears on, most urgent
+/// first (the "not finished" headline lists them).
+fn unchecked_questions(rb: &RuleBase, answers: &Answers, eval: &Evaluation, out: &mut Assessment) {
+    out.unchecked_questions.clear();
+    let mut leaves = Vec::new();
+    for &r in &out.unchecked_red_flags {
+        let rule = &rb.red_flags[usize::from(r)];
+        if rule.urgency < Urgency::Urgent {
+            continue;
+        }
+        for unsure in [true, false] {
+            leaves.clear();
+            if unsure {
+                select::unsure_leaves(rb, answers, &eval.state, &rule.when, &mut leaves);
+            } else {
+                select::open_leaves(rb, answers, &eval.state, &rule.when, &mut leaves);
+            }
+            for &fact in &leaves {
+                match out.unchecked_questions.iter_mut().find(|i| i.fact == fact) {
+                    Some(item) => item.urgency = item.urgency.max(rule.urgency),
+                    None => out.unchecked_questions.push(OpenItem {
+                        fact,
+                        urgency: rule.urgency,
+                        unsure,
+                    }),
+                }
+            }
+        }
+    }
+    out.unchecked_questions
+        .sort_by_key(|i| (std::cmp::Reverse(i.urgency), !i.unsure));
+}
+
+/// The advice that fits the result's level. Self-care: the core self-care,
+/// the items for a top cause or whose `when` holds, and the safety net.
+/// Doctor or urgent: what to do until seen. Emergency: none (the red flag's
+/// message says what to do). An item is given only where its `needs` holds,
+/// and held back while its `avoid_when` is true or not ruled out. Core items
+/// come first.
+fn fitting_advice(
+    rb: &RuleBase,
+    level: Urgency,
+    causes: &[ScoredCause],
+    state: &State,
+    out: &mut Vec<AdviceId>,
+) {
     let top = || {
         causes
             .iter()
@@ -241,16 +332,28 @@ fn fitting_advice(rb: &RuleBase, causes: &[ScoredCause], state: &State, out: &mu
             .filter(|c| c.score >= rb.settings.advice_min_score)
             .map(|c| c.cause)
     };
-    for (i, a) in rb.advice.iter().enumerate() {
-        let wanted = a.kind == AdviceKind::SafetyNet
-            || a.for_causes.iter().any(|c| top().any(|t| t == *c))
-            || a.when.as_ref().is_some_and(|w| w.eval(state) == Tri::Yes);
-        let held_back = a
-            .avoid_when
-            .as_ref()
-            .is_some_and(|w| w.eval(state) != Tri::No);
-        if wanted && (a.kind == AdviceKind::SafetyNet || !held_back) {
-            out.push(AdviceId::at(i));
+    let for_level = |kind: AdviceKind| match level {
+        Urgency::SelfCare => kind != AdviceKind::UntilSeen,
+        Urgency::Doctor | Urgency::Urgent => kind == AdviceKind::UntilSeen,
+        Urgency::Emergency => false,
+    };
+    for core in [true, false] {
+        for (i, a) in rb.advice.iter().enumerate() {
+            if a.core != core || !for_level(a.kind) {
+                continue;
+            }
+            let wanted = a.core
+                || a.kind == AdviceKind::SafetyNet
+                || a.for_causes.iter().any(|c| top().any(|t| t == *c))
+                || a.when.as_ref().is_some_and(|w| w.holds(state));
+            let needed = a.needs.as_ref().is_none_or(|w| w.holds(state));
+            let held_back = a
+                .avoid_when
+                .as_ref()
+                .is_some_and(|w| w.eval(state) != Tri::No);
+            if wanted && needed && (a.kind == AdviceKind::SafetyNet || !held_back) {
+                out.push(AdviceId::at(i));
+            }
         }
     }
 }

@@ -10,15 +10,15 @@ use crate::triage::condition::{Cond, Condition, FactId};
 use crate::triage::ids::CauseId;
 use crate::triage::locate::{YamlPath, yaml_path};
 use crate::triage::problem::{
-    ADVICE, CAUSES, DERIVED, FILES, FINDINGS, Problem, RED_FLAGS, Report, RuleText, SETTINGS,
-    SOURCES,
+    ADVICE, CAUSES, DERIVED, FILES, FINDINGS, MESSAGES, Problem, RED_FLAGS, Report, RuleText,
+    SETTINGS, SOURCES,
 };
 use crate::triage::rulebase::{
-    AdviceRule, CauseRule, Cite, Fact, FactBody, FindingInfo, RedFlagRule, RuleBase, SourceInfo,
-    Weighted,
+    AdviceRule, CauseRule, Cite, Fact, FactBody, FindingInfo, Parts, RedFlagRule, RuleBase,
+    SourceInfo, Weighted,
 };
 use crate::triage::schema::{
-    AdviceKind, Finding, FindingKind, RuleFiles, SCHEMA_VERSION, SourceRef, Urgency,
+    AdviceKind, Finding, FindingKind, MessagesFile, RuleFiles, SCHEMA_VERSION, SourceRef, Urgency,
 };
 use crate::triage::verify;
 
@@ -53,7 +53,7 @@ fn compile_with(
     if !fits_indices(files, &mut report) {
         return Err(report.finish());
     }
-    let Some(rb) = build(files, &mut report) else {
+    let Some(rb) = build(files, content_hash(texts), &mut report) else {
         return Err(report.finish());
     };
     if report.found.is_empty() {
@@ -298,7 +298,7 @@ fn check_schema_version(report: &mut Report<'_>, file: usize, version: u32) {
 /// Resolves every reference and checks every field; the rule base it returns
 /// is only used when nothing was reported, and `None` means a problem made
 /// building it unsafe (a cycle or an over-deep chain of derived facts).
-fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
+fn build(files: &RuleFiles, version: String, report: &mut Report<'_>) -> Option<RuleBase> {
     for (file, version) in [
         (SOURCES, files.sources.schema_version),
         (FINDINGS, files.findings.schema_version),
@@ -307,6 +307,7 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
         (CAUSES, files.causes.schema_version),
         (ADVICE, files.advice.schema_version),
         (SETTINGS, files.settings.schema_version),
+        (MESSAGES, files.messages.schema_version),
     ] {
         check_schema_version(report, file, version);
     }
@@ -322,17 +323,34 @@ fn build(files: &RuleFiles, report: &mut Report<'_>) -> Option<RuleBase> {
     let red_flags = compile_red_flags(files, &names, report);
     let advice = compile_advice(files, &names, report);
     let opening = compile_settings(files, &names, report);
-    Some(RuleBase::new(
+    check_messages(&files.messages, report);
+    Some(RuleBase::new(Parts {
         facts,
-        files.findings.findings.len(),
+        n_findings: files.findings.findings.len(),
         derived_order,
         red_flags,
         causes,
         advice,
         sources,
-        files.settings.settings.clone(),
+        settings: files.settings.settings.clone(),
+        messages: files.messages.clone(),
+        version,
         opening,
-    ))
+    }))
+}
+
+/// A short, stable hash of the rule files' names and contents (64-bit
+/// FNV-1a, as 16 hex digits): the rule base's version in reports and JSON.
+pub fn content_hash(texts: &[RuleText]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for t in texts {
+        let name = t.display.rsplit('/').next().unwrap_or(&t.display);
+        for b in name.bytes().chain([0]).chain(t.text.bytes()).chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
 }
 
 /// `sources.yaml`: each source has a unique id, a title and what it covers.
@@ -488,12 +506,16 @@ fn check_finding(report: &mut Report<'_>, p: &YamlPath, f: &Finding) {
             if f.min.is_some_and(|x| !x.is_finite()) || f.max.is_some_and(|x| !x.is_finite()) {
                 report.add(FINDINGS, p.clone(), "min and max must be finite numbers");
             }
+            if let Some(phrase) = &f.phrase {
+                check_placeholders(report, FINDINGS, p.join("phrase"), phrase, &["value"]);
+            }
         }
         FindingKind::YesNo => {
             for (field, given) in [
                 ("unit", f.unit.is_some()),
                 ("min", f.min.is_some()),
                 ("max", f.max.is_some()),
+                ("phrase", f.phrase.is_some()),
             ] {
                 if given {
                     report.add(
@@ -606,6 +628,7 @@ fn compile_findings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_
                     .prior
                     .unwrap_or(files.settings.settings.question_base_rate),
                 ask_when: None,
+                phrase: f.phrase.clone(),
             }),
         })
         .collect()
@@ -820,23 +843,32 @@ fn compile_advice(
                 format!("exercise `{}` has no `steps`", a.id),
             );
         }
-        if a.kind != AdviceKind::SafetyNet && a.for_causes.is_empty() && a.when.is_none() {
+        let given_anyway = a.core || a.kind == AdviceKind::SafetyNet;
+        if !given_anyway && a.for_causes.is_empty() && a.when.is_none() {
             report.add(
                 ADVICE,
                 p.join("id"),
                 format!(
-                    "advice `{}` is never given: it has no `for_causes` and no `when`",
+                    "advice `{}` is never given: it is not `core` and has no `for_causes` and no `when`",
                     a.id
                 ),
             );
         }
+        non_empty(report, ADVICE, p.join("summary"), &a.summary, "summary");
         advice.push(AdviceRule {
             id: a.id.clone(),
             kind: a.kind,
             title: a.title.clone(),
+            summary: a.summary.clone(),
             text: a.text.clone(),
             steps: a.steps.clone(),
+            core: a.core,
             for_causes: names.cause_refs(report, ADVICE, p.join("for_causes"), &a.for_causes),
+            needs: a.needs.as_ref().map(|c| {
+                names
+                    .resolver()
+                    .resolve(report, ADVICE, &p.join("needs"), c)
+            }),
             when: a
                 .when
                 .as_ref()
@@ -976,7 +1008,244 @@ fn compile_settings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_
         "action",
     );
 
+    non_empty(
+        report,
+        SETTINGS,
+        sp.join("short_disclaimer"),
+        &s.short_disclaimer,
+        "short_disclaimer",
+    );
+    for level in Urgency::ALL {
+        let texts = s.urgency.get(level);
+        let lp = sp.join("urgency").join(level.as_str());
+        non_empty(report, SETTINGS, lp.join("label"), &texts.label, "label");
+        non_empty(report, SETTINGS, lp.join("sooner"), &texts.sooner, "sooner");
+    }
+    if s.advice_shown == 0 {
+        report.add(
+            SETTINGS,
+            sp.join("advice_shown"),
+            "advice_shown must be at least 1",
+        );
+    }
+    let l = s.likelihood;
+    if !(0.0 < l.possible && l.possible < l.most_likely && l.most_likely <= 1.0) {
+        report.add(
+            SETTINGS,
+            sp.join("likelihood"),
+            "likelihood needs 0 < possible < most_likely <= 1",
+        );
+    }
     opening
+}
+
+/// A message's `{name}` placeholders must be exactly `names`: each one the
+/// code fills in appears, and no other.
+fn check_placeholders(
+    report: &mut Report<'_>,
+    file: usize,
+    path: YamlPath,
+    text: &str,
+    names: &[&str],
+) {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        found.push(&after[..end]);
+        rest = &after[end + 1..];
+    }
+    for name in &found {
+        if !names.contains(name) {
+            let allowed = if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names
+                    .iter()
+                    .map(|n| format!("{{{n}}}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            report.add(
+                file,
+                path.clone(),
+                format!("unknown placeholder `{{{name}}}` (this text takes: {allowed})"),
+            );
+        }
+    }
+    for name in names {
+        if !found.contains(name) {
+            report.add(
+                file,
+                path.clone(),
+                format!("missing placeholder `{{{name}}}`"),
+            );
+        }
+    }
+}
+
+/// `messages.yaml`: every text present, with exactly the placeholders the
+/// code fills in, and every word list non-empty and lower case.
+fn check_messages(m: &MessagesFile, report: &mut Report<'_>) {
+    let i = &m.interview;
+    let interview: &[(&str, &str, &[&str])] = &[
+        ("title", &i.title, &[]),
+        ("help_hint", &i.help_hint, &[]),
+        ("progress", &i.progress, &["number", "total"]),
+        ("emergency_stop", &i.emergency_stop, &[]),
+        ("input_ended", &i.input_ended, &[]),
+        ("hint_checklist", &i.hint_checklist, &[]),
+        ("hint_days", &i.hint_days, &[]),
+        ("hint_years", &i.hint_years, &[]),
+        ("hint_number", &i.hint_number, &[]),
+        ("hint_yes_no", &i.hint_yes_no, &[]),
+        ("how_checklist", &i.how_checklist, &[]),
+        ("how_number", &i.how_number, &[]),
+        ("how_yes_no", &i.how_yes_no, &[]),
+        ("commands", &i.commands, &[]),
+        ("not_understood", &i.not_understood, &["hint"]),
+        ("did_you_mean", &i.did_you_mean, &["word"]),
+        ("no_earlier_answer", &i.no_earlier_answer, &[]),
+        ("went_back", &i.went_back, &["answer", "question"]),
+        ("picked_none", &i.picked_none, &[]),
+        ("picked_unsure", &i.picked_unsure, &["label"]),
+        ("which_ones", &i.which_ones, &[]),
+        ("no_such_item", &i.no_such_item, &["item", "count"]),
+        (
+            "number_out_of_range",
+            &i.number_out_of_range,
+            &["range", "value"],
+        ),
+        ("range", &i.range, &["min", "max"]),
+        ("why_flags", &i.why_flags, &[]),
+        ("why_causes", &i.why_causes, &[]),
+        ("why_nothing", &i.why_nothing, &[]),
+        ("why_item", &i.why_item, &["level", "sources"]),
+        ("details_prompt", &i.details_prompt, &[]),
+        ("saved", &i.saved, &["path"]),
+    ];
+    let r = &m.result;
+    let result: &[(&str, &str, &[&str])] = &[
+        ("why", &r.why, &["reason"]),
+        ("why_flag", &r.why_flag, &["flag", "signs"]),
+        ("why_possible", &r.why_possible, &["group"]),
+        ("likely_sign", &r.likely_sign, &["sign"]),
+        ("why_cause", &r.why_cause, &["cause", "signs"]),
+        ("why_nothing_found", &r.why_nothing_found, &[]),
+        ("why_self_care", &r.why_self_care, &["cause", "signs"]),
+        ("while_you_wait", &r.while_you_wait, &[]),
+        ("tell_handler", &r.tell_handler, &["signs", "age"]),
+        ("tell_age", &r.tell_age, &["age"]),
+        ("what_to_do", &r.what_to_do, &[]),
+        ("until_seen", &r.until_seen, &[]),
+        ("exercises", &r.exercises, &[]),
+        ("get_help_sooner", &r.get_help_sooner, &[]),
+        ("when_to_see_doctor", &r.when_to_see_doctor, &[]),
+        ("most_likely", &r.most_likely, &[]),
+        ("possible", &r.possible, &[]),
+        ("less_likely", &r.less_likely, &[]),
+        ("other_signs", &r.other_signs, &["count"]),
+        ("not_checked_count", &r.not_checked_count, &["count"]),
+        ("not_checked_emergency", &r.not_checked_emergency, &[]),
+        ("not_checked_urgent", &r.not_checked_urgent, &[]),
+        ("and_more", &r.and_more, &["count"]),
+        ("so_far", &r.so_far, &["level"]),
+        ("details_hint", &r.details_hint, &[]),
+        ("warning_signs_found", &r.warning_signs_found, &[]),
+        ("possible_flag", &r.possible_flag, &[]),
+        ("likely_causes", &r.likely_causes, &[]),
+        ("why_cause_label", &r.why_cause_label, &[]),
+        ("against_label", &r.against_label, &[]),
+        ("advice_heading", &r.advice_heading, &[]),
+        ("not_while", &r.not_while, &[]),
+        ("not_checked_heading", &r.not_checked_heading, &[]),
+        ("not_checked_text", &r.not_checked_text, &[]),
+        ("how_decided", &r.how_decided, &[]),
+        ("not_sure", &r.not_sure, &[]),
+        ("report_title", &r.report_title, &[]),
+        (
+            "report_prepared",
+            &r.report_prepared,
+            &["tool", "rules", "date"],
+        ),
+        ("report_urgency", &r.report_urgency, &[]),
+        ("report_findings", &r.report_findings, &[]),
+        ("report_present", &r.report_present, &[]),
+        ("report_absent", &r.report_absent, &[]),
+        ("report_unsure", &r.report_unsure, &[]),
+        ("report_not_asked", &r.report_not_asked, &[]),
+        ("report_answers", &r.report_answers, &[]),
+        ("report_question", &r.report_question, &[]),
+        ("report_answer", &r.report_answer, &[]),
+        ("report_said", &r.report_said, &[]),
+        ("report_no_answers", &r.report_no_answers, &[]),
+        ("report_warning_signs", &r.report_warning_signs, &[]),
+        ("report_none_found", &r.report_none_found, &[]),
+        ("report_not_checked", &r.report_not_checked, &[]),
+        ("report_causes", &r.report_causes, &[]),
+        ("report_no_cause", &r.report_no_cause, &[]),
+        ("report_doctor_may", &r.report_doctor_may, &[]),
+        ("report_treatments", &r.report_treatments, &[]),
+        ("report_advice", &r.report_advice, &[]),
+        ("report_sources", &r.report_sources, &[]),
+    ];
+    for (section, list) in [("interview", interview), ("result", result)] {
+        for &(key, text, names) in list {
+            let p = yaml_path![section, key];
+            non_empty(report, MESSAGES, p.clone(), text, key);
+            check_placeholders(report, MESSAGES, p, text, names);
+        }
+    }
+    let w = &m.words;
+    for (key, list) in [
+        ("yes", &w.yes),
+        ("no", &w.no),
+        ("unsure", &w.unsure),
+        ("none", &w.none),
+        ("why", &w.why),
+        ("back", &w.back),
+        ("help", &w.help),
+        ("quit", &w.quit),
+        ("today", &w.today),
+        ("yesterday", &w.yesterday),
+        ("day", &w.day),
+        ("week", &w.week),
+        ("month", &w.month),
+        ("year", &w.year),
+    ] {
+        let p = yaml_path!["words", key];
+        if list.is_empty() {
+            report.add(
+                MESSAGES,
+                p.clone(),
+                format!("`{key}` needs at least one word"),
+            );
+        }
+        for (j, word) in list.iter().enumerate() {
+            if word.trim().is_empty() || *word != word.to_lowercase() {
+                report.add(
+                    MESSAGES,
+                    p.join(j),
+                    format!("word `{word}` must be lower case and not empty"),
+                );
+            }
+        }
+    }
+    if w.ones.len() != 20 {
+        report.add(
+            MESSAGES,
+            yaml_path!["words", "ones"],
+            "`ones` lists the words for 0 to 19",
+        );
+    }
+    if w.tens.len() != 8 {
+        report.add(
+            MESSAGES,
+            yaml_path!["words", "tens"],
+            "`tens` lists the words for 20, 30, ... 90",
+        );
+    }
 }
 
 /// How many levels of derived facts may build on one another.

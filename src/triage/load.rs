@@ -164,7 +164,7 @@ pub fn yaml_problem(file: &str, e: &serde_yaml::Error) -> Problem {
     }
 }
 
-/// Parses the seven texts (in [`FILES`] order) into their types.
+/// Parses the texts (in [`FILES`] order) into their types.
 pub fn parse(texts: &[RuleText]) -> Result<RuleFiles, Vec<Problem>> {
     let mut problems = Vec::new();
     macro_rules! file {
@@ -189,8 +189,9 @@ pub fn parse(texts: &[RuleText]) -> Result<RuleFiles, Vec<Problem>> {
     let causes = file!(4);
     let advice = file!(5);
     let settings = file!(6);
+    let messages = file!(7);
     match (
-        sources, findings, derived, red_flags, causes, advice, settings,
+        sources, findings, derived, red_flags, causes, advice, settings, messages,
     ) {
         (
             Some(sources),
@@ -200,6 +201,7 @@ pub fn parse(texts: &[RuleText]) -> Result<RuleFiles, Vec<Problem>> {
             Some(causes),
             Some(advice),
             Some(settings),
+            Some(messages),
         ) if problems.is_empty() => Ok(RuleFiles {
             sources,
             findings,
@@ -208,6 +210,7 @@ pub fn parse(texts: &[RuleText]) -> Result<RuleFiles, Vec<Problem>> {
             causes,
             advice,
             settings,
+            messages,
         }),
         _ => Err(problems),
     }

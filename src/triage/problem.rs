@@ -7,7 +7,7 @@ use std::fmt;
 use crate::triage::locate::{YamlPath, locate};
 
 /// The files of a rule base, in the order they are read and reported.
-pub const FILES: [&str; 7] = [
+pub const FILES: [&str; 8] = [
     "sources.yaml",
     "findings.yaml",
     "derived.yaml",
@@ -15,6 +15,7 @@ pub const FILES: [&str; 7] = [
     "causes.yaml",
     "advice.yaml",
     "settings.yaml",
+    "messages.yaml",
 ];
 
 pub(crate) const SOURCES: usize = 0;
@@ -24,6 +25,7 @@ pub(crate) const RED_FLAGS: usize = 3;
 pub(crate) const CAUSES: usize = 4;
 pub(crate) const ADVICE: usize = 5;
 pub(crate) const SETTINGS: usize = 6;
+pub(crate) const MESSAGES: usize = 7;
 
 /// One problem in a rule base, shown like a compiler error.
 #[derive(Debug, Clone, PartialEq, Eq)]

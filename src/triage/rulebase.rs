@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::triage::condition::{Cond, FactId};
 use crate::triage::ids::{CauseId, FlagId, Index};
-use crate::triage::schema::{AdviceKind, FindingKind, Settings, SourceKind, Urgency};
+use crate::triage::schema::{AdviceKind, FindingKind, MessagesFile, Settings, SourceKind, Urgency};
 
 /// The id index: open addressing over a table at least four times the
 /// number of ids, hashed on the length and the first and last eight bytes
@@ -125,6 +125,8 @@ pub struct FindingInfo {
     pub group: Option<FactId>,
     /// The chance it is present before any answer points to it.
     pub prior: f64,
+    /// For a number: how a result says it (`{value}` for the number).
+    pub phrase: Option<String>,
     /// When this holds, the interview asks the finding after the warning signs.
     pub ask_when: Option<Cond>,
 }
@@ -170,12 +172,32 @@ pub struct AdviceRule {
     pub id: String,
     pub kind: AdviceKind,
     pub title: String,
+    pub summary: String,
     pub text: String,
     pub steps: Vec<String>,
+    /// Given with every result of its level.
+    pub core: bool,
     pub for_causes: Vec<CauseId>,
+    /// Given only when this holds.
+    pub needs: Option<Cond>,
     pub when: Option<Cond>,
     pub avoid_when: Option<Cond>,
     pub sources: Vec<Cite>,
+}
+
+/// What `compile` hands over to make a [`RuleBase`].
+pub(crate) struct Parts {
+    pub facts: Vec<Fact>,
+    pub n_findings: usize,
+    pub derived_order: Vec<FactId>,
+    pub red_flags: Vec<RedFlagRule>,
+    pub causes: Vec<CauseRule>,
+    pub advice: Vec<AdviceRule>,
+    pub sources: Vec<SourceInfo>,
+    pub settings: Settings,
+    pub messages: MessagesFile,
+    pub version: String,
+    pub opening: Vec<FactId>,
 }
 
 /// A checked, compiled rule base.
@@ -193,6 +215,10 @@ pub struct RuleBase {
     pub advice: Vec<AdviceRule>,
     pub sources: Vec<SourceInfo>,
     pub settings: Settings,
+    /// The words of the interview and the result screen.
+    pub messages: MessagesFile,
+    /// A hash of the rule files' contents: which rule base this is.
+    pub version: String,
     pub opening: Vec<FactId>,
     /// Per fact: the red flags whose outcome it can change.
     pub flag_deps: Vec<Vec<FlagId>>,
@@ -213,20 +239,22 @@ pub struct RuleBase {
 }
 
 impl RuleBase {
-    /// Assembles a rule base and builds its indexes. `compile::compile` is the
-    /// only caller; it has already made sure every reference resolves.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn new(
-        facts: Vec<Fact>,
-        n_findings: usize,
-        derived_order: Vec<FactId>,
-        red_flags: Vec<RedFlagRule>,
-        causes: Vec<CauseRule>,
-        advice: Vec<AdviceRule>,
-        sources: Vec<SourceInfo>,
-        settings: Settings,
-        opening: Vec<FactId>,
-    ) -> RuleBase {
+    /// Assembles a rule base and builds its indexes. `compile` is the only
+    /// caller; it has already made sure every reference resolves.
+    pub(crate) fn new(parts: Parts) -> RuleBase {
+        let Parts {
+            facts,
+            n_findings,
+            derived_order,
+            red_flags,
+            causes,
+            advice,
+            sources,
+            settings,
+            messages,
+            version,
+            opening,
+        } = parts;
         let mut rb = RuleBase {
             facts,
             n_findings,
@@ -237,6 +265,8 @@ impl RuleBase {
             advice,
             sources,
             settings,
+            messages,
+            version,
             opening,
             flag_deps: Vec::new(),
             cause_deps: Vec::new(),

@@ -181,6 +181,10 @@ pub struct Finding {
     /// require, such as asking about sciatica whenever a leg is involved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ask_when: Option<Condition>,
+    /// For a number: how a result says it, `{value}` standing for the
+    /// number ("pain for {value} days").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phrase: Option<String>,
 }
 
 /// `derived.yaml`.
@@ -278,6 +282,8 @@ pub enum AdviceKind {
     Exercise,
     Prevention,
     SafetyNet,
+    /// What to do until a doctor sees you (doctor and urgent results).
+    UntilSeen,
 }
 
 impl AdviceKind {
@@ -288,6 +294,7 @@ impl AdviceKind {
             AdviceKind::Exercise => "exercise",
             AdviceKind::Prevention => "prevention",
             AdviceKind::SafetyNet => "safety_net",
+            AdviceKind::UntilSeen => "until_seen",
         }
     }
 }
@@ -299,11 +306,19 @@ pub struct Advice {
     pub id: String,
     pub kind: AdviceKind,
     pub title: String,
+    /// One short line for the result's first screen.
+    pub summary: String,
     pub text: String,
     #[serde(default)]
     pub steps: Vec<String>,
+    /// Given with every result of its level (the core self-care).
+    #[serde(default)]
+    pub core: bool,
     #[serde(default)]
     pub for_causes: Vec<String>,
+    /// Given only when this holds (for example an exercise for the lower back).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<Condition>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -334,11 +349,36 @@ pub struct Settings {
     /// The least chance, from 0 to 1, that a cause question's answer changes
     /// the urgency or the top causes, for the question to be worth asking.
     pub min_question_value: f64,
+    /// How many advice items the result's first screen shows (the rest
+    /// with `--details`).
+    pub advice_shown: usize,
+    /// The least score for a cause to be called "most likely", and
+    /// "possible"; below it is "less likely".
+    pub likelihood: Likelihood,
     pub disclaimer: String,
+    /// The disclaimer and the emergency numbers in one line, for the first
+    /// screen.
+    pub short_disclaimer: String,
     pub emergency_note: String,
     pub urgency: UrgencyTexts,
     /// The headline when a serious warning sign was not checked.
-    pub not_finished: LevelText,
+    pub not_finished: Headline,
+}
+
+/// Where the words for a cause's likelihood begin.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Likelihood {
+    pub most_likely: f64,
+    pub possible: f64,
+}
+
+/// A title and what to do.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Headline {
+    pub title: String,
+    pub action: String,
 }
 
 /// What each urgency level is called and asks a person to do.
@@ -363,12 +403,18 @@ impl UrgencyTexts {
     }
 }
 
-/// The banner title and the action of one urgency level.
+/// The words of one urgency level.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LevelText {
+    /// The banner: "See a doctor today".
     pub title: String,
+    /// What to do now, in a sentence.
     pub action: String,
+    /// The level as an action, where a list names it ("see a doctor today").
+    pub label: String,
+    /// When to get help sooner than this level says.
+    pub sooner: String,
 }
 
 /// All the files of one rule base, parsed.
@@ -381,4 +427,179 @@ pub struct RuleFiles {
     pub causes: CausesFile,
     pub advice: AdviceFile,
     pub settings: SettingsFile,
+    pub messages: MessagesFile,
+}
+
+/// `messages.yaml`: the words of the interview and the result screen that do
+/// not belong to a rule, keyed by id, and the words the prompt understands.
+/// A translation of the tool is this file plus the texts of the rules.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessagesFile {
+    pub schema_version: u32,
+    pub interview: InterviewText,
+    pub result: ResultText,
+    pub words: Words,
+}
+
+/// The interview's messages. `{name}` marks a value filled in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterviewText {
+    pub title: String,
+    pub help_hint: String,
+    /// `{number}`, `{total}`.
+    pub progress: String,
+    pub emergency_stop: String,
+    pub input_ended: String,
+    pub hint_checklist: String,
+    pub hint_days: String,
+    pub hint_years: String,
+    pub hint_number: String,
+    pub hint_yes_no: String,
+    pub how_checklist: String,
+    pub how_number: String,
+    pub how_yes_no: String,
+    pub commands: String,
+    /// `{hint}`.
+    pub not_understood: String,
+    /// `{word}`.
+    pub did_you_mean: String,
+    pub no_earlier_answer: String,
+    /// `{answer}`, `{question}`.
+    pub went_back: String,
+    pub picked_none: String,
+    /// `{label}`.
+    pub picked_unsure: String,
+    pub which_ones: String,
+    /// `{item}`, `{count}`.
+    pub no_such_item: String,
+    /// `{range}`, `{value}`.
+    pub number_out_of_range: String,
+    /// `{min}`, `{max}`.
+    pub range: String,
+    pub why_flags: String,
+    pub why_causes: String,
+    pub why_nothing: String,
+    /// `{level}`, `{sources}`.
+    pub why_item: String,
+    pub details_prompt: String,
+    /// `{path}`.
+    pub saved: String,
+}
+
+/// The result screen's messages. `{name}` marks a value filled in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultText {
+    /// `{reason}`.
+    pub why: String,
+    /// `{flag}`, `{signs}`.
+    pub why_flag: String,
+    /// `{group}`.
+    pub why_possible: String,
+    /// `{sign}`.
+    pub likely_sign: String,
+    /// `{cause}`, `{signs}`.
+    pub why_cause: String,
+    pub why_nothing_found: String,
+    /// `{cause}`, `{signs}`.
+    pub why_self_care: String,
+    pub while_you_wait: String,
+    /// `{signs}`, `{age}`.
+    pub tell_handler: String,
+    /// `{age}`.
+    pub tell_age: String,
+    pub what_to_do: String,
+    pub until_seen: String,
+    pub exercises: String,
+    pub get_help_sooner: String,
+    pub when_to_see_doctor: String,
+    pub most_likely: String,
+    pub possible: String,
+    pub less_likely: String,
+    /// `{count}`.
+    pub other_signs: String,
+    /// `{count}`.
+    pub not_checked_count: String,
+    pub not_checked_emergency: String,
+    pub not_checked_urgent: String,
+    /// `{count}`.
+    pub and_more: String,
+    /// `{level}`.
+    pub so_far: String,
+    pub details_hint: String,
+    pub warning_signs_found: String,
+    pub possible_flag: String,
+    pub likely_causes: String,
+    pub why_cause_label: String,
+    pub against_label: String,
+    pub advice_heading: String,
+    pub not_while: String,
+    pub not_checked_heading: String,
+    pub not_checked_text: String,
+    pub how_decided: String,
+    pub not_sure: String,
+    pub report_title: String,
+    /// `{tool}`, `{rules}`, `{date}`.
+    pub report_prepared: String,
+    pub report_urgency: String,
+    pub report_findings: String,
+    pub report_present: String,
+    pub report_absent: String,
+    pub report_unsure: String,
+    pub report_not_asked: String,
+    pub report_answers: String,
+    pub report_question: String,
+    pub report_answer: String,
+    pub report_said: String,
+    pub report_no_answers: String,
+    pub report_warning_signs: String,
+    pub report_none_found: String,
+    pub report_not_checked: String,
+    pub report_causes: String,
+    pub report_no_cause: String,
+    pub report_doctor_may: String,
+    pub report_treatments: String,
+    pub report_advice: String,
+    pub report_sources: String,
+}
+
+/// The words the interview's prompt understands (lower case).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Words {
+    pub yes: Vec<String>,
+    pub no: Vec<String>,
+    pub unsure: Vec<String>,
+    pub none: Vec<String>,
+    pub why: Vec<String>,
+    pub back: Vec<String>,
+    pub help: Vec<String>,
+    pub quit: Vec<String>,
+    /// Words before a count that can be dropped ("about", "for").
+    pub filler: Vec<String>,
+    /// "and" between checklist numbers.
+    pub and: Vec<String>,
+    pub today: Vec<String>,
+    pub yesterday: Vec<String>,
+    pub day: Vec<String>,
+    pub week: Vec<String>,
+    pub month: Vec<String>,
+    pub year: Vec<String>,
+    /// Counts said as words: `{word: value}` ("a couple of": 2, "a": 1).
+    pub counts: Vec<CountWord>,
+    /// Number words 0 to 19, in order.
+    pub ones: Vec<String>,
+    /// Number words 20, 30, ... 90, in order.
+    pub tens: Vec<String>,
+    pub hundred: String,
+}
+
+/// A phrase that stands for a count ("a couple of" = 2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountWord {
+    pub words: String,
+    pub value: f64,
 }

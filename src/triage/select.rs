@@ -214,6 +214,55 @@ fn open_fact(rb: &RuleBase, answers: &Answers, state: &State, f: FactId, out: &m
     }
 }
 
+/// The findings in a condition that were answered "don't know" while it is
+/// still unknown: what the person was unsure of. A member not answered whose
+/// checklist was answered "don't know" counts as its checklist.
+pub fn unsure_leaves(
+    rb: &RuleBase,
+    answers: &Answers,
+    state: &State,
+    cond: &Cond,
+    out: &mut Vec<FactId>,
+) {
+    match cond {
+        Cond::Fact(f) | Cond::Number(f, _) => {
+            if cond.eval(state) == Tri::Unknown {
+                unsure_fact(rb, answers, state, *f, out);
+            }
+        }
+        Cond::All(items) | Cond::Any(items) | Cond::AtLeast(_, items) => {
+            for c in items {
+                if c.eval(state) == Tri::Unknown {
+                    unsure_leaves(rb, answers, state, c, out);
+                }
+            }
+        }
+        Cond::Not(c) => unsure_leaves(rb, answers, state, c, out),
+    }
+}
+
+fn unsure_fact(rb: &RuleBase, answers: &Answers, state: &State, f: FactId, out: &mut Vec<FactId>) {
+    let mut push = |f: FactId| {
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    };
+    match &rb.fact(f).body {
+        FactBody::Derived { when, .. } => unsure_leaves(rb, answers, state, when, out),
+        FactBody::Finding(info) => match (answers.get(f), info.group) {
+            (Some(Answer::Unknown), _) => push(f),
+            (None, Some(g)) if answers.get(g) == Some(Answer::Unknown) => push(g),
+            _ => {
+                for &m in &info.members {
+                    if state.truth(m) == Tri::Unknown {
+                        unsure_fact(rb, answers, state, m, out);
+                    }
+                }
+            }
+        },
+    }
+}
+
 /// What a set of answers decides: the urgency and the top causes.
 #[derive(Debug, PartialEq)]
 struct Outcome {
