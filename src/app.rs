@@ -13,9 +13,11 @@ use clap::{CommandFactory, Parser};
 use crate::cli::Cli;
 use crate::color::{Colors, Painter};
 use crate::exit::Exit;
+use crate::interview::Ended;
 use crate::output::view::{Meta, View};
 use crate::output::{self, listing};
 use crate::plan::{AnswerArg, Plan, Run, Shell};
+use crate::terminal::Input;
 use crate::triage::answers::{Answers, RawAnswer};
 use crate::triage::assess::Headline;
 use crate::triage::engine::Evaluation;
@@ -233,6 +235,7 @@ pub fn answers_of(rb: &RuleBase, given: &[AnswerArg]) -> Result<Answers, UsageEr
             .set_by_id(rb, id, RawAnswer::Word(value))
             .map_err(|e| UsageError(e.to_string()))?;
     }
+    answers.settle_disagreements(rb);
     Ok(answers)
 }
 
@@ -321,9 +324,25 @@ fn interview_cmd(
     }
     install_interrupt_handler();
     let terminal = io::IsTerminal::is_terminal(&io::stdin());
-    let mut stdin = io::stdin().lock();
-    let mut stderr = io::stderr();
-    let session = interview::run(rb, &mut stdin, &mut stderr, colors.stderr, !terminal)?;
+    let on_terminal = terminal && io::IsTerminal::is_terminal(&io::stderr());
+    let mut input = match on_terminal.then(Input::editor).flatten() {
+        Some(editor) => editor,
+        None => Input::lines(io::stdin().lock(), !terminal),
+    };
+    let mut screen = interview::Screen {
+        out: io::stderr(),
+        paint: colors.stderr,
+        width: if on_terminal {
+            textwrap::termwidth()
+        } else {
+            80
+        },
+    };
+    let session = interview::run(rb, &mut input, &mut screen)?;
+    if session.ended == Ended::Interrupted {
+        eprintln!("\ninterrupted");
+        return Ok(Exit::Interrupted);
+    }
     let assessment = triage::assess(rb, &session.answers);
     let view = View::new(rb, &session.answers, &assessment, None)
         .with_typed(rb, &session.typed)
@@ -332,9 +351,9 @@ fn interview_cmd(
     write_stdout(&output::render(&view, output::Format::Text, first)?)?;
     // On a terminal, the last question is whether to show every list.
     // (Not after an emergency: its last line stays the one thing to do.)
-    let asks = terminal && !details && session.finished;
+    let asks = terminal && !details && session.ended == Ended::Finished;
     let emergency = view.headline == Headline::Level(Urgency::Emergency);
-    if asks && !emergency && interview::ask_details(rb, &mut stdin, &mut stderr)? {
+    if asks && !emergency && interview::ask_details(rb, &mut input, &mut screen)? {
         let all = text_options(colors.stdout, true);
         write_stdout(&output::render(&view, output::Format::Text, all)?)?;
     }

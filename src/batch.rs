@@ -375,6 +375,7 @@ fn assess_line(
     if let Some(e) = refused {
         return Ok(Err((Some(id.to_owned()), format!("line {n}: {e}"))));
     }
+    work.answers.settle_disagreements(rb);
     triage::assess_into(rb, &work.answers, &mut work.eval, &mut work.assessment);
     let explanation = explain.then(|| triage::explain::explain(rb, &work.eval));
     fast::write_json(

@@ -149,6 +149,7 @@ pub fn answers_of(rb: &RuleBase, case: &Case) -> Result<Answers, String> {
             .set_by_id(rb, id, value.raw())
             .map_err(|e| e.to_string())?;
     }
+    answers.settle_disagreements(rb);
     Ok(answers)
 }
 

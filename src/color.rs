@@ -76,6 +76,12 @@ impl Painter {
         }
     }
 
+    /// The text as it is, whatever the painter (a style for callers that
+    /// take one).
+    pub fn plain(&self, text: &str) -> String {
+        text.to_owned()
+    }
+
     /// Bold text, for headings.
     pub fn bold(&self, text: &str) -> String {
         self.apply(text, |t| t.bold())

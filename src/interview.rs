@@ -1,19 +1,35 @@
-//! The interview: one plain question at a time on stderr, answers read line
-//! by line from stdin (a terminal or a pipe). The questions come from
+//! The interview: one plain question at a time on stderr, wrapped to its
+//! width, answers read line by line from a terminal (with line editing) or
+//! a pipe (see [`crate::terminal`]). The questions come from
 //! `select::next_question`, the same code behind `assess`'s `next_question`.
 
 use std::io::{self, BufRead, Write};
 use std::path::Path;
 
 use crate::color::Painter;
+use crate::output::lines::Lines;
 use crate::output::view::fill;
 use crate::reply::{self, Expect, Reply, Unit, Vocabulary};
+use crate::terminal::{Input, Typed};
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::FactId;
 use crate::triage::engine::Evaluation;
 use crate::triage::rulebase::{Cite, RuleBase};
 use crate::triage::schema::{FindingKind, InterviewText, Urgency};
 use crate::triage::select;
+
+/// How an interview ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// No question was left to ask (or an emergency stopped it).
+    Finished,
+    /// The person typed `quit`.
+    Quit,
+    /// The input ended before the last question.
+    OutOfInput,
+    /// Ctrl-C at the line editor.
+    Interrupted,
+}
 
 /// The result of an interview.
 #[derive(Debug, Clone)]
@@ -22,8 +38,33 @@ pub struct Session {
     /// What the person typed for each answer that came from one line of
     /// theirs (a checklist's items share their line), for the report.
     pub typed: Vec<(FactId, String)>,
-    /// The interview ended by itself (not by `quit` or the end of input).
-    pub finished: bool,
+    pub ended: Ended,
+}
+
+/// Where the questions are written: a stream, its colours and its width.
+pub struct Screen<W> {
+    pub out: W,
+    pub paint: Painter,
+    pub width: usize,
+}
+
+impl<W: Write> Screen<W> {
+    /// Empty lines for this screen.
+    fn lines(&self) -> Lines {
+        Lines::new(self.width, self.paint)
+    }
+
+    /// Writes `lines` out, leaving them empty.
+    fn show(&mut self, lines: &mut Lines) -> io::Result<()> {
+        self.out.write_all(lines.take().as_bytes())
+    }
+
+    /// One paragraph, wrapped, in a style.
+    fn say(&mut self, style: fn(&Painter, &str) -> String, text: &str) -> io::Result<()> {
+        let mut lines = self.lines();
+        lines.say(&style(&self.paint, text));
+        self.show(&mut lines)
+    }
 }
 
 /// What a question asks for, as the prompt understands it.
@@ -153,193 +194,211 @@ fn described(rb: &RuleBase, answers: &Answers, step: &Step) -> String {
 }
 
 /// Runs an interview, reading answers from `input` and writing questions to
-/// `prompts`. Returns when the interview is over, for whatever reason.
-///
-/// With `echo`, each answer read is written after its prompt: a terminal
-/// shows what was typed, but answers piped in would otherwise leave the
-/// transcript without them.
+/// `screen`. Returns when the interview is over, for whatever reason.
 pub fn run<R: BufRead, W: Write>(
     rb: &RuleBase,
-    mut input: R,
-    prompts: &mut W,
-    paint: Painter,
-    echo: bool,
+    input: &mut Input<R>,
+    screen: &mut Screen<W>,
 ) -> io::Result<Session> {
+    let t = &rb.messages.interview;
+    let mut session = Session {
+        answers: Answers::new(rb),
+        typed: Vec::new(),
+        ended: Ended::Finished,
+    };
+    let mut history: Vec<Step> = Vec::new();
+    let mut out = screen.lines();
+    out.heading(&t.title);
+    out.say(&rb.settings.disclaimer);
+    out.say(&out.paint.bold(&rb.settings.emergency_note));
+    out.blank();
+    out.say(&out.paint.dim(&t.help_hint));
+    screen.show(&mut out)?;
+    loop {
+        let answers = &session.answers;
+        let eval = Evaluation::new(rb, answers);
+        if eval.flag_urgency(rb) == Some(Urgency::Emergency) {
+            out.blank();
+            out.say(&out.paint.alarm(&t.emergency_stop));
+            screen.show(&mut out)?;
+            break;
+        }
+        let Some(q) = select::next_question(rb, answers, &eval) else {
+            break;
+        };
+        let options: Vec<FactId> = select::open_members(rb, answers, q).collect();
+        let expect = expect_of(rb, q, options.len());
+        let number = select::prompts_answered(rb, answers) + 1;
+        let about = number - 1 + select::remaining_estimate(rb, answers).max(1);
+        let progress = fill(
+            &t.progress,
+            &[
+                ("number", &number.to_string()),
+                ("total", &about.to_string()),
+            ],
+        );
+        out.blank();
+        out.say(&out.paint.dim(&progress));
+        out.say(&out.paint.bold(rb.question(q)));
+        for (k, &m) in options.iter().enumerate() {
+            out.numbered(k + 1, rb.question(m));
+        }
+        out.say(&out.paint.dim(hint(t, expect)));
+        screen.show(&mut out)?;
+        match ask(
+            rb,
+            input,
+            screen,
+            q,
+            &options,
+            expect,
+            &mut session,
+            &mut history,
+        )? {
+            Some(ended) => {
+                session.ended = ended;
+                return Ok(session);
+            }
+            None => continue,
+        }
+    }
+    Ok(session)
+}
+
+/// Asks one question until its answer is understood (or a command moves
+/// the interview on). `Some` when the interview ends here.
+#[allow(clippy::too_many_arguments)]
+fn ask<R: BufRead, W: Write>(
+    rb: &RuleBase,
+    input: &mut Input<R>,
+    screen: &mut Screen<W>,
+    q: FactId,
+    options: &[FactId],
+    expect: Expect,
+    session: &mut Session,
+    history: &mut Vec<Step>,
+) -> io::Result<Option<Ended>> {
     let t = &rb.messages.interview;
     let vocabulary = Vocabulary {
         words: &rb.messages.words,
         text: t,
     };
-    let mut answers = Answers::new(rb);
-    let mut typed: Vec<(FactId, String)> = Vec::new();
-    let mut history: Vec<Step> = Vec::new();
-    writeln!(
-        prompts,
-        "{}\n{}\n{}\n",
-        paint.bold(&t.title),
-        rb.settings.disclaimer,
-        paint.bold(&rb.settings.emergency_note)
-    )?;
-    writeln!(prompts, "{}", paint.dim(&t.help_hint))?;
-    let mut line = String::new();
+    // A checklist answered "yes" without saying which: a later "none" is
+    // pointed out once before it is taken.
+    let mut said_yes = false;
     loop {
-        let eval = Evaluation::new(rb, &answers);
-        if eval.flag_urgency(rb) == Some(Urgency::Emergency) {
-            writeln!(prompts, "\n{}", paint.alarm(&t.emergency_stop))?;
-            break;
-        }
-        let Some(q) = select::next_question(rb, &answers, &eval) else {
-            break;
+        let line = match input.read(&mut screen.out)? {
+            Typed::Line(line) => line,
+            Typed::End => {
+                screen.say(Painter::plain, &format!("\n{}", t.input_ended))?;
+                return Ok(Some(Ended::OutOfInput));
+            }
+            Typed::Interrupted => return Ok(Some(Ended::Interrupted)),
         };
-        let options: Vec<FactId> = select::open_members(rb, &answers, q).collect();
-        let expect = expect_of(rb, q, options.len());
-        let number = select::prompts_answered(rb, &answers) + 1;
-        let about = number - 1 + select::remaining_estimate(rb, &answers).max(1);
-        writeln!(
-            prompts,
-            "\n{}",
-            paint.dim(&fill(
-                &t.progress,
-                &[
-                    ("number", &number.to_string()),
-                    ("total", &about.to_string())
-                ]
-            ))
-        )?;
-        writeln!(prompts, "{}", paint.bold(rb.question(q)))?;
-        for (k, &m) in options.iter().enumerate() {
-            writeln!(prompts, "  {}. {}", k + 1, rb.question(m))?;
-        }
-        writeln!(prompts, "{}", paint.dim(hint(t, expect)))?;
-        // Ask until the answer is understood.
-        loop {
-            write!(prompts, "> ")?;
-            prompts.flush()?;
-            line.clear();
-            if input.read_line(&mut line)? == 0 {
-                writeln!(prompts, "\n{}", t.input_ended)?;
-                return Ok(Session {
-                    answers,
-                    typed,
-                    finished: false,
-                });
+        let settled: Vec<(FactId, Answer)> = match reply::understand(vocabulary, &line, expect) {
+            Reply::Answer(a) => vec![(q, a)],
+            Reply::Picks(picks) => {
+                let none = picks.iter().all(|&a| a == Answer::No);
+                if none && std::mem::take(&mut said_yes) {
+                    screen.say(Painter::alarm, &t.yes_then_none)?;
+                    continue;
+                }
+                options.iter().copied().zip(picks).collect()
             }
-            if echo {
-                writeln!(prompts, "{}", line.trim_end())?;
-            }
-            let settled: Vec<(FactId, Answer)> = match reply::understand(vocabulary, &line, expect)
-            {
-                Reply::Answer(a) => vec![(q, a)],
-                Reply::Picks(picks) => options.iter().copied().zip(picks).collect(),
-                Reply::Why => {
-                    write!(prompts, "{}", why(rb, q))?;
-                    continue;
-                }
-                Reply::Help => {
-                    writeln!(
-                        prompts,
-                        "{}\n",
-                        rb.finding(q).map_or("", |i| i.help.as_str())
-                    )?;
-                    for (k, &m) in options.iter().enumerate() {
-                        let help = rb.finding(m).map_or("", |i| i.help.as_str());
-                        writeln!(prompts, "  {}. {help}", k + 1)?;
-                    }
-                    if !options.is_empty() {
-                        writeln!(prompts)?;
-                    }
-                    write!(prompts, "{}", commands(t, expect))?;
-                    continue;
-                }
-                Reply::Back => {
-                    match history.pop() {
-                        Some(step) => {
-                            let undone = described(rb, &answers, &step);
-                            for &f in &step.answered {
-                                answers.unset(f);
-                            }
-                            typed.retain(|(f, _)| !step.answered.contains(f));
-                            let went_back = fill(
-                                &t.went_back,
-                                &[
-                                    ("answer", &undone),
-                                    ("question", rb.question(step.question)),
-                                ],
-                            );
-                            writeln!(prompts, "{}", paint.dim(&went_back))?;
-                            break;
-                        }
-                        None => writeln!(prompts, "{}", t.no_earlier_answer)?,
-                    }
-                    continue;
-                }
-                Reply::Quit => {
-                    return Ok(Session {
-                        answers,
-                        typed,
-                        finished: false,
-                    });
-                }
-                Reply::DidYouMean(word) => {
-                    let ask = fill(&t.did_you_mean, &[("word", &word)]);
-                    writeln!(prompts, "{}", paint.dim(&ask))?;
-                    continue;
-                }
-                Reply::Refused(reason) => {
-                    writeln!(prompts, "{}", paint.alarm(&reason))?;
-                    continue;
-                }
-                Reply::Invalid => {
-                    let again = fill(&t.not_understood, &[("hint", hint(t, expect))]);
-                    writeln!(prompts, "{}", paint.dim(&again))?;
-                    continue;
-                }
-            };
-            let mut step = Step {
-                question: q,
-                answered: Vec::new(),
-            };
-            let mut refused = None;
-            for (f, a) in settled {
-                match answers.set(rb, f, a) {
-                    Ok(()) => step.answered.push(f),
-                    Err(e) => refused = Some(e),
-                }
-            }
-            if let Some(e) = refused {
-                for &f in &step.answered {
-                    answers.unset(f);
-                }
-                writeln!(prompts, "{}", paint.alarm(&e.to_string()))?;
+            Reply::WhichOnes => {
+                said_yes = true;
+                screen.say(Painter::dim, &t.which_ones)?;
                 continue;
             }
-            let words = line.trim();
-            typed.extend(step.answered.iter().map(|&f| (f, words.to_owned())));
-            history.push(step);
-            break;
+            Reply::Why => {
+                screen.say(Painter::plain, &why(rb, q))?;
+                continue;
+            }
+            Reply::Help => {
+                let mut out = screen.lines();
+                out.say(rb.finding(q).map_or("", |i| i.help.as_str()));
+                for (k, &m) in options.iter().enumerate() {
+                    out.numbered(k + 1, rb.finding(m).map_or("", |i| i.help.as_str()));
+                }
+                out.blank();
+                out.say(&commands(t, expect));
+                screen.show(&mut out)?;
+                continue;
+            }
+            Reply::Back => {
+                let Some(step) = history.pop() else {
+                    screen.say(Painter::plain, &t.no_earlier_answer)?;
+                    continue;
+                };
+                let undone = described(rb, &session.answers, &step);
+                for &f in &step.answered {
+                    session.answers.unset(f);
+                }
+                session.typed.retain(|(f, _)| !step.answered.contains(f));
+                let went_back = fill(
+                    &t.went_back,
+                    &[
+                        ("answer", &undone),
+                        ("question", rb.question(step.question)),
+                    ],
+                );
+                screen.say(Painter::dim, &went_back)?;
+                return Ok(None);
+            }
+            Reply::Quit => return Ok(Some(Ended::Quit)),
+            Reply::DidYouMean(word) => {
+                screen.say(Painter::dim, &fill(&t.did_you_mean, &[("word", &word)]))?;
+                continue;
+            }
+            Reply::Refused(reason) => {
+                screen.say(Painter::alarm, &reason)?;
+                continue;
+            }
+            Reply::Invalid => {
+                let again = fill(&t.not_understood, &[("hint", hint(t, expect))]);
+                screen.say(Painter::dim, &again)?;
+                continue;
+            }
+        };
+        let mut step = Step {
+            question: q,
+            answered: Vec::new(),
+        };
+        let mut refused = None;
+        for (f, a) in settled {
+            match session.answers.set(rb, f, a) {
+                Ok(()) => step.answered.push(f),
+                Err(e) => refused = Some(e),
+            }
         }
+        if let Some(e) = refused {
+            for &f in &step.answered {
+                session.answers.unset(f);
+            }
+            screen.say(Painter::alarm, &e.to_string())?;
+            continue;
+        }
+        let words = line.trim();
+        session
+            .typed
+            .extend(step.answered.iter().map(|&f| (f, words.to_owned())));
+        history.push(step);
+        return Ok(None);
     }
-    Ok(Session {
-        answers,
-        typed,
-        finished: true,
-    })
 }
 
 /// The interview's last question, on a terminal: whether to show every
 /// list of the result. Anything but a yes (or the end of input) is a no.
 pub fn ask_details<R: BufRead, W: Write>(
     rb: &RuleBase,
-    mut input: R,
-    prompts: &mut W,
+    input: &mut Input<R>,
+    screen: &mut Screen<W>,
 ) -> io::Result<bool> {
     let t = &rb.messages.interview;
-    write!(prompts, "\n{}\n> ", t.details_prompt)?;
-    prompts.flush()?;
-    let mut line = String::new();
-    if input.read_line(&mut line)? == 0 {
+    screen.say(Painter::plain, &format!("\n{}", t.details_prompt))?;
+    let Typed::Line(line) = input.read(&mut screen.out)? else {
         return Ok(false);
-    }
+    };
     let vocabulary = Vocabulary {
         words: &rb.messages.words,
         text: t,

@@ -31,6 +31,7 @@ mod interview;
 pub mod output;
 mod plan;
 mod reply;
+mod terminal;
 pub mod triage;
 
 pub use app::run;

@@ -20,6 +20,8 @@ struct Assessment {
     causes: Vec<Cause>,
     advice: Vec<Advice>,
     next_question: Option<Question>,
+    #[serde(default)]
+    warnings: Vec<Warning>,
     disclaimer: String,
     emergency_note: String,
     #[serde(default)]
@@ -27,6 +29,13 @@ struct Assessment {
     schema_version: u32,
     tool_version: String,
     rules_version: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Warning {
+    group: String,
+    message: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -573,4 +582,52 @@ fn explain_names_the_group_behind_a_possible_red_flag() {
         "{}",
         e.urgency
     );
+}
+
+/// Issue 13: a group answered yes with every member answered no is pointed
+/// out and resolved (the members count as "not sure"), never silently
+/// dropped: the warning signs the person said yes to stay possible.
+#[test]
+fn a_group_yes_with_every_member_no_is_warned_about_and_rules_nothing_out() {
+    let members = "saddle_numbness,bladder_bowel_problems,sexual_function_change,both_legs_affected,leg_weakness,walking_difficulty,body_numbness";
+    let args = [
+        "--yes",
+        "nerve_warning_signs,lower_back_pain",
+        "--no",
+        members,
+        "--age",
+        "40",
+        "--days",
+        "3",
+    ];
+    let a = json(&args);
+    assert_eq!(a.warnings.len(), 1, "{a:?}");
+    assert_eq!(a.warnings[0].group, "nerve_warning_signs");
+    assert!(a.warnings[0].message.contains("The answers disagree"));
+    assert!(!a.complete);
+    assert_eq!(
+        a.urgency, "emergency",
+        "none of the nerve signs is ruled out"
+    );
+    assert!(
+        a.red_flags
+            .iter()
+            .any(|f| f.id == "cauda_equina" && f.possible)
+    );
+
+    let mut all = vec!["assess"];
+    all.extend_from_slice(&args);
+    let text = Cmd::new(all).run();
+    text.success();
+    assert!(
+        crate::common::unwrapped(&text.stdout).contains(
+            "The answers disagree: yes to \"Warning signs from the nerves\", but no to each sign in it."
+        ),
+        "{}",
+        text.stdout
+    );
+
+    // Agreeing answers carry no warning.
+    let fine = json(&["--no", "nerve_warning_signs", "--age", "40"]);
+    assert!(fine.warnings.is_empty());
 }

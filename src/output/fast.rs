@@ -9,7 +9,9 @@ use std::io;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::output::view::{AdviceView, SCHEMA_VERSION, TOOL_VERSION, question_view, round3};
+use crate::output::view::{
+    AdviceView, SCHEMA_VERSION, TOOL_VERSION, WarningView, question_view, round3, warning,
+};
 use crate::triage::Assessment;
 use crate::triage::condition::FactId;
 use crate::triage::explain::Explanation;
@@ -274,6 +276,15 @@ pub fn write_json(
         Some(f) => frags.question(out, f, &a.next_options),
         None => out.extend_from_slice(b"null"),
     }
+    if !a.disagreements.is_empty() {
+        out.extend_from_slice(b",\"warnings\":");
+        let warnings: Vec<WarningView<'_>> = a
+            .disagreements
+            .iter()
+            .map(|&g| warning(frags.rb, g))
+            .collect();
+        serde_json::to_writer(&mut *out, &warnings)?;
+    }
     frags.tail(out);
     if let Some(explanation) = explanation {
         out.extend_from_slice(b",\"explanation\":");
@@ -324,6 +335,7 @@ mod tests {
                 };
                 let _ = answers.set(rb, f, answer);
             }
+            answers.settle_disagreements(rb);
             let mut eval = Evaluation::empty(rb);
             let mut a = Assessment::default();
             assess_into(rb, &answers, &mut eval, &mut a);

@@ -47,11 +47,14 @@ pub fn render(r: &View<'_>) -> String {
             (Urgency::Emergency, &t.not_checked_emergency),
             (Urgency::Urgent, &t.not_checked_urgent),
         ] {
-            let questions: Vec<&str> = r
+            let questions: Vec<String> = r
                 .open_questions
                 .iter()
                 .filter(|q| q.urgency == u)
-                .map(|q| q.label)
+                .map(|q| match q.unsure {
+                    true => format!("{} ({})", q.label, t.not_sure),
+                    false => q.label.to_owned(),
+                })
                 .collect();
             if questions.is_empty() {
                 continue;
@@ -64,12 +67,8 @@ pub fn render(r: &View<'_>) -> String {
             }
         }
         line!(out);
-        line!(
-            out,
-            "{} ({}).",
-            fill(&t.so_far, &[("level", level.title)]),
-            r.urgency
-        );
+        let so_far = format!("{} ({})", level.title, r.urgency);
+        line!(out, "{}", fill(&t.so_far, &[("level", &so_far)]));
     } else {
         line!(
             out,
@@ -84,6 +83,10 @@ pub fn render(r: &View<'_>) -> String {
     line!(out);
     line!(out, "{}", r.why);
     line!(out);
+    for w in &r.warnings {
+        line!(out, "> {}", w.message);
+        line!(out);
+    }
 
     line!(out, "## {}", t.report_findings);
     line!(out);

@@ -5,6 +5,7 @@
 
 pub mod fast;
 pub mod json;
+pub mod lines;
 pub mod listing;
 pub mod markdown;
 pub mod text;

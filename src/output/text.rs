@@ -4,6 +4,7 @@
 //! every list. Text is wrapped to the terminal's width, never mid-word.
 
 use crate::color::Painter;
+use crate::output::lines::Lines as Out;
 use crate::output::view::{AdviceView, View, fill, labels, said};
 use crate::triage::assess::Headline;
 use crate::triage::explain::Explanation;
@@ -19,69 +20,18 @@ pub struct TextOptions {
     pub details: bool,
 }
 
-/// Lines wrapped to a width.
-struct Out {
-    text: String,
-    width: usize,
-    paint: Painter,
-}
-
-impl Out {
-    /// A paragraph, wrapped, with an indent for its first and later lines.
-    fn para(&mut self, text: &str, first: &str, rest: &str) {
-        let options = textwrap::Options::new(self.width.max(20))
-            .initial_indent(first)
-            .subsequent_indent(rest);
-        for line in textwrap::wrap(text, options) {
-            self.text.push_str(line.trim_end());
-            self.text.push('\n');
-        }
-    }
-
-    /// A paragraph without indent.
-    fn say(&mut self, text: &str) {
-        self.para(text, "", "");
-    }
-
-    /// A list item: "  - Title: text".
-    fn item(&mut self, title: &str, text: &str) {
-        let title = self.paint.bold(title);
-        self.para(&format!("{title}: {text}"), "  - ", "    ");
-    }
-
-    /// A heading on a line of its own.
-    fn heading(&mut self, text: &str) {
-        let text = self.paint.bold(text);
-        self.text.push_str(&text);
-        self.text.push('\n');
-    }
-
-    fn blank(&mut self) {
-        self.text.push('\n');
-    }
-
-    /// A banner in the colour of a level, wrapped if the terminal is narrow.
-    fn banner(&mut self, level: Urgency, text: &str) {
-        let options = textwrap::Options::new(self.width.max(20));
-        for line in textwrap::wrap(text, options) {
-            let line = self.paint.urgency(level, &format!(" {} ", line.trim()));
-            self.text.push_str(&line);
-            self.text.push('\n');
-        }
-    }
-}
-
 /// The assessment for a person reading a terminal.
 pub fn render(v: &View<'_>, options: TextOptions) -> String {
-    let mut out = Out {
-        text: String::new(),
-        width: options.width,
-        paint: options.paint,
-    };
+    let mut out = Out::new(options.width, options.paint);
     match v.headline {
         Headline::NotFinished(serious) => not_finished(&mut out, v, serious),
         Headline::Level(Urgency::Emergency) => emergency(&mut out, v),
         Headline::Level(level) => level_screen(&mut out, v, level),
+    }
+    for w in &v.warnings {
+        let message = out.paint.alarm(&w.message);
+        out.say(&message);
+        out.blank();
     }
     let t = v.words.text;
     if options.details {

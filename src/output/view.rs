@@ -130,6 +130,27 @@ pub struct AdviceView<'a> {
     pub not_while: Vec<&'a str>,
 }
 
+/// Something about the answers a person or script should know: answers
+/// that disagreed and how they were resolved.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WarningView<'a> {
+    /// The group whose answers disagreed.
+    pub group: &'a str,
+    pub message: String,
+}
+
+/// The warning for a group whose answers disagreed.
+pub fn warning(rb: &RuleBase, g: FactId) -> WarningView<'_> {
+    let fact = rb.fact(g);
+    WarningView {
+        group: &fact.id,
+        message: fill(
+            &rb.messages.result.group_disagrees,
+            &[("group", &fact.label), ("id", &fact.id)],
+        ),
+    }
+}
+
 /// The next question of the interview.
 #[derive(Debug, Clone, Serialize)]
 pub struct QuestionView<'a> {
@@ -260,6 +281,8 @@ pub struct View<'a> {
     pub causes: Vec<CauseView<'a>>,
     pub advice: Vec<AdviceView<'a>>,
     pub next_question: Option<QuestionView<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<WarningView<'a>>,
     pub disclaimer: &'a str,
     pub emergency_note: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -498,6 +521,7 @@ impl<'a> View<'a> {
             next_question: a
                 .next_question
                 .map(|q| question_view(rb, q, &a.next_options)),
+            warnings: a.disagreements.iter().map(|&g| warning(rb, g)).collect(),
             disclaimer: &rb.settings.disclaimer,
             emergency_note: &rb.settings.emergency_note,
             explanation,

@@ -131,6 +131,9 @@ impl std::error::Error for AnswerError {}
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answers {
     values: Vec<Option<Answer>>,
+    /// Groups whose answers disagreed, made "don't know" by
+    /// [`Answers::settle_disagreements`].
+    disagreed: Vec<FactId>,
 }
 
 impl Answers {
@@ -138,6 +141,7 @@ impl Answers {
     pub fn new(rb: &RuleBase) -> Answers {
         Answers {
             values: vec![None; rb.n_findings],
+            disagreed: Vec::new(),
         }
     }
 
@@ -149,6 +153,36 @@ impl Answers {
     /// Forgets every answer, keeping the buffer (batch mode reuses it).
     pub fn clear(&mut self) {
         self.values.fill(None);
+        self.disagreed.clear();
+    }
+
+    /// Resolves answers that disagree: a group answered yes ("one of these
+    /// applies") whose every member was answered no. Neither answer can be
+    /// trusted over the other, and a "no" must not rule out a warning sign
+    /// the person said they have, so the members' answers become "don't
+    /// know": none is ruled out. The groups are kept for a warning. Call
+    /// once every answer is in.
+    pub fn settle_disagreements(&mut self, rb: &RuleBase) {
+        for &g in &rb.groups {
+            let Some(info) = rb.finding(g) else { continue };
+            let all_no = !info.members.is_empty()
+                && info
+                    .members
+                    .iter()
+                    .all(|&m| self.get(m) == Some(Answer::No));
+            if self.get(g) == Some(Answer::Yes) && all_no {
+                for &m in &info.members {
+                    self.values[usize::from(m)] = Some(Answer::Unknown);
+                }
+                self.disagreed.push(g);
+            }
+        }
+    }
+
+    /// The groups whose answers disagreed (see
+    /// [`Answers::settle_disagreements`]), in rule-base order.
+    pub fn disagreed(&self) -> &[FactId] {
+        &self.disagreed
     }
 
     /// The answered findings with their answers, in rule-base order.

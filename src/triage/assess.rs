@@ -63,6 +63,9 @@ pub struct Assessment {
     /// warning signs, most urgent first, those answered "don't know" first
     /// within a level.
     pub unchecked_questions: Vec<OpenItem>,
+    /// Groups answered yes with every member answered no: their members
+    /// were counted as "don't know" (see `Answers::settle_disagreements`).
+    pub disagreements: Vec<FactId>,
     reasons: Vec<FactId>,
     ranked: Vec<CauseId>,
 }
@@ -80,6 +83,7 @@ impl Default for Assessment {
             next_options: Vec::new(),
             decided_by: Decider::Nothing,
             unchecked_questions: Vec::new(),
+            disagreements: Vec::new(),
             reasons: Vec::new(),
             ranked: Vec::new(),
         }
@@ -169,6 +173,8 @@ pub fn assess(rb: &RuleBase, answers: &Answers) -> Assessment {
 pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out: &mut Assessment) {
     eval.fill(rb, answers);
     let state = &eval.state;
+    out.disagreements.clear();
+    out.disagreements.extend_from_slice(answers.disagreed());
     out.red_flags.clear();
     out.unchecked_red_flags.clear();
     out.causes.clear();

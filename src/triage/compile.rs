@@ -1111,6 +1111,7 @@ fn check_messages(m: &MessagesFile, report: &mut Report<'_>) {
         ("picked_none", &i.picked_none, &[]),
         ("picked_unsure", &i.picked_unsure, &["label"]),
         ("which_ones", &i.which_ones, &[]),
+        ("yes_then_none", &i.yes_then_none, &[]),
         ("no_such_item", &i.no_such_item, &["item", "count"]),
         (
             "number_out_of_range",
@@ -1131,6 +1132,7 @@ fn check_messages(m: &MessagesFile, report: &mut Report<'_>) {
         ("why_flag", &r.why_flag, &["flag", "signs"]),
         ("why_possible", &r.why_possible, &["group"]),
         ("likely_sign", &r.likely_sign, &["sign"]),
+        ("group_disagrees", &r.group_disagrees, &["group", "id"]),
         ("why_cause", &r.why_cause, &["cause", "signs"]),
         ("why_nothing_found", &r.why_nothing_found, &[]),
         ("why_self_care", &r.why_self_care, &["cause", "signs"]),

@@ -472,6 +472,8 @@ pub struct InterviewText {
     /// `{label}`.
     pub picked_unsure: String,
     pub which_ones: String,
+    /// A checklist answered "yes", then none.
+    pub yes_then_none: String,
     /// `{item}`, `{count}`.
     pub no_such_item: String,
     /// `{range}`, `{value}`.
@@ -500,6 +502,8 @@ pub struct ResultText {
     pub why_possible: String,
     /// `{sign}`.
     pub likely_sign: String,
+    /// `{group}`, `{id}`: a group answered yes with every sign in it no.
+    pub group_disagrees: String,
     /// `{cause}`, `{signs}`.
     pub why_cause: String,
     pub why_nothing_found: String,

@@ -208,3 +208,9 @@ impl RulesCopy {
         .run()
     }
 }
+
+/// Text with its wrapping undone: every run of spaces and line breaks made
+/// one space, so a test can look for a sentence wherever a line broke.
+pub fn unwrapped(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
