@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
 
-use crate::cli::Cli;
+use crate::cli::{self, Cli};
 use crate::color::{Colors, Painter};
 use crate::exit::Exit;
 use crate::output::{self, listing, view::View};
@@ -37,9 +37,10 @@ impl std::error::Error for UsageError {}
 
 /// Runs backtriage with these arguments (the first is the program name).
 pub fn run(args: impl IntoIterator<Item = OsString>) -> Exit {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => return clap_error(&e),
+        Err(e) => return clap_error(&e, Colors::from_env(cli::color_in(&args))),
     };
     let plan = match Plan::new(cli) {
         Ok(plan) => plan,
@@ -55,26 +56,28 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Exit {
     }
 }
 
-/// Help and version go to stdout with status 0; a usage error is one line.
-fn clap_error(e: &clap::Error) -> Exit {
+/// Help and version go to stdout with status 0. A usage error is clap's
+/// whole message on stderr (what is wrong, its "a similar ... exists" tip or
+/// the possible values, and the usage line), with status 2.
+fn clap_error(e: &clap::Error, colors: Colors) -> Exit {
     use clap::error::ErrorKind;
-    match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = write!(io::stdout(), "{}", e.render());
-            Exit::Success
-        }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = write!(io::stderr(), "{}", e.render());
-            Exit::Usage
-        }
-        _ => {
-            let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or("error: bad arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("error: {first} (see 'backtriage --help')");
-            Exit::Usage
-        }
-    }
+    let (exit, paint) = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => (Exit::Success, colors.stdout),
+        _ => (Exit::Usage, colors.stderr),
+    };
+    let rendered = e.render();
+    let text = if paint.enabled {
+        rendered.ansi().to_string()
+    } else {
+        rendered.to_string()
+    };
+    // A closed pipe (`--help | head`) is not worth a message.
+    let _ = if exit == Exit::Success {
+        io::stdout().lock().write_all(text.as_bytes())
+    } else {
+        io::stderr().lock().write_all(text.as_bytes())
+    };
+    exit
 }
 
 fn report_error(e: &anyhow::Error, paint: Painter) -> Exit {

@@ -1,9 +1,12 @@
 //! The command line, as clap derive types. Nothing here runs anything:
 //! `app` turns these into a plan.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::color::ColorWhen;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -160,4 +163,58 @@ pub enum ListFormat {
     #[default]
     Text,
     Json,
+}
+
+/// The `--color` choice in raw arguments that clap refused, so that its
+/// error message is coloured as asked. Anything unclear is `auto`.
+pub fn color_in(args: &[OsString]) -> ColorWhen {
+    let mut when = ColorWhen::Auto;
+    let mut args = args.iter().skip(1).map(|a| a.to_str().unwrap_or(""));
+    while let Some(arg) = args.next() {
+        let value = match arg {
+            "--" => break,
+            "--color" => args.next().unwrap_or(""),
+            _ => match arg.strip_prefix("--color=") {
+                Some(value) => value,
+                None => continue,
+            },
+        };
+        when = match value {
+            "always" => ColorWhen::Always,
+            "never" => ColorWhen::Never,
+            _ => ColorWhen::Auto,
+        };
+    }
+    when
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn color_of(args: &[&str]) -> ColorWhen {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        color_in(&args)
+    }
+
+    #[test]
+    fn the_color_flag_is_found_in_arguments_clap_refused() {
+        assert_eq!(color_of(&["backtriage", "asess"]), ColorWhen::Auto);
+        assert_eq!(
+            color_of(&["backtriage", "--color", "never", "asess"]),
+            ColorWhen::Never
+        );
+        assert_eq!(
+            color_of(&["backtriage", "assess", "--bogus", "--color=always"]),
+            ColorWhen::Always
+        );
+        assert_eq!(
+            color_of(&["backtriage", "--color", "sometimes"]),
+            ColorWhen::Auto
+        );
+        assert_eq!(
+            color_of(&["backtriage", "--", "--color", "never"]),
+            ColorWhen::Auto
+        );
+    }
 }

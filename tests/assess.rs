@@ -423,6 +423,17 @@ fn an_unknown_id_suggests_the_closest_one() {
 }
 
 #[test]
+fn a_mis_cased_id_is_refused_with_its_real_spelling() {
+    // Ids are case-sensitive; the suggestion ignores case.
+    Cmd::new(["assess", "--yes", "FEVER"])
+        .run()
+        .usage_error("unknown finding 'FEVER' (did you mean 'fever'?)");
+    Cmd::new(["assess", "--answer", "Saddle_Numbness=yes"])
+        .run()
+        .usage_error("did you mean 'saddle_numbness'?");
+}
+
+#[test]
 fn a_value_of_the_wrong_kind_is_refused() {
     Cmd::new(["assess", "--answer", "fever=3"])
         .run()
@@ -502,7 +513,7 @@ fn derived_facts_and_malformed_pairs_are_refused() {
 fn batch_conflicts_with_answers_on_the_command_line() {
     Cmd::new(["assess", "--batch", "-", "--yes", "fever"])
         .run()
-        .usage_error("cannot be used with");
+        .clap_usage_error(&["cannot be used with"]);
 }
 
 #[test]

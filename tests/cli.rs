@@ -63,27 +63,76 @@ fn man_prints_a_roff_page() {
 }
 
 #[test]
-fn an_unknown_flag_is_a_one_line_usage_error() {
+fn an_unknown_flag_is_a_usage_error_with_clap_s_whole_message() {
     Cmd::new(["--bogus"])
         .run()
-        .usage_error("unexpected argument '--bogus'");
+        .clap_usage_error(&["unexpected argument '--bogus'", "Usage: backtriage"]);
     Cmd::new(["assess", "--frobnicate"])
         .run()
-        .usage_error("'--frobnicate'");
+        .clap_usage_error(&["'--frobnicate'", "Usage: backtriage assess"]);
 }
 
 #[test]
-fn an_unknown_subcommand_is_a_one_line_usage_error() {
+fn an_unknown_subcommand_is_a_usage_error_with_clap_s_whole_message() {
     Cmd::new(["diagnose"])
         .run()
-        .usage_error("unrecognized subcommand 'diagnose'");
+        .clap_usage_error(&["unrecognized subcommand 'diagnose'"]);
 }
 
 #[test]
-fn a_bad_color_value_is_a_usage_error() {
+fn a_bad_color_value_is_a_usage_error_listing_the_values() {
     Cmd::new(["--color", "sometimes", "assess"])
         .run()
-        .usage_error("sometimes");
+        .clap_usage_error(&["sometimes", "[possible values: auto, always, never]"]);
+}
+
+// Regression (issue 15): clap's errors were cut to their first line, which
+// lost the missing argument's name, the "similar ... exists" tip, and the
+// possible values.
+
+#[test]
+fn a_missing_argument_is_named() {
+    Cmd::new(["rules", "list"]).run().clap_usage_error(&[
+        "the following required arguments were not provided:",
+        "<WHAT>",
+        "Usage: backtriage rules list <WHAT>",
+    ]);
+}
+
+#[test]
+fn a_mistyped_subcommand_gets_clap_s_tip() {
+    Cmd::new(["asess"]).run().clap_usage_error(&[
+        "unrecognized subcommand 'asess'",
+        "tip: a similar subcommand exists: 'assess'",
+    ]);
+}
+
+#[test]
+fn a_mistyped_flag_gets_clap_s_tip() {
+    Cmd::new(["--colour", "never"]).run().clap_usage_error(&[
+        "unexpected argument '--colour'",
+        "tip: a similar argument exists: '--color'",
+    ]);
+}
+
+#[test]
+fn a_mistyped_value_gets_the_possible_values_and_the_tip() {
+    Cmd::new(["assess", "--format", "jsn"])
+        .run()
+        .clap_usage_error(&[
+            "invalid value 'jsn' for '--format <FORMAT>'",
+            "[possible values: text, json, markdown]",
+            "tip: a similar value exists: 'json'",
+        ]);
+}
+
+#[test]
+fn clap_s_errors_are_plain_into_a_pipe_and_coloured_when_asked() {
+    let plain = Cmd::new(["asess"]).run();
+    assert!(!plain.stderr.contains(ESC), "{plain:?}");
+    let coloured = Cmd::new(["--color", "always", "asess"]).run();
+    assert_eq!(coloured.code, 2);
+    assert!(coloured.stderr.contains(ESC), "{coloured:?}");
 }
 
 const ESC: char = '\u{1b}';
