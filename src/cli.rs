@@ -31,7 +31,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub rules: Option<PathBuf>,
 
-    /// When to use colour (NO_COLOR turns `auto` off).
+    /// When to use colour: `auto` colours a terminal, unless NO_COLOR is set or
+    /// TERM is dumb; CLICOLOR_FORCE colours a pipe too.
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
 
@@ -69,12 +70,12 @@ pub struct InterviewArgs {
 /// The `--color` choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when the stream is a terminal and NO_COLOR is not set.
+    /// Colour a terminal (not with NO_COLOR or TERM=dumb), or anything with CLICOLOR_FORCE.
     #[default]
     Auto,
     /// Always colour, even into a pipe or with NO_COLOR set.
     Always,
-    /// Never colour.
+    /// Never colour, even with CLICOLOR_FORCE set.
     Never,
 }
 

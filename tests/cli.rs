@@ -160,6 +160,118 @@ fn auto_colour_stays_off_in_a_pipe() {
     assert!(!out.stdout.contains(ESC));
 }
 
+// Colour follows anstream's rules (issue 15): each rule through the real
+// binary. `Cmd` removes NO_COLOR, CLICOLOR_FORCE and CLICOLOR unless a test
+// sets them.
+
+fn coloured(out: &crate::common::Out) -> bool {
+    out.success();
+    out.stdout.contains(ESC)
+}
+
+const STRAIN: [&str; 3] = ["assess", "--yes", "saddle_numbness"];
+
+#[test]
+fn clicolor_force_colours_a_pipe() {
+    assert!(coloured(&Cmd::new(STRAIN).env("CLICOLOR_FORCE", "1").run()));
+}
+
+#[test]
+fn clicolor_force_empty_or_zero_does_not_force() {
+    assert!(!coloured(
+        &Cmd::new(STRAIN).env("CLICOLOR_FORCE", "0").run()
+    ));
+    assert!(!coloured(&Cmd::new(STRAIN).env("CLICOLOR_FORCE", "").run()));
+}
+
+#[test]
+fn no_color_wins_over_clicolor_force() {
+    let out = Cmd::new(STRAIN)
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .run();
+    assert!(!coloured(&out));
+}
+
+#[test]
+fn an_empty_no_color_is_ignored() {
+    let out = Cmd::new(STRAIN)
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "")
+        .run();
+    assert!(coloured(&out));
+}
+
+#[test]
+fn color_never_wins_over_clicolor_force() {
+    let out = Cmd::new(["--color", "never", "assess", "--yes", "saddle_numbness"])
+        .env("CLICOLOR_FORCE", "1")
+        .run();
+    assert!(!coloured(&out));
+}
+
+mod terminal {
+    //! `auto` on a real pseudo-terminal, with a clean environment (no CI,
+    //! whose presence anstream's rules let colour a terminal without TERM).
+
+    use super::{ESC, STRAIN};
+    use crate::common::BIN;
+    use expectrl::{Eof, Expect, Session};
+
+    fn screen(env: &[(&str, &str)]) -> String {
+        let mut cmd = std::process::Command::new(BIN);
+        cmd.args(STRAIN).env_clear();
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut session = Session::spawn(cmd).expect("a pseudo-terminal");
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+        let all = session.expect(Eof).expect("the assessment, then the end");
+        String::from_utf8_lossy(all.as_bytes()).into_owned()
+    }
+
+    #[test]
+    fn a_terminal_with_a_term_is_coloured() {
+        let out = screen(&[("TERM", "xterm-256color")]);
+        assert!(out.contains("EMERGENCY") && out.contains(ESC), "{out:?}");
+    }
+
+    #[test]
+    fn term_dumb_or_no_term_turns_auto_off() {
+        for env in [&[("TERM", "dumb")][..], &[]] {
+            let out = screen(env);
+            assert!(
+                out.contains("EMERGENCY") && !out.contains(ESC),
+                "{env:?}: {out:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_color_or_clicolor_zero_turns_a_terminal_off() {
+        for env in [("NO_COLOR", "1"), ("CLICOLOR", "0")] {
+            let out = screen(&[("TERM", "xterm-256color"), env]);
+            assert!(
+                out.contains("EMERGENCY") && !out.contains(ESC),
+                "{env:?}: {out:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn clap_s_errors_follow_the_same_rules() {
+        for (term, colour) in [("dumb", false), ("xterm-256color", true)] {
+            let mut cmd = std::process::Command::new(BIN);
+            cmd.arg("asess").env_clear().env("TERM", term);
+            let mut session = Session::spawn(cmd).expect("a pseudo-terminal");
+            let all = session.expect(Eof).expect("the error, then the end");
+            let out = String::from_utf8_lossy(all.as_bytes()).into_owned();
+            assert!(out.contains("a similar subcommand"), "{out:?}");
+            assert_eq!(out.contains(ESC), colour, "TERM={term}: {out:?}");
+        }
+    }
+}
+
 #[test]
 fn json_never_carries_colour() {
     let out = Cmd::new([

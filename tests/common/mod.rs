@@ -73,7 +73,10 @@ impl Cmd {
     pub fn run(self) -> Out {
         let mut cmd = Command::new(BIN);
         cmd.args(&self.args)
+            // The colour tests set these themselves.
             .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
