@@ -189,27 +189,25 @@ impl Answers {
                 second: answer,
             });
         }
-        if answer == Answer::Yes {
-            if let Some(g) = info.group {
-                if self.get(g) == Some(Answer::No) {
-                    return Err(AnswerError::GroupConflict {
-                        member: id.clone(),
-                        group: rb.fact(g).id.clone(),
-                    });
-                }
-            }
+        if answer == Answer::Yes
+            && let Some(g) = info.group
+            && self.get(g) == Some(Answer::No)
+        {
+            return Err(AnswerError::GroupConflict {
+                member: id.clone(),
+                group: rb.fact(g).id.clone(),
+            });
         }
-        if answer == Answer::No {
-            if let Some(&m) = info
+        if answer == Answer::No
+            && let Some(&m) = info
                 .members
                 .iter()
                 .find(|&&m| self.get(m) == Some(Answer::Yes))
-            {
-                return Err(AnswerError::GroupConflict {
-                    member: rb.fact(m).id.clone(),
-                    group: id.clone(),
-                });
-            }
+        {
+            return Err(AnswerError::GroupConflict {
+                member: rb.fact(m).id.clone(),
+                group: id.clone(),
+            });
         }
         self.values[usize::from(f)] = Some(answer);
         Ok(())
