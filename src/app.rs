@@ -20,6 +20,7 @@ use crate::triage::engine::Evaluation;
 use crate::triage::load;
 use crate::triage::problem::Problem;
 use crate::triage::rulebase::RuleBase;
+use crate::triage::schema::Urgency;
 use crate::triage::{self, explain};
 use crate::{batch, cases, embedded, interview};
 
@@ -110,8 +111,14 @@ fn dispatch(plan: Plan, colors: Colors) -> anyhow::Result<Exit> {
             answers,
             format,
             explain,
-        } => assess_cmd(rules, &answers, format, explain, colors),
-        Run::Batch { input, explain } => batch_cmd(rule_base(rules)?, &input, explain),
+            fail_on,
+        } => assess_cmd(rules, &answers, format, explain, colors)
+            .map(|urgency| reached(fail_on, Some(urgency))),
+        Run::Batch {
+            input,
+            explain,
+            fail_on,
+        } => batch_cmd(rule_base(rules)?, &input, explain, fail_on),
         Run::RulesCheck => check_cmd(rules),
         Run::RulesList { what, json } => {
             let text = listing::render(rule_base(rules)?, what, json)?;
@@ -235,13 +242,23 @@ pub fn answers_of(rb: &RuleBase, given: &[AnswerArg]) -> Result<Answers, UsageEr
     Ok(answers)
 }
 
+/// [`Exit::UrgencyReached`] when `--fail-on` was given and `urgency` is at or
+/// above it; success otherwise.
+fn reached(fail_on: Option<Urgency>, urgency: Option<Urgency>) -> Exit {
+    match (fail_on, urgency) {
+        (Some(level), Some(urgency)) if urgency >= level => Exit::UrgencyReached,
+        _ => Exit::Success,
+    }
+}
+
+/// Prints one assessment; returns its urgency.
 fn assess_cmd(
     rules: Option<&Path>,
     given: &[AnswerArg],
     format: output::Format,
     explain: bool,
     colors: Colors,
-) -> anyhow::Result<Exit> {
+) -> anyhow::Result<Urgency> {
     let rb = rule_base(rules)?;
     let answers = answers_of(rb, given)?;
     let mut eval = Evaluation::empty(rb);
@@ -249,10 +266,16 @@ fn assess_cmd(
     triage::assess_into(rb, &answers, &mut eval, &mut assessment);
     let explanation = explain.then(|| explain::explain(rb, &eval));
     let view = View::new(rb, &answers, &assessment, explanation);
-    write_stdout(&output::render(&view, format, colors.stdout)?)
+    write_stdout(&output::render(&view, format, colors.stdout)?)?;
+    Ok(assessment.urgency)
 }
 
-fn batch_cmd(rb: &RuleBase, path: &Path, explain: bool) -> anyhow::Result<Exit> {
+fn batch_cmd(
+    rb: &RuleBase,
+    path: &Path,
+    explain: bool,
+    fail_on: Option<Urgency>,
+) -> anyhow::Result<Exit> {
     let stdout = io::stdout().lock();
     let summary = if path.as_os_str() == "-" {
         batch::run(rb, io::stdin().lock(), stdout, explain)
@@ -269,7 +292,7 @@ fn batch_cmd(rb: &RuleBase, path: &Path, explain: bool) -> anyhow::Result<Exit> 
         );
         return Ok(Exit::Failure);
     }
-    Ok(Exit::Success)
+    Ok(reached(fail_on, summary.highest))
 }
 
 fn interview_cmd(

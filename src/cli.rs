@@ -116,15 +116,33 @@ pub struct AssessArgs {
     /// Any answer: ID=yes|no|unknown|NUMBER (repeatable).
     #[arg(long = "answer", value_name = "ID=VALUE")]
     pub answers: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    /// Output format (default: text; --batch writes json only).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Also show the rules that fired and the conditions that matched.
     #[arg(long)]
     pub explain: bool,
+    /// Exit with status 3 when the urgency is LEVEL or higher (with --batch:
+    /// any line's).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<Level>,
     /// Assess JSON Lines from FILE (`-` for stdin), one result line per input line.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["yes", "no", "unknown", "age", "days", "answers", "format"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["yes", "no", "unknown", "age", "days", "answers"])]
     pub batch: Option<PathBuf>,
+}
+
+/// An urgency level, as `--fail-on` takes it (the ids of the JSON output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    /// Call the emergency number or go to an emergency department now.
+    Emergency,
+    /// See a doctor today.
+    Urgent,
+    /// Book an appointment with a doctor in the coming days.
+    Doctor,
+    /// Look after it at home (so any assessment reaches it).
+    #[value(name = "self_care", alias = "self-care")]
+    SelfCare,
 }
 
 /// `rules` subcommands.

@@ -562,3 +562,49 @@ fn explain_names_the_group_behind_a_possible_red_flag() {
         e.urgency
     );
 }
+
+// `--fail-on LEVEL` (issue 15): status 3 at or above LEVEL, output unchanged.
+
+#[test]
+fn fail_on_exits_3_at_or_above_the_level_and_still_prints() {
+    let fever = ["assess", "--yes", "fever", "--format", "json"];
+    let plain = Cmd::new(fever).run();
+    plain.success();
+    for (level, code) in [
+        ("emergency", 0),
+        ("urgent", 3),
+        ("doctor", 3),
+        ("self_care", 3),
+        ("self-care", 3),
+    ] {
+        let mut args = fever.to_vec();
+        args.extend(["--fail-on", level]);
+        let out = Cmd::new(args).run();
+        assert_eq!(out.code, code, "--fail-on {level}: {out:?}");
+        assert_eq!(out.stdout, plain.stdout, "the output does not change");
+        assert_eq!(out.stderr, "");
+    }
+}
+
+#[test]
+fn fail_on_below_the_level_is_success() {
+    Cmd::new([
+        "assess",
+        "--yes",
+        "lower_back_pain,lifting_or_strain",
+        "--fail-on",
+        "doctor",
+    ])
+    .run()
+    .success();
+}
+
+#[test]
+fn fail_on_takes_only_the_four_levels() {
+    Cmd::new(["assess", "--fail-on", "soon"])
+        .run()
+        .clap_usage_error(&[
+            "invalid value 'soon'",
+            "[possible values: emergency, urgent, doctor, self_care]",
+        ]);
+}
