@@ -22,7 +22,7 @@ use crate::triage::problem::Problem;
 use crate::triage::rulebase::RuleBase;
 use crate::triage::schema::Urgency;
 use crate::triage::{self, explain};
-use crate::{batch, cases, embedded, interview};
+use crate::{batch, cases, completions, embedded, interview, man};
 
 /// A mistake in what the user typed: exit status 2.
 #[derive(Debug)]
@@ -143,14 +143,20 @@ fn dispatch(plan: Plan, colors: Colors) -> anyhow::Result<Exit> {
                 Shell::Elvish => clap_complete::Shell::Elvish,
                 Shell::Powershell => clap_complete::Shell::PowerShell,
             };
+            let mut cmd = completions::command(rule_base(rules)?);
             let mut buf = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "backtriage", &mut buf);
+            clap_complete::generate(shell, &mut cmd, "backtriage", &mut buf);
             write_stdout(&String::from_utf8_lossy(&buf))
         }
-        Run::Man => {
-            let mut buf = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
-            write_stdout(&String::from_utf8_lossy(&buf))
+        Run::Man { dir: None } => write_stdout(&man::top_page(Cli::command())?.roff),
+        Run::Man { dir: Some(dir) } => {
+            let written = man::write_pages(Cli::command(), &dir)
+                .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+            let list: String = written
+                .iter()
+                .map(|p| format!("{}\n", p.display()))
+                .collect();
+            write_stdout(&list)
         }
     }
 }

@@ -8,7 +8,19 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::color::ColorWhen;
 
-const EXAMPLES: &str = "\
+/// The warning at the end of `--help` and of the man pages.
+macro_rules! disclaimer {
+    () => {
+        "backtriage is not a diagnosis. In an emergency, call your local emergency number
+(999 in the UK, 112 in the EU, 911 in the US) or go to an emergency department."
+    };
+}
+
+/// Said wherever backtriage describes itself.
+pub const DISCLAIMER: &str = disclaimer!();
+
+const EXAMPLES: &str = concat!(
+    "\
 Examples:
   backtriage                                   start the interview
   backtriage interview --save summary.md       interview, then save a summary for your doctor
@@ -19,8 +31,9 @@ Examples:
   backtriage rules list findings
   backtriage rules test tests/cases/*.yaml
 
-backtriage is not a diagnosis. In an emergency, call your local emergency number
-(999 in the UK, 112 in the EU, 911 in the US) or go to an emergency department.";
+",
+    disclaimer!()
+);
 
 /// Triage for back (muscle) pain: warning signs first, likely causes,
 /// self-care, and when to see a doctor. Offline and private.
@@ -55,8 +68,12 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write one page per command into a folder.
+    Man {
+        /// Write backtriage.1 and a page per subcommand (backtriage-assess.1, ...) here.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Options of `interview`.

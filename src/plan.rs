@@ -65,7 +65,10 @@ pub enum Run {
         files: Vec<PathBuf>,
     },
     Completions(Shell),
-    Man,
+    /// The top man page on stdout, or every page written into `dir`.
+    Man {
+        dir: Option<PathBuf>,
+    },
 }
 
 /// A mistake in an `--answer` pair, found while planning.
@@ -134,7 +137,7 @@ impl Plan {
                 clap_complete::Shell::PowerShell => Shell::Powershell,
                 _ => Shell::Bash,
             }),
-            Some(Command::Man) => Run::Man,
+            Some(Command::Man { dir }) => Run::Man { dir },
         };
         Ok(Plan {
             rules: cli.rules,

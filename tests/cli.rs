@@ -40,6 +40,83 @@ fn version_is_the_crate_version() {
     );
 }
 
+/// The levels `--fail-on` takes, which every script must offer.
+const LEVELS: [&str; 4] = ["emergency", "urgent", "doctor", "self_care"];
+
+#[test]
+fn completion_scripts_know_the_finding_ids_and_the_levels() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = Cmd::new(["completions", shell]).run();
+        out.success();
+        for word in [
+            "saddle_numbness",
+            "lifting_or_strain",
+            "fever=yes",
+            "fever=unknown",
+        ] {
+            assert!(out.stdout.contains(word), "{shell}: no {word}");
+        }
+        for level in LEVELS {
+            assert!(out.stdout.contains(level), "{shell}: no {level}");
+        }
+    }
+}
+
+#[test]
+fn bash_completes_ids_after_yes_and_answer_and_levels_after_fail_on() {
+    let out = Cmd::new(["completions", "bash"]).run();
+    out.success();
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("backtriage.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    // bash 4+ passes the command, the word and the previous word.
+    let complete = |words: &[&str]| {
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        let program = format!(
+            "source {}; COMP_WORDS=({}); COMP_CWORD={}; _backtriage backtriage {} {}; \
+             echo \"${{COMPREPLY[@]}}\"",
+            script.display(),
+            quoted.join(" "),
+            words.len() - 1,
+            quoted[words.len() - 1],
+            quoted[words.len() - 2],
+        );
+        let out = std::process::Command::new("bash")
+            .args(["--norc", "-c", &program])
+            .output()
+            .expect("bash runs");
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    assert_eq!(
+        complete(&["backtriage", "assess", "--yes", "sadd"]),
+        "saddle_numbness"
+    );
+    assert_eq!(
+        complete(&["backtriage", "assess", "--unknown", "ag"]),
+        "age"
+    );
+    assert_eq!(
+        complete(&["backtriage", "assess", "--answer", "fev"]),
+        "fever=yes fever=no fever=unknown"
+    );
+    assert_eq!(
+        complete(&["backtriage", "assess", "--fail-on", ""]),
+        LEVELS.join(" ")
+    );
+}
+
+#[test]
+fn completions_do_not_narrow_what_the_command_line_takes() {
+    // Ids are possible values only in the script: comma lists still parse,
+    // and a wrong id still gets backtriage's own message.
+    Cmd::new(["assess", "--yes", "lower_back_pain,lifting_or_strain"])
+        .run()
+        .success();
+    Cmd::new(["assess", "--yes", "fevr"])
+        .run()
+        .usage_error("did you mean 'fever'?");
+}
+
 #[test]
 fn completions_print_a_real_script() {
     let out = Cmd::new(["completions", "bash"]).run();
@@ -60,6 +137,98 @@ fn man_prints_a_roff_page() {
     out.success();
     assert!(out.stdout.contains(".TH backtriage 1"));
     assert!(out.stdout.contains(".SH NAME"));
+}
+
+/// The sections every page has, beyond clap_mangen's own.
+const MAN_SECTIONS: [&str; 8] = [
+    ".SH NAME",
+    ".SH SYNOPSIS",
+    ".SH DESCRIPTION",
+    ".SH \"EXIT STATUS\"",
+    ".SH ENVIRONMENT",
+    ".SH NOTES",
+    ".SH EXAMPLES",
+    ".SH \"SEE ALSO\"",
+];
+
+#[test]
+fn man_dir_writes_a_page_per_command_with_every_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("man1");
+    let out = Cmd::new(["man", "--dir", target.to_str().unwrap()]).run();
+    out.success();
+    let mut names: Vec<String> = std::fs::read_dir(&target)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "backtriage-assess.1",
+            "backtriage-completions.1",
+            "backtriage-interview.1",
+            "backtriage-man.1",
+            "backtriage-rules-check.1",
+            "backtriage-rules-list.1",
+            "backtriage-rules-test.1",
+            "backtriage-rules.1",
+            "backtriage.1",
+        ]
+    );
+    assert_eq!(
+        out.stdout.lines().count(),
+        names.len(),
+        "each file is listed"
+    );
+    for name in &names {
+        let page = std::fs::read_to_string(target.join(name)).unwrap();
+        let title = name.trim_end_matches(".1");
+        assert!(page.contains(&format!(".TH {title} 1 ")), "{name}: title");
+        let mut at = 0;
+        for section in MAN_SECTIONS {
+            let found = page[at..]
+                .find(section)
+                .unwrap_or_else(|| panic!("{name}: no {section} after byte {at}"));
+            at += found;
+        }
+        for code in ["0", "1", "2", "3", "130"] {
+            assert!(
+                page.contains(&format!(".TP\n\\fB{code}\\fR\n")),
+                "{name}: exit {code}"
+            );
+        }
+        for var in ["NO_COLOR", "CLICOLOR_FORCE", "TERM"] {
+            assert!(page.contains(&format!("\\fB{var}\\fR")), "{name}: {var}");
+        }
+        assert!(page.contains("not a diagnosis"), "{name}: the disclaimer");
+        assert_eq!(
+            page.matches(".ie \\n(.g").count(),
+            1,
+            "{name}: one preamble"
+        );
+    }
+    let assess = std::fs::read_to_string(target.join("backtriage-assess.1")).unwrap();
+    assert!(
+        assess.contains("\\-\\-fail\\-on"),
+        "assess documents --fail-on"
+    );
+    // SEE ALSO: up to the parent, down to the children.
+    assert!(assess.contains("\\fBbacktriage\\fR(1)"));
+    let rules = std::fs::read_to_string(target.join("backtriage-rules.1")).unwrap();
+    assert!(rules.contains("\\fBbacktriage\\-rules\\-check\\fR(1),"));
+    let top = std::fs::read_to_string(target.join("backtriage.1")).unwrap();
+    assert!(top.contains("\\fBbacktriage\\-assess\\fR(1),"));
+    // `man` alone still prints the tool's page: the same one.
+    assert_eq!(Cmd::new(["man"]).run().stdout, top);
+}
+
+#[test]
+fn man_dir_into_a_file_is_a_one_line_failure() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    Cmd::new(["man", "--dir", file.path().to_str().unwrap()])
+        .run()
+        .failure("cannot write the man pages into");
 }
 
 #[test]
