@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
 
-use crate::cli::Cli;
+use crate::cli::{self, Cli};
 use crate::color::{Colors, Painter};
 use crate::exit::Exit;
 use crate::interview::Ended;
@@ -26,7 +26,7 @@ use crate::triage::problem::Problem;
 use crate::triage::rulebase::RuleBase;
 use crate::triage::schema::Urgency;
 use crate::triage::{self, explain};
-use crate::{batch, cases, embedded, interview};
+use crate::{batch, cases, completions, embedded, interview, man};
 
 /// A mistake in what the user typed: exit status 2.
 #[derive(Debug)]
@@ -42,9 +42,10 @@ impl std::error::Error for UsageError {}
 
 /// Runs backtriage with these arguments (the first is the program name).
 pub fn run(args: impl IntoIterator<Item = OsString>) -> Exit {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => return clap_error(&e),
+        Err(e) => return clap_error(&e, Colors::from_env(cli::color_in(&args))),
     };
     let plan = match Plan::new(cli) {
         Ok(plan) => plan,
@@ -60,26 +61,28 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Exit {
     }
 }
 
-/// Help and version go to stdout with status 0; a usage error is one line.
-fn clap_error(e: &clap::Error) -> Exit {
+/// Help and version go to stdout with status 0. A usage error is clap's
+/// whole message on stderr (what is wrong, its "a similar ... exists" tip or
+/// the possible values, and the usage line), with status 2.
+fn clap_error(e: &clap::Error, colors: Colors) -> Exit {
     use clap::error::ErrorKind;
-    match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = write!(io::stdout(), "{}", e.render());
-            Exit::Success
-        }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = write!(io::stderr(), "{}", e.render());
-            Exit::Usage
-        }
-        _ => {
-            let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or("error: bad arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("error: {first} (see 'backtriage --help')");
-            Exit::Usage
-        }
-    }
+    let (exit, paint) = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => (Exit::Success, colors.stdout),
+        _ => (Exit::Usage, colors.stderr),
+    };
+    let rendered = e.render();
+    let text = if paint.enabled {
+        rendered.ansi().to_string()
+    } else {
+        rendered.to_string()
+    };
+    // A closed pipe (`--help | head`) is not worth a message.
+    let _ = if exit == Exit::Success {
+        io::stdout().lock().write_all(text.as_bytes())
+    } else {
+        io::stderr().lock().write_all(text.as_bytes())
+    };
+    exit
 }
 
 fn report_error(e: &anyhow::Error, paint: Painter) -> Exit {
@@ -113,8 +116,14 @@ fn dispatch(plan: Plan, colors: Colors) -> anyhow::Result<Exit> {
             format,
             explain,
             details,
-        } => assess_cmd(rules, &answers, format, explain, details, colors),
-        Run::Batch { input, explain } => batch_cmd(rule_base(rules)?, &input, explain),
+            fail_on,
+        } => assess_cmd(rules, &answers, format, explain, details, colors)
+            .map(|urgency| reached(fail_on, Some(urgency))),
+        Run::Batch {
+            input,
+            explain,
+            fail_on,
+        } => batch_cmd(rule_base(rules)?, &input, explain, fail_on),
         Run::RulesCheck => check_cmd(rules),
         Run::RulesList { what, json } => {
             let text = listing::render(rule_base(rules)?, what, json)?;
@@ -139,14 +148,20 @@ fn dispatch(plan: Plan, colors: Colors) -> anyhow::Result<Exit> {
                 Shell::Elvish => clap_complete::Shell::Elvish,
                 Shell::Powershell => clap_complete::Shell::PowerShell,
             };
+            let mut cmd = completions::command(rule_base(rules)?);
             let mut buf = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "backtriage", &mut buf);
+            clap_complete::generate(shell, &mut cmd, "backtriage", &mut buf);
             write_stdout(&String::from_utf8_lossy(&buf))
         }
-        Run::Man => {
-            let mut buf = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
-            write_stdout(&String::from_utf8_lossy(&buf))
+        Run::Man { dir: None } => write_stdout(&man::top_page(Cli::command())?.roff),
+        Run::Man { dir: Some(dir) } => {
+            let written = man::write_pages(Cli::command(), &dir)
+                .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+            let list: String = written
+                .iter()
+                .map(|p| format!("{}\n", p.display()))
+                .collect();
+            write_stdout(&list)
         }
     }
 }
@@ -239,6 +254,16 @@ pub fn answers_of(rb: &RuleBase, given: &[AnswerArg]) -> Result<Answers, UsageEr
     Ok(answers)
 }
 
+/// [`Exit::UrgencyReached`] when `--fail-on` was given and `urgency` is at or
+/// above it; success otherwise.
+fn reached(fail_on: Option<Urgency>, urgency: Option<Urgency>) -> Exit {
+    match (fail_on, urgency) {
+        (Some(level), Some(urgency)) if urgency >= level => Exit::UrgencyReached,
+        _ => Exit::Success,
+    }
+}
+
+/// Prints one assessment; returns its urgency.
 fn assess_cmd(
     rules: Option<&Path>,
     given: &[AnswerArg],
@@ -246,7 +271,7 @@ fn assess_cmd(
     explain: bool,
     details: bool,
     colors: Colors,
-) -> anyhow::Result<Exit> {
+) -> anyhow::Result<Urgency> {
     let rb = rule_base(rules)?;
     let answers = answers_of(rb, given)?;
     let mut eval = Evaluation::empty(rb);
@@ -258,7 +283,8 @@ fn assess_cmd(
         &view,
         format,
         text_options(colors.stdout, details),
-    )?)
+    )?)?;
+    Ok(assessment.urgency)
 }
 
 /// How to write text on stdout: its colours, and the terminal's width (80
@@ -290,7 +316,12 @@ fn now() -> Meta {
     Meta::at(secs)
 }
 
-fn batch_cmd(rb: &RuleBase, path: &Path, explain: bool) -> anyhow::Result<Exit> {
+fn batch_cmd(
+    rb: &RuleBase,
+    path: &Path,
+    explain: bool,
+    fail_on: Option<Urgency>,
+) -> anyhow::Result<Exit> {
     let stdout = io::stdout().lock();
     let summary = if path.as_os_str() == "-" {
         batch::run(rb, io::stdin().lock(), stdout, explain)
@@ -307,7 +338,7 @@ fn batch_cmd(rb: &RuleBase, path: &Path, explain: bool) -> anyhow::Result<Exit> 
         );
         return Ok(Exit::Failure);
     }
-    Ok(Exit::Success)
+    Ok(reached(fail_on, summary.highest))
 }
 
 fn interview_cmd(

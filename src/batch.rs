@@ -15,6 +15,7 @@ use crate::triage::answers::{AnswerError, Answers, RawAnswer};
 use crate::triage::engine::Evaluation;
 use crate::triage::load;
 use crate::triage::rulebase::RuleBase;
+use crate::triage::schema::Urgency;
 use crate::triage::{self, Assessment};
 
 /// The longest input line accepted; longer lines are skipped with an error.
@@ -25,10 +26,14 @@ pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 pub struct Summary {
     pub lines: u64,
     pub errors: u64,
+    /// The highest urgency of the lines assessed (for `--fail-on`).
+    pub highest: Option<Urgency>,
 }
 
 /// Reads one input line, `{"id": ..., "answers": {...}}`, putting the answers
-/// straight into `answers` (no list in between). The first answer that is
+/// straight into `answers` (no list in between). Other top-level fields (a
+/// timestamp, a note) belong to the caller and are skipped; inside `answers`
+/// every key must be a finding. The first answer that is
 /// refused is kept in `refused` and the rest of the line is still read, so
 /// the error can name the line's id wherever it stands.
 struct LineSeed<'s, 'r> {
@@ -67,7 +72,9 @@ impl<'de, 's, 'r> Visitor<'de> for LineSeed<'s, 'r> {
                     })?;
                 }
                 "id" | "answers" => return Err(de::Error::duplicate_field("id or answers")),
-                other => return Err(de::Error::unknown_field(other, &["id", "answers"])),
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
             }
         }
         if !answered {
@@ -296,6 +303,9 @@ pub fn run<R: Read, W: Write>(
                 _ => assess_line(rb, &mut work, &buf, n, explain, &mut out)?,
             }
         };
+        if result.is_ok() {
+            summary.highest = summary.highest.max(Some(work.assessment.urgency));
+        }
         if let Err((id, message)) = result {
             summary.errors += 1;
             let id = id.as_deref();

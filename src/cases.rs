@@ -170,15 +170,15 @@ pub fn judge(rb: &RuleBase, case: &Case, a: &Assessment) -> Option<String> {
         .take(rb.settings.top_causes)
         .map(|c| rb.causes[usize::from(c.cause)].id.as_str())
         .collect();
-    if let Some(wanted) = &case.expect.top_causes {
-        if !wanted.iter().any(|w| top.contains(&w.as_str())) {
-            problems.push(format!(
-                "expected one of [{}] among the top {} causes, got [{}]",
-                wanted.join(", "),
-                rb.settings.top_causes,
-                top.join(", ")
-            ));
-        }
+    if let Some(wanted) = &case.expect.top_causes
+        && !wanted.iter().any(|w| top.contains(&w.as_str()))
+    {
+        problems.push(format!(
+            "expected one of [{}] among the top {} causes, got [{}]",
+            wanted.join(", "),
+            rb.settings.top_causes,
+            top.join(", ")
+        ));
     }
     if let Some(wanted) = &case.expect.red_flags {
         let fired: Vec<&str> = a

@@ -1,11 +1,26 @@
 //! The command line, as clap derive types. Nothing here runs anything:
 //! `app` turns these into a plan.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const EXAMPLES: &str = "\
+use crate::color::ColorWhen;
+
+/// The warning at the end of `--help` and of the man pages.
+macro_rules! disclaimer {
+    () => {
+        "backtriage is not a diagnosis. In an emergency, call your local emergency number
+(999 in the UK, 112 in the EU, 911 in the US) or go to an emergency department."
+    };
+}
+
+/// Said wherever backtriage describes itself.
+pub const DISCLAIMER: &str = disclaimer!();
+
+const EXAMPLES: &str = concat!(
+    "\
 Examples:
   backtriage                                   start the interview
   backtriage interview --save summary.md       interview, then save a summary for your doctor
@@ -16,8 +31,9 @@ Examples:
   backtriage rules list findings
   backtriage rules test tests/cases/*.yaml
 
-backtriage is not a diagnosis. In an emergency, call your local emergency number
-(999 in the UK, 112 in the EU, 911 in the US) or go to an emergency department.";
+",
+    disclaimer!()
+);
 
 /// Triage for back (muscle) pain: warning signs first, likely causes,
 /// self-care, and when to see a doctor. Offline and private.
@@ -28,7 +44,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub rules: Option<PathBuf>,
 
-    /// When to use colour (NO_COLOR turns `auto` off).
+    /// When to use colour: `auto` colours a terminal, unless NO_COLOR is set or
+    /// TERM is dumb; CLICOLOR_FORCE colours a pipe too.
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
 
@@ -51,8 +68,12 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write one page per command into a folder.
+    Man {
+        /// Write backtriage.1 and a page per subcommand (backtriage-assess.1, ...) here.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Options of `interview`.
@@ -70,12 +91,12 @@ pub struct InterviewArgs {
 /// The `--color` choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when the stream is a terminal and NO_COLOR is not set.
+    /// Colour a terminal (not with NO_COLOR or TERM=dumb), or anything with CLICOLOR_FORCE.
     #[default]
     Auto,
     /// Always colour, even into a pipe or with NO_COLOR set.
     Always,
-    /// Never colour.
+    /// Never colour, even with CLICOLOR_FORCE set.
     Never,
 }
 
@@ -116,18 +137,36 @@ pub struct AssessArgs {
     /// Any answer: ID=yes|no|unknown|NUMBER (repeatable).
     #[arg(long = "answer", value_name = "ID=VALUE")]
     pub answers: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    /// Output format (default: text; --batch writes json only).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Also show the rules that fired and the conditions that matched.
     #[arg(long)]
     pub explain: bool,
     /// Text: show every list (all causes, all the advice, what was not checked).
     #[arg(long)]
     pub details: bool,
+    /// Exit with status 3 when the urgency is LEVEL or higher (with --batch:
+    /// any line's).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<Level>,
     /// Assess JSON Lines from FILE (`-` for stdin), one result line per input line.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["yes", "no", "unknown", "age", "days", "answers", "format"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["yes", "no", "unknown", "age", "days", "answers"])]
     pub batch: Option<PathBuf>,
+}
+
+/// An urgency level, as `--fail-on` takes it (the ids of the JSON output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    /// Call the emergency number or go to an emergency department now.
+    Emergency,
+    /// See a doctor today.
+    Urgent,
+    /// Book an appointment with a doctor in the coming days.
+    Doctor,
+    /// Look after it at home (so any assessment reaches it).
+    #[value(name = "self_care", alias = "self-care")]
+    SelfCare,
 }
 
 /// `rules` subcommands.
@@ -167,4 +206,58 @@ pub enum ListFormat {
     #[default]
     Text,
     Json,
+}
+
+/// The `--color` choice in raw arguments that clap refused, so that its
+/// error message is coloured as asked. Anything unclear is `auto`.
+pub fn color_in(args: &[OsString]) -> ColorWhen {
+    let mut when = ColorWhen::Auto;
+    let mut args = args.iter().skip(1).map(|a| a.to_str().unwrap_or(""));
+    while let Some(arg) = args.next() {
+        let value = match arg {
+            "--" => break,
+            "--color" => args.next().unwrap_or(""),
+            _ => match arg.strip_prefix("--color=") {
+                Some(value) => value,
+                None => continue,
+            },
+        };
+        when = match value {
+            "always" => ColorWhen::Always,
+            "never" => ColorWhen::Never,
+            _ => ColorWhen::Auto,
+        };
+    }
+    when
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn color_of(args: &[&str]) -> ColorWhen {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        color_in(&args)
+    }
+
+    #[test]
+    fn the_color_flag_is_found_in_arguments_clap_refused() {
+        assert_eq!(color_of(&["backtriage", "asess"]), ColorWhen::Auto);
+        assert_eq!(
+            color_of(&["backtriage", "--color", "never", "asess"]),
+            ColorWhen::Never
+        );
+        assert_eq!(
+            color_of(&["backtriage", "assess", "--bogus", "--color=always"]),
+            ColorWhen::Always
+        );
+        assert_eq!(
+            color_of(&["backtriage", "--color", "sometimes"]),
+            ColorWhen::Auto
+        );
+        assert_eq!(
+            color_of(&["backtriage", "--", "--color", "never"]),
+            ColorWhen::Auto
+        );
+    }
 }

@@ -12,6 +12,12 @@ pub enum Exit {
     /// The command line or the answers were wrong: an unknown flag or id, a
     /// value of the wrong kind, contradictory answers.
     Usage = 2,
+    /// `--fail-on LEVEL` was given and the urgency is LEVEL or higher (in a
+    /// batch: any line's), so a script can act on it without reading the
+    /// output. The assessment was still printed in full. A batch in which a
+    /// line had an error ends with [`Exit::Failure`] instead: that line's
+    /// urgency is not known.
+    UrgencyReached = 3,
     /// Interrupted with Ctrl-C.
     Interrupted = 130,
 }

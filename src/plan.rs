@@ -8,6 +8,7 @@ use crate::cli::{self, Cli, Command, RulesCommand};
 use crate::color::ColorWhen;
 use crate::output::Format;
 use crate::output::listing::ListKind;
+use crate::triage::schema::Urgency;
 
 /// A validated plan: which rule base, which colours, which command.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,11 +48,15 @@ pub enum Run {
         format: Format,
         explain: bool,
         details: bool,
+        /// `--fail-on`: exit 3 when the urgency reaches this level.
+        fail_on: Option<Urgency>,
     },
     Batch {
         /// `-` for stdin.
         input: PathBuf,
         explain: bool,
+        /// `--fail-on`: exit 3 when any line's urgency reaches this level.
+        fail_on: Option<Urgency>,
     },
     RulesCheck,
     RulesList {
@@ -62,7 +67,10 @@ pub enum Run {
         files: Vec<PathBuf>,
     },
     Completions(Shell),
-    Man,
+    /// The top man page on stdout, or every page written into `dir`.
+    Man {
+        dir: Option<PathBuf>,
+    },
 }
 
 /// A mistake in an `--answer` pair, found while planning.
@@ -81,22 +89,44 @@ impl Plan {
                 save: args.save,
                 details: args.details,
             },
-            Some(Command::Assess(args)) => match args.batch {
-                Some(input) => Run::Batch {
-                    input,
-                    explain: args.explain,
-                },
-                None => Run::Assess {
-                    answers: answers_of(&args)?,
-                    format: match args.format {
-                        cli::Format::Text => Format::Text,
-                        cli::Format::Json => Format::Json,
-                        cli::Format::Markdown => Format::Markdown,
+            Some(Command::Assess(args)) => {
+                let fail_on = args.fail_on.map(|level| match level {
+                    cli::Level::Emergency => Urgency::Emergency,
+                    cli::Level::Urgent => Urgency::Urgent,
+                    cli::Level::Doctor => Urgency::Doctor,
+                    cli::Level::SelfCare => Urgency::SelfCare,
+                });
+                let format = match args.format {
+                    None | Some(cli::Format::Text) => Format::Text,
+                    Some(cli::Format::Json) => Format::Json,
+                    Some(cli::Format::Markdown) => Format::Markdown,
+                };
+                // A batch writes JSON Lines: json may be said, nothing else.
+                let not_json = match args.format {
+                    Some(cli::Format::Text) => Some("text"),
+                    Some(cli::Format::Markdown) => Some("markdown"),
+                    None | Some(cli::Format::Json) => None,
+                };
+                match (args.batch.clone(), not_json) {
+                    (Some(_), Some(name)) => {
+                        return Err(PlanError(format!(
+                            "--batch writes JSON Lines only: use --format json or leave --format out, not --format {name}"
+                        )));
+                    }
+                    (Some(input), None) => Run::Batch {
+                        input,
+                        explain: args.explain,
+                        fail_on,
                     },
-                    explain: args.explain,
-                    details: args.details,
-                },
-            },
+                    (None, _) => Run::Assess {
+                        answers: answers_of(&args)?,
+                        format,
+                        explain: args.explain,
+                        details: args.details,
+                        fail_on,
+                    },
+                }
+            }
             Some(Command::Rules(RulesCommand::Check)) => Run::RulesCheck,
             Some(Command::Rules(RulesCommand::List { what, format })) => Run::RulesList {
                 what: match what {
@@ -116,7 +146,7 @@ impl Plan {
                 clap_complete::Shell::PowerShell => Shell::Powershell,
                 _ => Shell::Bash,
             }),
-            Some(Command::Man) => Run::Man,
+            Some(Command::Man { dir }) => Run::Man { dir },
         };
         Ok(Plan {
             rules: cli.rules,

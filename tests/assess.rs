@@ -455,6 +455,17 @@ fn an_unknown_id_suggests_the_closest_one() {
 }
 
 #[test]
+fn a_mis_cased_id_is_refused_with_its_real_spelling() {
+    // Ids are case-sensitive; the suggestion ignores case.
+    Cmd::new(["assess", "--yes", "FEVER"])
+        .run()
+        .usage_error("unknown finding 'FEVER' (did you mean 'fever'?)");
+    Cmd::new(["assess", "--answer", "Saddle_Numbness=yes"])
+        .run()
+        .usage_error("did you mean 'saddle_numbness'?");
+}
+
+#[test]
 fn a_value_of_the_wrong_kind_is_refused() {
     Cmd::new(["assess", "--answer", "fever=3"])
         .run()
@@ -534,7 +545,7 @@ fn derived_facts_and_malformed_pairs_are_refused() {
 fn batch_conflicts_with_answers_on_the_command_line() {
     Cmd::new(["assess", "--batch", "-", "--yes", "fever"])
         .run()
-        .usage_error("cannot be used with");
+        .clap_usage_error(&["cannot be used with"]);
 }
 
 #[test]
@@ -630,4 +641,50 @@ fn a_group_yes_with_every_member_no_is_warned_about_and_rules_nothing_out() {
     // Agreeing answers carry no warning.
     let fine = json(&["--no", "nerve_warning_signs", "--age", "40"]);
     assert!(fine.warnings.is_empty());
+}
+
+// `--fail-on LEVEL` (issue 15): status 3 at or above LEVEL, output unchanged.
+
+#[test]
+fn fail_on_exits_3_at_or_above_the_level_and_still_prints() {
+    let fever = ["assess", "--yes", "fever", "--format", "json"];
+    let plain = Cmd::new(fever).run();
+    plain.success();
+    for (level, code) in [
+        ("emergency", 0),
+        ("urgent", 3),
+        ("doctor", 3),
+        ("self_care", 3),
+        ("self-care", 3),
+    ] {
+        let mut args = fever.to_vec();
+        args.extend(["--fail-on", level]);
+        let out = Cmd::new(args).run();
+        assert_eq!(out.code, code, "--fail-on {level}: {out:?}");
+        assert_eq!(out.stdout, plain.stdout, "the output does not change");
+        assert_eq!(out.stderr, "");
+    }
+}
+
+#[test]
+fn fail_on_below_the_level_is_success() {
+    Cmd::new([
+        "assess",
+        "--yes",
+        "lower_back_pain,lifting_or_strain",
+        "--fail-on",
+        "doctor",
+    ])
+    .run()
+    .success();
+}
+
+#[test]
+fn fail_on_takes_only_the_four_levels() {
+    Cmd::new(["assess", "--fail-on", "soon"])
+        .run()
+        .clap_usage_error(&[
+            "invalid value 'soon'",
+            "[possible values: emergency, urgent, doctor, self_care]",
+        ]);
 }

@@ -49,7 +49,7 @@ fn a_bad_line_in_the_middle_is_reported_and_the_rest_goes_on() {
     let out = Cmd::new(["assess", "--batch", "-"]).stdin(input).run();
     assert_eq!(out.code, 1, "errors make the batch fail: {out:?}");
     assert!(
-        out.stderr.contains("6 of 8 lines had errors"),
+        out.stderr.contains("5 of 8 lines had errors"),
         "{}",
         out.stderr
     );
@@ -78,13 +78,9 @@ fn a_bad_line_in_the_middle_is_reported_and_the_rest_goes_on() {
         r[4]
     );
     assert_eq!(r[5]["error"], "line 6 is blank: expected a JSON object");
+    // An extra top-level field is the caller's own: ignored.
     assert_eq!(r[6]["id"], "g");
-    assert!(
-        r[6]["error"]
-            .as_str()
-            .unwrap()
-            .contains("unknown field `note`")
-    );
+    assert_eq!(r[6]["urgency"], "self_care", "{}", r[6]);
     assert_eq!(r[7]["id"], "h");
     assert_eq!(r[7]["urgency"], "emergency");
 }
@@ -211,4 +207,99 @@ fn an_id_json_readers_refuse_is_not_echoed() {
             .unwrap()
             .starts_with("{\"id\":-0.5e3,")
     );
+}
+
+// Issue 15: extra top-level fields, --format json, --fail-on.
+
+#[test]
+fn extra_top_level_fields_are_ignored_but_not_unknown_answers() {
+    let input = concat!(
+        r#"{"note": {"from": "intake", "n": [1, 2]}, "id": "x", "answers": {"fever": "yes"}, "at": "2025-01-01"}"#,
+        "\n",
+        r#"{"id": "y", "answers": {"fever": "yes", "note": "x"}}"#,
+        "\n",
+    );
+    let out = Cmd::new(["assess", "--batch", "-"]).stdin(input).run();
+    assert_eq!(out.code, 1, "{out:?}");
+    let r = lines(&out.stdout);
+    assert_eq!(r[0]["id"], "x");
+    assert_eq!(r[0]["urgency"], "urgent");
+    assert!(r[0].get("note").is_none(), "extra fields are not echoed");
+    assert_eq!(
+        r[1]["error"],
+        "line 2: unknown finding 'note' (see 'backtriage rules list findings')"
+    );
+}
+
+#[test]
+fn a_duplicate_id_or_answers_field_is_still_an_error() {
+    let out = Cmd::new(["assess", "--batch", "-"])
+        .stdin("{\"id\": 1, \"answers\": {}, \"answers\": {}}\n")
+        .run();
+    assert_eq!(out.code, 1);
+    assert!(
+        lines(&out.stdout)[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate field")
+    );
+}
+
+#[test]
+fn batch_takes_format_json_and_refuses_the_others() {
+    let input = "{\"id\": 1, \"answers\": {\"fever\": \"yes\"}}\n";
+    let plain = Cmd::new(["assess", "--batch", "-"]).stdin(input).run();
+    plain.success();
+    let json = Cmd::new(["assess", "--batch", "-", "--format", "json"])
+        .stdin(input)
+        .run();
+    json.success();
+    assert_eq!(json.stdout, plain.stdout);
+    for format in ["text", "markdown"] {
+        Cmd::new(["assess", "--format", format, "--batch", "-"])
+            .stdin(input)
+            .run()
+            .usage_error(&format!(
+                "--batch writes JSON Lines only: use --format json or leave --format out, not --format {format}"
+            ));
+    }
+}
+
+#[test]
+fn fail_on_makes_a_batch_exit_3_when_any_line_reaches_the_level() {
+    let input = concat!(
+        r#"{"id": "strain", "answers": {"lifting_or_strain": "yes"}}"#,
+        "\n",
+        r#"{"id": "fever", "answers": {"fever": "yes"}}"#,
+        "\n",
+    );
+    let run = |level: &str| {
+        Cmd::new(["assess", "--batch", "-", "--fail-on", level])
+            .stdin(input)
+            .run()
+    };
+    let urgent = run("urgent");
+    assert_eq!(urgent.code, 3, "{urgent:?}");
+    assert_eq!(
+        lines(&urgent.stdout).len(),
+        2,
+        "every line is still written"
+    );
+    assert_eq!(urgent.stderr, "");
+    assert_eq!(run("emergency").code, 0);
+}
+
+#[test]
+fn fail_on_gives_way_to_a_line_with_an_error() {
+    // A line that could not be assessed has no known urgency: status 1.
+    let input = concat!(
+        r#"{"id": "fever", "answers": {"fever": "yes"}}"#,
+        "\n",
+        r#"{"id": "bad", "answers": {"fevr": "yes"}}"#,
+        "\n",
+    );
+    let out = Cmd::new(["assess", "--batch", "-", "--fail-on", "doctor"])
+        .stdin(input)
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
 }

@@ -294,7 +294,7 @@ fn text_listings_work_for_every_kind() {
     }
     Cmd::new(["rules", "list", "symptoms"])
         .run()
-        .usage_error("invalid value 'symptoms'");
+        .clap_usage_error(&["invalid value 'symptoms'", "[possible values: findings,"]);
 }
 
 /// docs/rules.md lists every red flag with its urgency, so the table a

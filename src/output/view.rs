@@ -561,10 +561,11 @@ impl<'a> View<'a> {
     pub fn with_typed(mut self, rb: &RuleBase, typed: &[(FactId, String)]) -> View<'a> {
         for (f, words) in typed {
             let label = rb.fact(*f).label.as_str();
-            if let Some(line) = self.answers.iter_mut().find(|l| l.label == label) {
-                if *words != line.answer && !words.trim().is_empty() {
-                    line.typed = Some(words.clone());
-                }
+            if let Some(line) = self.answers.iter_mut().find(|l| l.label == label)
+                && *words != line.answer
+                && !words.trim().is_empty()
+            {
+                line.typed = Some(words.clone());
             }
         }
         self
@@ -690,10 +691,10 @@ fn cited_sources<'a>(rb: &'a RuleBase, a: &Assessment) -> Vec<CiteView<'a>> {
                 cites.len() - 1
             }
         };
-        if let Some(section) = section.as_deref() {
-            if !cites[at].1.contains(&section) {
-                cites[at].1.push(section);
-            }
+        if let Some(section) = section.as_deref()
+            && !cites[at].1.contains(&section)
+        {
+            cites[at].1.push(section);
         }
     }
     cites

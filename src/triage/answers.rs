@@ -223,27 +223,25 @@ impl Answers {
                 second: answer,
             });
         }
-        if answer == Answer::Yes {
-            if let Some(g) = info.group {
-                if self.get(g) == Some(Answer::No) {
-                    return Err(AnswerError::GroupConflict {
-                        member: id.clone(),
-                        group: rb.fact(g).id.clone(),
-                    });
-                }
-            }
+        if answer == Answer::Yes
+            && let Some(g) = info.group
+            && self.get(g) == Some(Answer::No)
+        {
+            return Err(AnswerError::GroupConflict {
+                member: id.clone(),
+                group: rb.fact(g).id.clone(),
+            });
         }
-        if answer == Answer::No {
-            if let Some(&m) = info
+        if answer == Answer::No
+            && let Some(&m) = info
                 .members
                 .iter()
                 .find(|&&m| self.get(m) == Some(Answer::Yes))
-            {
-                return Err(AnswerError::GroupConflict {
-                    member: rb.fact(m).id.clone(),
-                    group: id.clone(),
-                });
-            }
+        {
+            return Err(AnswerError::GroupConflict {
+                member: rb.fact(m).id.clone(),
+                group: id.clone(),
+            });
         }
         self.values[usize::from(f)] = Some(answer);
         Ok(())
@@ -277,10 +275,13 @@ pub fn resolve(rb: &RuleBase, id: &str) -> Result<FactId, AnswerError> {
 }
 
 /// The closest known id, when one is close enough to be a likely typo.
+/// Case is ignored when comparing (`FEVER` suggests `fever`), though ids
+/// themselves stay case-sensitive: the suggestion says how to spell it.
 pub fn suggest<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+    let id = id.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for candidate in known {
-        let score = strsim::jaro_winkler(id, candidate);
+        let score = strsim::jaro_winkler(&id, &candidate.to_lowercase());
         if score > 0.85 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, candidate));
         }
@@ -335,5 +336,24 @@ pub fn interpret(rb: &RuleBase, f: FactId, raw: RawAnswer<'_>) -> Result<Answer,
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::suggest;
+
+    const KNOWN: [&str; 3] = ["fever", "saddle_numbness", "lower_back_pain"];
+
+    #[test]
+    fn suggestions_ignore_case_but_name_the_real_spelling() {
+        let known = || KNOWN.iter().copied();
+        assert_eq!(suggest("FEVER", known()).as_deref(), Some("fever"));
+        assert_eq!(
+            suggest("Saddle_Numbnes", known()).as_deref(),
+            Some("saddle_numbness")
+        );
+        assert_eq!(suggest("fevr", known()).as_deref(), Some("fever"));
+        assert_eq!(suggest("xyzzy", known()), None);
     }
 }

@@ -494,14 +494,14 @@ fn check_finding(report: &mut Report<'_>, p: &YamlPath, f: &Finding) {
                     "a number finding cannot be a group",
                 );
             }
-            if let (Some(lo), Some(hi)) = (f.min, f.max) {
-                if lo > hi {
-                    report.add(
-                        FINDINGS,
-                        p.join("min"),
-                        format!("min {lo} is above max {hi}"),
-                    );
-                }
+            if let (Some(lo), Some(hi)) = (f.min, f.max)
+                && lo > hi
+            {
+                report.add(
+                    FINDINGS,
+                    p.join("min"),
+                    format!("min {lo} is above max {hi}"),
+                );
             }
             if f.min.is_some_and(|x| !x.is_finite()) || f.max.is_some_and(|x| !x.is_finite()) {
                 report.add(FINDINGS, p.clone(), "min and max must be finite numbers");
@@ -1269,11 +1269,11 @@ fn order_derived(
     for d in 0..n {
         if let FactBody::Derived { when, .. } = &facts[n_findings + d].body {
             when.visit_facts(false, &mut |f, _| {
-                if let Some(u) = derived_index(f) {
-                    if !uses[d].contains(&u) {
-                        uses[d].push(u);
-                        users[u].push(d);
-                    }
+                if let Some(u) = derived_index(f)
+                    && !uses[d].contains(&u)
+                {
+                    uses[d].push(u);
+                    users[u].push(d);
                 }
             });
         }

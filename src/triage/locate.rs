@@ -109,20 +109,20 @@ pub fn locate(text: &str, path: &YamlPath) -> Option<(usize, usize)> {
 
         if starts_node {
             // A scalar where a map expects a key is the key, not a value.
-            if let Some(Frame::Map { key, awaiting_key }) = frames.last_mut() {
-                if *awaiting_key {
-                    *awaiting_key = false;
-                    match event {
-                        Event::Scalar(value, ..) => *key = Some(value.into_owned()),
-                        _ => {
-                            *key = None;
-                            if opens {
-                                skipping = 1;
-                            }
+            if let Some(Frame::Map { key, awaiting_key }) = frames.last_mut()
+                && *awaiting_key
+            {
+                *awaiting_key = false;
+                match event {
+                    Event::Scalar(value, ..) => *key = Some(value.into_owned()),
+                    _ => {
+                        *key = None;
+                        if opens {
+                            skipping = 1;
                         }
                     }
-                    continue;
                 }
+                continue;
             }
             let seg = match frames.last_mut() {
                 Some(Frame::Map { key, awaiting_key }) => {

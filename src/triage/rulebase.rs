@@ -344,10 +344,12 @@ impl RuleBase {
     /// looking through derived facts.
     pub fn positive_findings(&self, cond: &Cond, out: &mut Vec<FactId>) {
         self.walk(cond, &mut |node, negated| {
-            if let Cond::Fact(f) = node {
-                if !negated && self.finding(*f).is_some() && !out.contains(f) {
-                    out.push(*f);
-                }
+            if let Cond::Fact(f) = node
+                && !negated
+                && self.finding(*f).is_some()
+                && !out.contains(f)
+            {
+                out.push(*f);
             }
         });
     }
@@ -371,10 +373,10 @@ impl RuleBase {
         visit(cond, negated);
         match cond {
             Cond::Fact(f) => {
-                if let FactBody::Derived { when, .. } = &self.fact(*f).body {
-                    if !std::mem::replace(&mut entered[usize::from(*f)], true) {
-                        self.walk_inner(when, negated, entered, visit);
-                    }
+                if let FactBody::Derived { when, .. } = &self.fact(*f).body
+                    && !std::mem::replace(&mut entered[usize::from(*f)], true)
+                {
+                    self.walk_inner(when, negated, entered, visit);
                 }
             }
             Cond::Number(..) => {}

@@ -133,10 +133,10 @@ fn satisfying(rb: &RuleBase, cond: &Cond) -> Result<Vec<Answers>, String> {
 
 fn collect_thresholds(cond: &Cond, rb: &RuleBase, numbers: &[FactId], out: &mut [Vec<f64>]) {
     rb.walk(cond, &mut |node, _| {
-        if let Cond::Number(f, bounds) = node {
-            if let Some(i) = numbers.iter().position(|n| n == f) {
-                out[i].extend(bounds.thresholds());
-            }
+        if let Cond::Number(f, bounds) = node
+            && let Some(i) = numbers.iter().position(|n| n == f)
+        {
+            out[i].extend(bounds.thresholds());
         }
     });
 }
@@ -146,10 +146,11 @@ fn collect_thresholds(cond: &Cond, rb: &RuleBase, numbers: &[FactId], out: &mut 
 fn needs_absent(rb: &RuleBase, cond: &Cond) -> Option<FactId> {
     let mut found = None;
     rb.walk(cond, &mut |node, negated| {
-        if let (Cond::Fact(f) | Cond::Number(f, _), true) = (node, negated) {
-            if found.is_none() && rb.finding(*f).is_some() {
-                found = Some(*f);
-            }
+        if let (Cond::Fact(f) | Cond::Number(f, _), true) = (node, negated)
+            && found.is_none()
+            && rb.finding(*f).is_some()
+        {
+            found = Some(*f);
         }
     });
     found

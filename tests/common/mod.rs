@@ -73,7 +73,10 @@ impl Cmd {
     pub fn run(self) -> Out {
         let mut cmd = Command::new(BIN);
         cmd.args(&self.args)
+            // The colour tests set these themselves.
             .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -105,6 +108,27 @@ impl Out {
     pub fn usage_error(&self, needle: &str) {
         self.one_line_error(2, needle);
         assert_eq!(self.stdout, "", "stdout must be empty on a usage error");
+    }
+
+    /// Asserts a usage error found by clap: status 2, nothing on stdout, and
+    /// clap's whole message on stderr (the error, then the usage line or the
+    /// pointer to --help) containing each of `needles`.
+    pub fn clap_usage_error(&self, needles: &[&str]) {
+        assert_eq!(self.code, 2, "expected exit 2: {self:?}");
+        assert_eq!(self.stdout, "", "stdout must be empty on a usage error");
+        assert!(self.stderr.starts_with("error: "), "{:?}", self.stderr);
+        assert!(
+            self.stderr.contains("For more information, try '--help'."),
+            "not clap's whole message: {:?}",
+            self.stderr
+        );
+        for needle in needles {
+            assert!(
+                self.stderr.contains(needle),
+                "stderr {:?} lacks {needle:?}",
+                self.stderr
+            );
+        }
     }
 
     /// Asserts a failure: status 1, one line on stderr containing `needle`.
