@@ -1,7 +1,7 @@
 //! Fuzzes the rule-base loader and checker.
 //!
 //! The input is split on 0xFF (a byte that never occurs in UTF-8 text) into
-//! up to seven rule files, in the order of `problem::FILES`. Each piece goes
+//! one piece per rule file, in the order of `problem::FILES`. Each piece goes
 //! through `load::text_of` (the raw-bytes path: NUL and UTF-8 checks), and
 //! the texts through `load::compile_texts` (YAML parsing, the structural
 //! checks and, when those pass, the interview simulations). A piece that
@@ -14,7 +14,6 @@
 #![no_main]
 
 use backtriage::triage::problem::{FILES, RuleText};
-use backtriage::triage::condition::FactId;
 use backtriage::triage::load;
 use backtriage::triage::schema::FindingKind;
 use backtriage::triage::rulebase::RuleBase;
@@ -41,15 +40,15 @@ fn use_rule_base(rb: &RuleBase) {
     let mut input = String::from("{\"id\":0,\"answers\":{}}\n");
     for yes in [true, false] {
         let mut answers = serde_json::Map::new();
-        for f in 0..rb.n_findings {
-            let Some(info) = rb.finding(f as FactId) else {
+        for f in rb.findings() {
+            let Some(info) = rb.finding(f) else {
                 continue;
             };
             let value = match info.kind {
                 FindingKind::Number => serde_json::json!(info.min.unwrap_or(0.0)),
                 FindingKind::YesNo => serde_json::json!(yes),
             };
-            answers.insert(rb.facts[f].id.clone(), value);
+            answers.insert(rb.fact(f).id.clone(), value);
         }
         let line = serde_json::json!({"id": yes, "answers": answers});
         input.push_str(&line.to_string());
