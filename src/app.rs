@@ -290,16 +290,16 @@ fn assess_cmd(
 /// How to write text on stdout: its colours, and the terminal's width (80
 /// columns when it is not a terminal).
 fn text_options(paint: Painter, details: bool) -> output::TextOptions {
-    let width = if io::IsTerminal::is_terminal(&io::stdout()) {
-        textwrap::termwidth()
-    } else {
-        80
-    };
     output::TextOptions {
         paint,
-        width,
+        width: width_of(io::stdout()),
         details,
     }
+}
+
+/// The width of a terminal stream in columns, or 80 when it is not one.
+fn width_of(stream: impl std::os::fd::AsFd) -> usize {
+    terminal_size::terminal_size_of(stream).map_or(80, |(w, _)| usize::from(w.0))
 }
 
 /// Now, for a report: the clock, or `SOURCE_DATE_EPOCH` when set (for
@@ -363,11 +363,7 @@ fn interview_cmd(
     let mut screen = interview::Screen {
         out: io::stderr(),
         paint: colors.stderr,
-        width: if on_terminal {
-            textwrap::termwidth()
-        } else {
-            80
-        },
+        width: width_of(io::stderr()),
     };
     let session = interview::run(rb, &mut input, &mut screen)?;
     if session.ended == Ended::Interrupted {

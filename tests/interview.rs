@@ -460,6 +460,55 @@ mod terminal {
             expectrl::process::unix::WaitStatus::Exited(s.get_process().pid(), 130)
         );
     }
+
+    /// On a terminal, answers are typed into a line editor: the arrow keys
+    /// move within the line, backspace deletes, Up brings back an earlier
+    /// answer, and a checklist takes several numbers at once.
+    #[test]
+    fn a_terminal_has_line_editing_history_and_checklists() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.md");
+        let mut cmd = std::process::Command::new(BIN);
+        cmd.args(["interview", "--save", path.to_str().unwrap()])
+            .env("TERM", "xterm-256color")
+            .env("NO_COLOR", "1");
+        let mut s = Session::spawn(cmd).expect("a pseudo-terminal");
+        s.set_expect_timeout(Some(Duration::from_secs(20)));
+        // A checklist: lower back and one side, in one line.
+        screen_until(&mut s, "Is the pain in your lower back?");
+        screen_until(&mut s, "> ");
+        s.send_line("1 3").unwrap();
+        // "5", Left, "1", End: the line reads 15. Backspace takes the
+        // mistyped "x" away.
+        screen_until(&mut s, "How many days have you had this pain?");
+        screen_until(&mut s, "> ");
+        s.send("5\x1b[D1\x1b[Fx\x7f\r").unwrap();
+        screen_until(&mut s, "How old are you, in years?");
+        screen_until(&mut s, "> ");
+        // Up brings back the last answer, "15"; two Backspaces clear it
+        // and "61" is typed: history gives the line to edit.
+        s.send("\x1b[A\x7f\x7f61\r").unwrap();
+        screen_until(&mut s, "in your chest?");
+        screen_until(&mut s, "> ");
+        s.send_line("quit").unwrap();
+        screen_until(&mut s, "Summary for your doctor saved");
+        let status = s.get_process().wait().unwrap();
+        assert_eq!(
+            status,
+            expectrl::process::unix::WaitStatus::Exited(s.get_process().pid(), 0)
+        );
+        let md = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            md.contains("| How many days have you had this pain? | 15 days |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| How old are you, in years? | 61 years |"),
+            "{md}"
+        );
+        assert!(md.contains("Pain in the lower back"), "{md}");
+        assert!(md.contains("Pain in the side of the back (flank)"), "{md}");
+    }
 }
 
 /// Issue 13: "yes" to a checklist and then "none" is pointed out once before

@@ -150,7 +150,14 @@ fn level_screen(out: &mut Out, v: &View<'_>, level: Urgency) {
         out.say(&format!("{heading} {}", words.sooner));
     }
     // The top causes, grouped by their likelihood in words.
-    let top: Vec<_> = v.causes.iter().take(v.top_causes).collect();
+    // The first screen names only causes the answers support well: a weak
+    // match would read as a contradiction of the "why" line above it.
+    let top: Vec<_> = v
+        .causes
+        .iter()
+        .take(v.top_causes)
+        .filter(|c| c.likelihood != v.words.text.less_likely)
+        .collect();
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for c in &top {
         match groups.iter_mut().find(|(word, _)| *word == c.likelihood) {
