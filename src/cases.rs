@@ -11,7 +11,7 @@ use serde::de::{self, Deserializer, Visitor};
 use crate::triage::answers::{Answers, RawAnswer};
 use crate::triage::load;
 use crate::triage::rulebase::RuleBase;
-use crate::triage::schema::Urgency;
+use crate::triage::schema::{AdviceKind, Urgency};
 use crate::triage::{self, Assessment};
 
 /// One clinical case.
@@ -199,7 +199,26 @@ pub fn judge(rb: &RuleBase, case: &Case, a: &Assessment) -> Option<String> {
             ));
         }
     }
+    if let Some(missing) = missing_advice(rb, a) {
+        problems.push(missing);
+    }
     (!problems.is_empty()).then(|| problems.join("; "))
+}
+
+/// Every case, whatever it expects: a self-care result must carry self-care
+/// advice, and a doctor or urgent result advice for until the person is
+/// seen. (An emergency's advice is its red flag's message.)
+fn missing_advice(rb: &RuleBase, a: &Assessment) -> Option<String> {
+    let (wanted, words) = match a.urgency {
+        Urgency::SelfCare => (AdviceKind::SelfCare, "self-care advice"),
+        Urgency::Doctor | Urgency::Urgent => (AdviceKind::UntilSeen, "advice for until seen"),
+        Urgency::Emergency => return None,
+    };
+    let has = a
+        .advice
+        .iter()
+        .any(|&i| rb.advice[usize::from(i)].kind == wanted);
+    (!has).then(|| format!("a {} result carries no {words}", a.urgency))
 }
 
 /// Ids in a case's expectations that the rule base does not know.

@@ -325,3 +325,42 @@ fn the_red_flag_table_in_the_docs_matches_the_rules() {
         "the table has a row per red flag, no more"
     );
 }
+
+/// Issue 14: every case, whatever it expects, fails if its result carries no
+/// advice for its level (self-care advice for self-care, advice for until
+/// seen for doctor and urgent). With the until-seen advice turned into
+/// prevention advice, a doctor case must fail for that reason alone.
+#[test]
+fn a_result_without_advice_for_its_level_fails_its_case() {
+    let rules = crate::common::RulesCopy::new();
+    let advice = rules.read("advice.yaml");
+    assert!(advice.contains("kind: until_seen"));
+    rules.write(
+        "advice.yaml",
+        &advice.replace("kind: until_seen", "kind: prevention"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("chronic.yaml");
+    std::fs::write(
+        &file,
+        "- name: months of pain\n  answers: {lower_back_pain: yes, days: 120, age: 45}\n  expect: {urgency: doctor}\n",
+    )
+    .unwrap();
+    let with = |rules_dir: Option<&std::path::Path>| {
+        let mut args = vec!["rules".to_owned(), "test".to_owned()];
+        if let Some(d) = rules_dir {
+            args.extend(["--rules".to_owned(), d.display().to_string()]);
+        }
+        args.push(file.display().to_string());
+        Cmd::new(args).run()
+    };
+    with(None).success();
+    let out = with(Some(rules.path()));
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout
+            .contains("months of pain: a doctor result carries no advice for until seen"),
+        "{}",
+        out.stdout
+    );
+}
