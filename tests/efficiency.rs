@@ -109,12 +109,12 @@ fn interview_is_short_and_never_leaves_an_applicable_warning_sign_unasked() {
         top_agree, compared,
         "an interview settled on a cause all the answers rank lower"
     );
-    // Regression guards on the figures in the README.
+    // The figures issue 13 asks for, and the README quotes.
     assert!(
-        median <= 16,
+        median <= 10,
         "the median interview grew to {median} questions"
     );
-    assert!(max <= rb.n_findings, "an interview asked {max} questions");
+    assert!(max <= 14, "an interview asked {max} questions ({max_case})");
 }
 
 /// Issue 10: a person unsure of something that is true answers "?". For each
@@ -169,4 +169,62 @@ fn dont_know_to_a_true_yes_never_ends_below_the_urgency_unflagged() {
         below_complete.is_empty(),
         "ended below the expected urgency yet complete: {below_complete:?}"
     );
+}
+
+/// Issue 13: a person who is unsure of about one question in five answers
+/// "?" to it (which ones is fixed per case, so the run is repeatable). The
+/// interview stays short, and it never ends below the urgency of all the
+/// case's answers while calling itself complete.
+#[test]
+fn a_person_unsure_of_one_question_in_five() {
+    let rb = embedded::rule_base().expect("embedded rule base");
+    let mut counts = Vec::new();
+    let (mut below, mut below_complete) = (0, Vec::new());
+    for file in crate::common::case_files() {
+        for case in cases::read_file(&file).expect("case file parses") {
+            let script = cases::answers_of(&rb, &case).expect("case answers are valid");
+            let seed = case
+                .name
+                .bytes()
+                .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+            let unsure =
+                |i: usize| (seed.wrapping_add(i as u32).wrapping_mul(2_654_435_761) >> 16) % 5 == 0;
+            let mut unsure_script = backtriage::triage::answers::Answers::new(&rb);
+            for (i, f) in rb.findings().enumerate() {
+                let answer = match script.get(f) {
+                    _ if unsure(i) => Some(Answer::Unknown),
+                    given => given,
+                };
+                if let Some(a) = answer {
+                    let _ = unsure_script.set(&rb, f, a);
+                }
+            }
+            let (answers, asked) = simulate(&rb, &unsure_script, Answer::No);
+            counts.push(asked.len());
+            let got = triage::assess(&rb, &answers);
+            let with_all = triage::assess(&rb, &script);
+            if got.urgency < with_all.urgency {
+                below += 1;
+                if got.complete {
+                    below_complete.push(case.name.clone());
+                }
+            }
+        }
+    }
+    counts.sort_unstable();
+    let median = counts[counts.len() / 2];
+    let max = *counts.last().expect("there are cases");
+    println!(
+        "unsure of one question in five, over {} cases: median {median} questions, largest {max}; \
+         {below} ended below the urgency of all the answers, all with complete: false ({} complete)",
+        counts.len(),
+        below_complete.len()
+    );
+    assert!(
+        below_complete.is_empty(),
+        "ended below the urgency of all the answers yet complete: {below_complete:?}"
+    );
+    // Regression guards on the figures in the README.
+    assert!(median <= 13, "median {median}");
+    assert!(max <= 15, "largest {max}");
 }
