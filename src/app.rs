@@ -370,6 +370,8 @@ fn interview_cmd(
         eprintln!("\ninterrupted");
         return Ok(Exit::Interrupted);
     }
+    // A blank line between the last question and the result.
+    writeln!(screen.out)?;
     let assessment = triage::assess(rb, &session.answers);
     let view = View::new(rb, &session.answers, &assessment, None)
         .with_typed(rb, &session.typed)

@@ -12,6 +12,7 @@ mod efficiency;
 mod fuzz_regressions;
 mod interview;
 mod properties;
+mod readme;
 mod rules_check;
 mod safety;
 mod screen;
