@@ -15,7 +15,7 @@ use crate::color::{Colors, Painter};
 use crate::exit::Exit;
 use crate::interview::Ended;
 use crate::output::view::{Meta, View};
-use crate::output::{self, listing};
+use crate::output::{self, json_schema, listing};
 use crate::plan::{AnswerArg, Plan, Run, Shell};
 use crate::terminal::Input;
 use crate::triage::answers::{Answers, RawAnswer};
@@ -140,6 +140,7 @@ fn dispatch(plan: Plan, colors: Colors) -> anyhow::Result<Exit> {
                 Exit::Failure
             })
         }
+        Run::Schema(doc) => write_stdout(&json_schema::render(doc)?),
         Run::Completions(shell) => {
             let shell = match shell {
                 Shell::Bash => clap_complete::Shell::Bash,

@@ -27,6 +27,7 @@ Examples:
   backtriage assess --yes lower_back_pain,lifting_or_strain --no fever --age 34 --days 2
   backtriage assess --yes saddle_numbness --format json
   backtriage assess --batch cases.jsonl > results.jsonl
+  backtriage schema assessment                 the JSON Schema of `assess --format json`
   backtriage rules check --rules my-rules/
   backtriage rules list findings
   backtriage rules test tests/cases/*.yaml
@@ -63,6 +64,17 @@ pub enum Command {
     /// Check, list or test a rule base.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Print the JSON Schema of an assessment or of a batch output line.
+    #[command(
+        after_help = "The schemas are JSON Schema 2020-12, derived from the types that write the JSON,\n\
+so they always match this version's output. Validate with any JSON Schema validator, e.g.\n\
+  backtriage schema assessment > assessment.schema.json"
+    )]
+    Schema {
+        /// Which output: `assessment` (assess --format json) or `batch-line`
+        /// (a line of assess --batch: a result or an error line).
+        what: SchemaKind,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -167,6 +179,15 @@ pub enum Level {
     /// Look after it at home (so any assessment reaches it).
     #[value(name = "self_care", alias = "self-care")]
     SelfCare,
+}
+
+/// The documents `backtriage schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// One assessment, as `assess --format json` writes it.
+    Assessment,
+    /// One line of `assess --batch`: a result with the input's id, or an error line.
+    BatchLine,
 }
 
 /// `rules` subcommands.

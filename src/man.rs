@@ -76,6 +76,11 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "Run clinical test cases against the rule base.",
     ),
     (
+        "schema",
+        "backtriage schema assessment > assessment.schema.json",
+        "The JSON Schema of assess --format json; batch-line for a line of --batch.",
+    ),
+    (
         "completions",
         "backtriage completions bash > ~/.local/share/bash-completion/completions/backtriage",
         "Install bash completion for one user (finding ids included).",

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::cli::{self, Cli, Command, RulesCommand};
 use crate::color::ColorWhen;
 use crate::output::Format;
+use crate::output::json_schema::Document;
 use crate::output::listing::ListKind;
 use crate::triage::schema::Urgency;
 
@@ -66,6 +67,8 @@ pub enum Run {
     RulesTest {
         files: Vec<PathBuf>,
     },
+    /// The JSON Schema of an output.
+    Schema(Document),
     Completions(Shell),
     /// The top man page on stdout, or every page written into `dir`.
     Man {
@@ -139,6 +142,10 @@ impl Plan {
                 json: format == cli::ListFormat::Json,
             },
             Some(Command::Rules(RulesCommand::Test { files })) => Run::RulesTest { files },
+            Some(Command::Schema { what }) => Run::Schema(match what {
+                cli::SchemaKind::Assessment => Document::Assessment,
+                cli::SchemaKind::BatchLine => Document::BatchLine,
+            }),
             Some(Command::Completions { shell }) => Run::Completions(match shell {
                 clap_complete::Shell::Zsh => Shell::Zsh,
                 clap_complete::Shell::Fish => Shell::Fish,

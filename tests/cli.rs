@@ -173,6 +173,7 @@ fn man_dir_writes_a_page_per_command_with_every_section() {
             "backtriage-rules-list.1",
             "backtriage-rules-test.1",
             "backtriage-rules.1",
+            "backtriage-schema.1",
             "backtriage.1",
         ]
     );

@@ -14,3 +14,4 @@ mod interview;
 mod properties;
 mod rules_check;
 mod safety;
+mod schema;

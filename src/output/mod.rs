@@ -5,6 +5,7 @@
 
 pub mod fast;
 pub mod json;
+pub mod json_schema;
 pub mod lines;
 pub mod listing;
 pub mod markdown;

@@ -3,6 +3,9 @@
 //! look up. Serialized, it is the public JSON shape of `assess --format json`
 //! and of each batch line (fields marked `skip` are for people only).
 
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -37,6 +40,19 @@ impl Serialize for Named<'_> {
     }
 }
 
+impl JsonSchema for Named<'_> {
+    fn schema_name() -> Cow<'static, str> {
+        "FactId".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "The id of a finding (see `backtriage rules list findings`) or of a fact concluded from findings."
+        })
+    }
+}
+
 /// The labels of a list of facts, joined for people.
 pub fn labels(facts: &[Named<'_>]) -> String {
     facts.iter().map(|f| f.label).collect::<Vec<_>>().join(", ")
@@ -63,7 +79,7 @@ pub struct LevelWords<'a> {
 }
 
 /// A warning sign that fired or is possible.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FlagView<'a> {
     pub id: &'a str,
     pub title: &'a str,
@@ -76,6 +92,7 @@ pub struct FlagView<'a> {
     pub possible: bool,
     /// For a possible flag: the one sign of the group not answered no.
     #[serde(rename = "likely_sign", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Named<'static>")]
     pub likely: Option<Named<'a>>,
 }
 
@@ -93,12 +110,26 @@ impl Serialize for UncheckedView<'_> {
     }
 }
 
+impl JsonSchema for UncheckedView<'_> {
+    fn schema_name() -> Cow<'static, str> {
+        "RedFlagId".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "The id of a warning sign (see `backtriage rules list red-flags`)."
+        })
+    }
+}
+
 /// A cause with some support.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CauseView<'a> {
     pub id: &'a str,
     pub name: &'a str,
-    /// The certainty factor, rounded to 3 places.
+    /// The certainty factor, from 0 to 1, rounded to 3 places.
+    #[schemars(range(min = 0, max = 1))]
     pub score: f64,
     pub because: Vec<Named<'a>>,
     pub against: Vec<Named<'a>>,
@@ -114,7 +145,7 @@ pub struct CauseView<'a> {
 }
 
 /// A piece of advice.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct AdviceView<'a> {
     pub id: &'a str,
     pub kind: AdviceKind,
@@ -132,7 +163,7 @@ pub struct AdviceView<'a> {
 
 /// Something about the answers a person or script should know: answers
 /// that disagreed and how they were resolved.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct WarningView<'a> {
     /// The group whose answers disagreed.
     pub group: &'a str,
@@ -152,21 +183,35 @@ pub fn warning(rb: &RuleBase, g: FactId) -> WarningView<'_> {
 }
 
 /// The next question of the interview.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct QuestionView<'a> {
     pub id: &'a str,
     pub text: &'a str,
-    pub kind: &'static str,
+    pub kind: QuestionKind,
     /// A checklist's members, all of them.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<String>")]
     pub any_of: Option<Vec<&'a str>>,
     /// A checklist's members still to answer, in their own words.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<OptionView<'static>>")]
     pub options: Option<Vec<OptionView<'a>>>,
 }
 
+/// How a question is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    /// Yes, no or unknown.
+    YesNo,
+    /// A number, or unknown.
+    Number,
+    /// A group asked as one list: its `options` are answered one by one.
+    Checklist,
+}
+
 /// One item of a checklist.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct OptionView<'a> {
     pub id: &'a str,
     pub text: &'a str,
@@ -271,23 +316,41 @@ impl<'a> Words<'a> {
 }
 
 /// The whole result, in the order of the public JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct View<'a> {
+    /// The level the answers support: the highest of every warning sign
+    /// that fired or is possible and every strongly supported cause. Read
+    /// it with `complete`.
     pub urgency: Urgency,
+    /// What to do at this level, in words for people.
     pub action: &'a str,
+    /// True only when no warning sign is unchecked or possible, no answer is
+    /// "don't know", and `next_question` is null.
     pub complete: bool,
+    /// The warning signs that fired, or are possible.
     pub red_flags: Vec<FlagView<'a>>,
+    /// Warning signs not ruled out: their questions were not answered, or
+    /// answered "don't know".
     pub unchecked_red_flags: Vec<UncheckedView<'a>>,
+    /// The causes with some support, most likely first.
     pub causes: Vec<CauseView<'a>>,
     pub advice: Vec<AdviceView<'a>>,
+    /// What the interview would ask next after exactly these answers, or
+    /// null where it would stop.
     pub next_question: Option<QuestionView<'a>>,
+    /// Answers that disagreed and how they were resolved.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<WarningView<'a>>,
+    /// That this is not a diagnosis.
     pub disclaimer: &'a str,
+    /// What to do in an emergency.
     pub emergency_note: &'a str,
+    /// With `--explain`: the rules that fired and how the urgency was decided.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Explanation")]
     pub explanation: Option<Explanation>,
     /// The version of this JSON shape.
+    #[schemars(range(min = 1))]
     pub schema_version: u32,
     /// The version of backtriage that made the result.
     pub tool_version: &'static str,
@@ -325,11 +388,35 @@ pub struct View<'a> {
 }
 
 /// A batch output line: the input line's id, then the view.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct Line<'v, 'a> {
+    /// The input line's `id`, as it was given.
+    #[schemars(with = "serde_json::Value")]
     pub id: &'v RawValue,
     #[serde(flatten)]
     pub view: &'v View<'a>,
+}
+
+/// A batch output line for an input line that could not be assessed. It
+/// names the tool and rule base as a result line does.
+#[derive(Serialize, JsonSchema)]
+pub struct ErrorLine<'a> {
+    /// The input line's `id` as it was given, or null where it could not be
+    /// read.
+    #[schemars(with = "serde_json::Value")]
+    pub id: Option<&'a RawValue>,
+    /// The input line's number, from 1.
+    #[schemars(range(min = 1))]
+    pub line: u64,
+    /// What is wrong with the line, in one sentence.
+    pub error: &'a str,
+    /// The version of this JSON shape.
+    #[schemars(range(min = 1))]
+    pub schema_version: u32,
+    /// The version of backtriage that read the line.
+    pub tool_version: &'static str,
+    /// Which rule base was used: a hash of its files.
+    pub rules_version: &'a str,
 }
 
 /// Rounds a score for display and JSON, so output is stable and readable.
@@ -639,9 +726,9 @@ pub fn question_view<'a>(rb: &'a RuleBase, f: FactId, options: &[FactId]) -> Que
         id: &rb.fact(f).id,
         text: rb.question(f),
         kind: match (group, info) {
-            (Some(_), _) => "checklist",
-            (None, Some(i)) => i.kind.as_str(),
-            (None, None) => FindingKind::YesNo.as_str(),
+            (Some(_), _) => QuestionKind::Checklist,
+            (None, Some(i)) if i.kind == FindingKind::Number => QuestionKind::Number,
+            _ => QuestionKind::YesNo,
         },
         any_of: group.map(|i| i.members.iter().map(|&m| rb.fact(m).id.as_str()).collect()),
         options: group.map(|_| {
