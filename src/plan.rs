@@ -42,6 +42,8 @@ pub enum Shell {
 pub enum Run {
     Interview {
         save: Option<PathBuf>,
+        /// The format of the `save` file.
+        save_format: Format,
         details: bool,
     },
     Assess {
@@ -67,6 +69,8 @@ pub enum Run {
     RulesTest {
         files: Vec<PathBuf>,
     },
+    /// The interview as a FHIR R4 Questionnaire.
+    RulesExportFhir,
     /// The JSON Schema of an output.
     Schema(Document),
     Completions(Shell),
@@ -86,10 +90,15 @@ impl Plan {
         let command = match cli.command {
             None => Run::Interview {
                 save: None,
+                save_format: Format::Markdown,
                 details: false,
             },
             Some(Command::Interview(args)) => Run::Interview {
                 save: args.save,
+                save_format: match args.save_format {
+                    cli::SaveFormat::Markdown => Format::Markdown,
+                    cli::SaveFormat::Fhir => Format::Fhir,
+                },
                 details: args.details,
             },
             Some(Command::Assess(args)) => {
@@ -103,11 +112,13 @@ impl Plan {
                     None | Some(cli::Format::Text) => Format::Text,
                     Some(cli::Format::Json) => Format::Json,
                     Some(cli::Format::Markdown) => Format::Markdown,
+                    Some(cli::Format::Fhir) => Format::Fhir,
                 };
                 // A batch writes JSON Lines: json may be said, nothing else.
                 let not_json = match args.format {
                     Some(cli::Format::Text) => Some("text"),
                     Some(cli::Format::Markdown) => Some("markdown"),
+                    Some(cli::Format::Fhir) => Some("fhir"),
                     None | Some(cli::Format::Json) => None,
                 };
                 match (args.batch.clone(), not_json) {
@@ -142,6 +153,9 @@ impl Plan {
                 json: format == cli::ListFormat::Json,
             },
             Some(Command::Rules(RulesCommand::Test { files })) => Run::RulesTest { files },
+            Some(Command::Rules(RulesCommand::Export {
+                format: cli::ExportFormat::Fhir,
+            })) => Run::RulesExportFhir,
             Some(Command::Schema { what }) => Run::Schema(match what {
                 cli::SchemaKind::Assessment => Document::Assessment,
                 cli::SchemaKind::BatchLine => Document::BatchLine,

@@ -15,7 +15,7 @@ use crate::triage::assess::{Decider, Headline};
 use crate::triage::condition::{Cond, FactId};
 use crate::triage::explain::Explanation;
 use crate::triage::rulebase::{Cite, RuleBase};
-use crate::triage::schema::{AdviceKind, FindingKind, ResultText, Urgency};
+use crate::triage::schema::{AdviceKind, FhirText, FindingKind, ResultText, Urgency};
 
 /// The version of the JSON shape that [`View`] serializes to.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -225,6 +225,14 @@ pub struct AnswerLine<'a> {
     pub question: &'a str,
     pub answer: String,
     pub typed: Option<String>,
+    /// The finding's id.
+    pub id: &'a str,
+    /// The answer itself.
+    pub value: Answer,
+    /// The kind of question: a group's own answer is a `Checklist`.
+    pub kind: QuestionKind,
+    /// The checklist this finding is an item of: its id and question.
+    pub group: Option<(&'a str, &'a str)>,
 }
 
 /// A question that would settle unchecked serious warning signs.
@@ -254,13 +262,17 @@ pub struct Findings<'a> {
 pub struct Meta {
     /// When the result was made, as people read it ("2026-11-26 15:40 UTC").
     pub when: String,
+    /// The same, to the second, as FHIR and ISO 8601 write an instant
+    /// ("2026-11-26T15:40:07Z").
+    pub instant: String,
 }
 
 impl Meta {
     /// The time `secs` seconds after 1970-01-01 00:00 UTC.
     pub fn at(secs: i64) -> Meta {
         let days = secs.div_euclid(86_400);
-        let minutes = secs.rem_euclid(86_400) / 60;
+        let seconds = secs.rem_euclid(86_400);
+        let minutes = seconds / 60;
         // Days to a civil date (Howard Hinnant's algorithm).
         let z = days + 719_468;
         let era = z.div_euclid(146_097);
@@ -271,12 +283,10 @@ impl Meta {
         let day = doy - (153 * mp + 2) / 5 + 1;
         let month = if mp < 10 { mp + 3 } else { mp - 9 };
         let year = yoe + era * 400 + i64::from(month <= 2);
+        let (hour, minute, second) = (minutes / 60, minutes % 60, seconds % 60);
         Meta {
-            when: format!(
-                "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-                minutes / 60,
-                minutes % 60
-            ),
+            when: format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC"),
+            instant: format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z"),
         }
     }
 }
@@ -303,6 +313,8 @@ pub struct Words<'a> {
     pub advice_shown: usize,
     /// The result screen's messages.
     pub text: &'a ResultText,
+    /// The prose of the FHIR output.
+    pub fhir: &'a FhirText,
 }
 
 impl<'a> Words<'a> {
@@ -637,6 +649,7 @@ impl<'a> View<'a> {
                 short_disclaimer: &rb.settings.short_disclaimer,
                 advice_shown: rb.settings.advice_shown,
                 text,
+                fhir: &rb.messages.fhir,
             },
             answers: answer_lines(rb, answers),
             sources: cited_sources(rb, a),
@@ -803,11 +816,18 @@ fn answer_lines<'a>(rb: &'a RuleBase, answers: &Answers) -> Vec<AnswerLine<'a>> 
                 .and_then(|i| i.unit.as_deref())
                 .map(|u| format!(" {u}"))
                 .unwrap_or_default();
+            let info = rb.finding(f);
             AnswerLine {
                 label: &rb.fact(f).label,
                 question: rb.question(f),
                 answer: format!("{a}{unit}"),
                 typed: None,
+                id: &rb.fact(f).id,
+                value: a,
+                kind: question_view(rb, f, &[]).kind,
+                group: info
+                    .and_then(|i| i.group)
+                    .map(|g| (rb.fact(g).id.as_str(), rb.question(g))),
             }
         })
         .collect()

@@ -442,7 +442,27 @@ pub struct MessagesFile {
     pub schema_version: u32,
     pub interview: InterviewText,
     pub result: ResultText,
+    pub fhir: FhirText,
     pub words: Words,
+}
+
+/// The prose of the FHIR output. `{name}` marks a value filled in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FhirText {
+    /// A checklist's own question, for when which item applies is not known.
+    pub group_answer: String,
+    /// What the RiskAssessment is.
+    pub assessment: String,
+    /// Who the RiskAssessment is about.
+    pub subject: String,
+    /// `{tool}`, `{rules}`.
+    pub made_by: String,
+    /// `{group}`.
+    pub possible_flag: String,
+    /// `{flags}`.
+    pub not_checked: String,
+    pub score_note: String,
 }
 
 /// The interview's messages. `{name}` marks a value filled in.
