@@ -9,6 +9,7 @@ mod batch;
 mod cli;
 mod clinical;
 mod efficiency;
+mod fhir;
 mod fuzz_regressions;
 mod interview;
 mod properties;
