@@ -63,14 +63,14 @@ pub enum Command {
     Interview(InterviewArgs),
     /// Assess answers given as flags, with no questions asked.
     Assess(AssessArgs),
-    /// Check, list or test a rule base.
+    /// Check, list, test or export a rule base.
     #[command(subcommand)]
     Rules(RulesCommand),
     /// Print the JSON Schema of an assessment or of a batch output line.
     #[command(
         after_help = "The schemas are JSON Schema 2020-12, derived from the types that write the JSON,\n\
-so they always match this version's output. Validate with any JSON Schema validator, e.g.\n\
-  backtriage schema assessment > assessment.schema.json"
+so they always match this version's output. Validate with any JSON Schema validator, e.g.\n  \
+backtriage schema assessment > assessment.schema.json"
     )]
     Schema {
         /// Which output: `assessment` (assess --format json) or `batch-line`
