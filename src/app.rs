@@ -14,8 +14,9 @@ use crate::cli::{self, Cli};
 use crate::color::{Colors, Painter};
 use crate::exit::Exit;
 use crate::interview::Ended;
+use crate::output::form::FormView;
 use crate::output::view::{Meta, View};
-use crate::output::{self, listing};
+use crate::output::{self, json_schema, listing};
 use crate::plan::{AnswerArg, Plan, Run, Shell};
 use crate::terminal::Input;
 use crate::triage::answers::{Answers, RawAnswer};
@@ -110,7 +111,11 @@ fn report_error(e: &anyhow::Error, paint: Painter) -> Exit {
 fn dispatch(plan: Plan, colors: Colors) -> anyhow::Result<Exit> {
     let rules = plan.rules.as_deref();
     match plan.command {
-        Run::Interview { save, details } => interview_cmd(rules, save.as_deref(), details, colors),
+        Run::Interview {
+            save,
+            save_format,
+            details,
+        } => interview_cmd(rules, save.as_deref(), save_format, details, colors),
         Run::Assess {
             answers,
             format,
@@ -139,6 +144,11 @@ fn dispatch(plan: Plan, colors: Colors) -> anyhow::Result<Exit> {
             } else {
                 Exit::Failure
             })
+        }
+        Run::Schema(doc) => write_stdout(&json_schema::render(doc)?),
+        Run::RulesExportFhir => {
+            let form = FormView::new(rule_base(rules)?);
+            write_stdout(&output::fhir::questionnaire(&form)?)
         }
         Run::Completions(shell) => {
             let shell = match shell {
@@ -344,6 +354,7 @@ fn batch_cmd(
 fn interview_cmd(
     rules: Option<&Path>,
     save: Option<&Path>,
+    save_format: output::Format,
     details: bool,
     colors: Colors,
 ) -> anyhow::Result<Exit> {
@@ -392,7 +403,7 @@ fn interview_cmd(
             width: 80,
             details: true,
         };
-        let summary = output::render(&view, output::Format::Markdown, plain)?;
+        let summary = output::render(&view, save_format, plain)?;
         interview::save_atomically(path, &summary)
             .with_context(|| format!("cannot save the summary to {}", path.display()))?;
         eprintln!("Summary for your doctor saved to {}", path.display());

@@ -6,11 +6,12 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
 
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::output::fast::{self, Texts};
+use crate::output::view::{ErrorLine, SCHEMA_VERSION, TOOL_VERSION};
 use crate::triage::answers::{AnswerError, Answers, RawAnswer};
 use crate::triage::engine::Evaluation;
 use crate::triage::load;
@@ -186,14 +187,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Value<'a> {
     }
 }
 
-/// An output line for an input line that could not be assessed.
-#[derive(Serialize)]
-struct ErrorLine<'a> {
-    id: Option<&'a RawValue>,
-    line: u64,
-    error: &'a str,
-}
-
 /// What reading one line gave.
 enum Read1 {
     Eof,
@@ -315,6 +308,9 @@ pub fn run<R: Read, W: Write>(
                     id,
                     line: n,
                     error: &message,
+                    schema_version: SCHEMA_VERSION,
+                    tool_version: TOOL_VERSION,
+                    rules_version: &rb.version,
                 },
             )?;
             out.push(b'\n');

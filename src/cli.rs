@@ -24,11 +24,14 @@ const EXAMPLES: &str = concat!(
 Examples:
   backtriage                                   start the interview
   backtriage interview --save summary.md       interview, then save a summary for your doctor
+  backtriage interview --save visit.json --save-format fhir    ... or a FHIR R4 Bundle
   backtriage assess --yes lower_back_pain,lifting_or_strain --no fever --age 34 --days 2
   backtriage assess --yes saddle_numbness --format json
   backtriage assess --batch cases.jsonl > results.jsonl
+  backtriage schema assessment                 the JSON Schema of `assess --format json`
   backtriage rules check --rules my-rules/
   backtriage rules list findings
+  backtriage rules export fhir > questionnaire.json
   backtriage rules test tests/cases/*.yaml
 
 ",
@@ -60,9 +63,20 @@ pub enum Command {
     Interview(InterviewArgs),
     /// Assess answers given as flags, with no questions asked.
     Assess(AssessArgs),
-    /// Check, list or test a rule base.
+    /// Check, list, test or export a rule base.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Print the JSON Schema of an assessment or of a batch output line.
+    #[command(
+        after_help = "The schemas are JSON Schema 2020-12, derived from the types that write the JSON,\n\
+so they always match this version's output. Validate with any JSON Schema validator, e.g.\n  \
+backtriage schema assessment > assessment.schema.json"
+    )]
+    Schema {
+        /// Which output: `assessment` (assess --format json) or `batch-line`
+        /// (a line of assess --batch: a result or an error line).
+        what: SchemaKind,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -79,9 +93,19 @@ pub enum Command {
 /// Options of `interview`.
 #[derive(Debug, Args, Default)]
 pub struct InterviewArgs {
-    /// Also write a markdown summary for a doctor to this file.
+    /// Also write a summary for a doctor to this file (markdown, or see --save-format).
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+    /// The format of the --save file: a markdown summary, or a FHIR R4 Bundle
+    /// (JSON) for a health record.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value = "markdown",
+        requires = "save"
+    )]
+    pub save_format: SaveFormat,
     /// Show every list in the result: all causes, all the advice with
     /// exercises, what was not checked.
     #[arg(long)]
@@ -110,6 +134,18 @@ pub enum Format {
     Json,
     /// A summary to bring to a doctor.
     Markdown,
+    /// A FHIR R4 Bundle (QuestionnaireResponse and RiskAssessment), for health records.
+    Fhir,
+}
+
+/// Formats of the interview's `--save` file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum SaveFormat {
+    /// A summary to bring to a doctor.
+    #[default]
+    Markdown,
+    /// A FHIR R4 Bundle: QuestionnaireResponse and RiskAssessment.
+    Fhir,
 }
 
 /// Options of `assess`.
@@ -169,6 +205,15 @@ pub enum Level {
     SelfCare,
 }
 
+/// The documents `backtriage schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// One assessment, as `assess --format json` writes it.
+    Assessment,
+    /// One line of `assess --batch`: a result with the input's id, or an error line.
+    BatchLine,
+}
+
 /// `rules` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
@@ -182,12 +227,25 @@ pub enum RulesCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,
     },
+    /// Write the rule base in another standard's form: `fhir` prints the
+    /// interview as a FHIR R4 Questionnaire (JSON).
+    Export {
+        /// The form to write.
+        format: ExportFormat,
+    },
     /// Run clinical test cases (YAML files) against the rule base.
     Test {
         /// Case files.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+}
+
+/// What `rules export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The interview as a FHIR R4 Questionnaire.
+    Fhir,
 }
 
 /// What `rules list` lists.

@@ -27,6 +27,11 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
     ),
     (
         "interview",
+        "backtriage interview --save visit.json --save-format fhir",
+        "Interview, then also write the answers and the result as a FHIR R4 Bundle.",
+    ),
+    (
+        "interview",
         "printf '1\\n3\\n44\\n0\\n' | backtriage interview",
         "Answer the questions from a pipe, one answer per line.",
     ),
@@ -52,6 +57,11 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
     ),
     (
         "assess",
+        "backtriage assess --yes lifting_or_strain --unknown fever --format fhir > bundle.json",
+        "A FHIR R4 Bundle: the answers (QuestionnaireResponse) and the assessment (RiskAssessment).",
+    ),
+    (
+        "assess",
         "backtriage assess --batch cases.jsonl > results.jsonl",
         "JSON Lines in, one result line per input line (- reads stdin).",
     ),
@@ -71,9 +81,19 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "The warning signs as a JSON array, with their sources.",
     ),
     (
+        "rules export",
+        "backtriage rules export fhir > questionnaire.json",
+        "The interview as a FHIR R4 Questionnaire; linkIds are the finding ids.",
+    ),
+    (
         "rules test",
         "backtriage rules test tests/cases/*.yaml",
         "Run clinical test cases against the rule base.",
+    ),
+    (
+        "schema",
+        "backtriage schema assessment > assessment.schema.json",
+        "The JSON Schema of assess --format json; batch-line for a line of --batch.",
     ),
     (
         "completions",
@@ -122,6 +142,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "TERM",
         "Unset or dumb: no colour on a terminal (unless CLICOLOR is set to something other than 0, or CI is set).",
+    ),
+    (
+        "SOURCE_DATE_EPOCH",
+        "Seconds since 1970-01-01 UTC: the time written into a report (markdown, FHIR) instead of now, for reproducible output.",
     ),
 ];
 

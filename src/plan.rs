@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::cli::{self, Cli, Command, RulesCommand};
 use crate::color::ColorWhen;
 use crate::output::Format;
+use crate::output::json_schema::Document;
 use crate::output::listing::ListKind;
 use crate::triage::schema::Urgency;
 
@@ -41,6 +42,8 @@ pub enum Shell {
 pub enum Run {
     Interview {
         save: Option<PathBuf>,
+        /// The format of the `save` file.
+        save_format: Format,
         details: bool,
     },
     Assess {
@@ -66,6 +69,10 @@ pub enum Run {
     RulesTest {
         files: Vec<PathBuf>,
     },
+    /// The interview as a FHIR R4 Questionnaire.
+    RulesExportFhir,
+    /// The JSON Schema of an output.
+    Schema(Document),
     Completions(Shell),
     /// The top man page on stdout, or every page written into `dir`.
     Man {
@@ -83,10 +90,15 @@ impl Plan {
         let command = match cli.command {
             None => Run::Interview {
                 save: None,
+                save_format: Format::Markdown,
                 details: false,
             },
             Some(Command::Interview(args)) => Run::Interview {
                 save: args.save,
+                save_format: match args.save_format {
+                    cli::SaveFormat::Markdown => Format::Markdown,
+                    cli::SaveFormat::Fhir => Format::Fhir,
+                },
                 details: args.details,
             },
             Some(Command::Assess(args)) => {
@@ -100,11 +112,13 @@ impl Plan {
                     None | Some(cli::Format::Text) => Format::Text,
                     Some(cli::Format::Json) => Format::Json,
                     Some(cli::Format::Markdown) => Format::Markdown,
+                    Some(cli::Format::Fhir) => Format::Fhir,
                 };
                 // A batch writes JSON Lines: json may be said, nothing else.
                 let not_json = match args.format {
                     Some(cli::Format::Text) => Some("text"),
                     Some(cli::Format::Markdown) => Some("markdown"),
+                    Some(cli::Format::Fhir) => Some("fhir"),
                     None | Some(cli::Format::Json) => None,
                 };
                 match (args.batch.clone(), not_json) {
@@ -139,6 +153,13 @@ impl Plan {
                 json: format == cli::ListFormat::Json,
             },
             Some(Command::Rules(RulesCommand::Test { files })) => Run::RulesTest { files },
+            Some(Command::Rules(RulesCommand::Export {
+                format: cli::ExportFormat::Fhir,
+            })) => Run::RulesExportFhir,
+            Some(Command::Schema { what }) => Run::Schema(match what {
+                cli::SchemaKind::Assessment => Document::Assessment,
+                cli::SchemaKind::BatchLine => Document::BatchLine,
+            }),
             Some(Command::Completions { shell }) => Run::Completions(match shell {
                 clap_complete::Shell::Zsh => Shell::Zsh,
                 clap_complete::Shell::Fish => Shell::Fish,

@@ -170,9 +170,11 @@ fn man_dir_writes_a_page_per_command_with_every_section() {
             "backtriage-interview.1",
             "backtriage-man.1",
             "backtriage-rules-check.1",
+            "backtriage-rules-export.1",
             "backtriage-rules-list.1",
             "backtriage-rules-test.1",
             "backtriage-rules.1",
+            "backtriage-schema.1",
             "backtriage.1",
         ]
     );
@@ -290,7 +292,7 @@ fn a_mistyped_value_gets_the_possible_values_and_the_tip() {
         .run()
         .clap_usage_error(&[
             "invalid value 'jsn' for '--format <FORMAT>'",
-            "[possible values: text, json, markdown]",
+            "[possible values: text, json, markdown, fhir]",
             "tip: a similar value exists: 'json'",
         ]);
 }

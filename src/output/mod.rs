@@ -4,7 +4,10 @@
 //! here and one variant of [`Format`].
 
 pub mod fast;
+pub mod fhir;
+pub mod form;
 pub mod json;
+pub mod json_schema;
 pub mod lines;
 pub mod listing;
 pub mod markdown;
@@ -23,6 +26,8 @@ pub enum Format {
     Json,
     /// A summary to bring to a doctor.
     Markdown,
+    /// A FHIR R4 Bundle: the answers and the assessment, for health records.
+    Fhir,
 }
 
 /// Renders a view in a format; `text` says how to write text for a person.
@@ -31,5 +36,6 @@ pub fn render(view: &View<'_>, format: Format, text: TextOptions) -> serde_json:
         Format::Text => text::render(view, text),
         Format::Json => json::render(view)?,
         Format::Markdown => markdown::render(view),
+        Format::Fhir => fhir::render(view)?,
     })
 }

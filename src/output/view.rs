@@ -3,6 +3,9 @@
 //! look up. Serialized, it is the public JSON shape of `assess --format json`
 //! and of each batch line (fields marked `skip` are for people only).
 
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -12,7 +15,7 @@ use crate::triage::assess::{Decider, Headline};
 use crate::triage::condition::{Cond, FactId};
 use crate::triage::explain::Explanation;
 use crate::triage::rulebase::{Cite, RuleBase};
-use crate::triage::schema::{AdviceKind, FindingKind, ResultText, Urgency};
+use crate::triage::schema::{AdviceKind, FhirText, FindingKind, ResultText, Urgency};
 
 /// The version of the JSON shape that [`View`] serializes to.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -34,6 +37,19 @@ pub struct Named<'a> {
 impl Serialize for Named<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.id)
+    }
+}
+
+impl JsonSchema for Named<'_> {
+    fn schema_name() -> Cow<'static, str> {
+        "FactId".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "The id of a finding (see `backtriage rules list findings`) or of a fact concluded from findings."
+        })
     }
 }
 
@@ -63,7 +79,7 @@ pub struct LevelWords<'a> {
 }
 
 /// A warning sign that fired or is possible.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FlagView<'a> {
     pub id: &'a str,
     pub title: &'a str,
@@ -76,6 +92,7 @@ pub struct FlagView<'a> {
     pub possible: bool,
     /// For a possible flag: the one sign of the group not answered no.
     #[serde(rename = "likely_sign", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Named<'static>")]
     pub likely: Option<Named<'a>>,
 }
 
@@ -93,12 +110,26 @@ impl Serialize for UncheckedView<'_> {
     }
 }
 
+impl JsonSchema for UncheckedView<'_> {
+    fn schema_name() -> Cow<'static, str> {
+        "RedFlagId".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "The id of a warning sign (see `backtriage rules list red-flags`)."
+        })
+    }
+}
+
 /// A cause with some support.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CauseView<'a> {
     pub id: &'a str,
     pub name: &'a str,
-    /// The certainty factor, rounded to 3 places.
+    /// The certainty factor, from 0 to 1, rounded to 3 places.
+    #[schemars(range(min = 0, max = 1))]
     pub score: f64,
     pub because: Vec<Named<'a>>,
     pub against: Vec<Named<'a>>,
@@ -114,7 +145,7 @@ pub struct CauseView<'a> {
 }
 
 /// A piece of advice.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct AdviceView<'a> {
     pub id: &'a str,
     pub kind: AdviceKind,
@@ -132,7 +163,7 @@ pub struct AdviceView<'a> {
 
 /// Something about the answers a person or script should know: answers
 /// that disagreed and how they were resolved.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct WarningView<'a> {
     /// The group whose answers disagreed.
     pub group: &'a str,
@@ -152,21 +183,35 @@ pub fn warning(rb: &RuleBase, g: FactId) -> WarningView<'_> {
 }
 
 /// The next question of the interview.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct QuestionView<'a> {
     pub id: &'a str,
     pub text: &'a str,
-    pub kind: &'static str,
+    pub kind: QuestionKind,
     /// A checklist's members, all of them.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<String>")]
     pub any_of: Option<Vec<&'a str>>,
     /// A checklist's members still to answer, in their own words.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<OptionView<'static>>")]
     pub options: Option<Vec<OptionView<'a>>>,
 }
 
+/// How a question is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    /// Yes, no or unknown.
+    YesNo,
+    /// A number, or unknown.
+    Number,
+    /// A group asked as one list: its `options` are answered one by one.
+    Checklist,
+}
+
 /// One item of a checklist.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct OptionView<'a> {
     pub id: &'a str,
     pub text: &'a str,
@@ -180,6 +225,14 @@ pub struct AnswerLine<'a> {
     pub question: &'a str,
     pub answer: String,
     pub typed: Option<String>,
+    /// The finding's id.
+    pub id: &'a str,
+    /// The answer itself.
+    pub value: Answer,
+    /// The kind of question: a group's own answer is a `Checklist`.
+    pub kind: QuestionKind,
+    /// The checklist this finding is an item of: its id and question.
+    pub group: Option<(&'a str, &'a str)>,
 }
 
 /// A question that would settle unchecked serious warning signs.
@@ -209,13 +262,17 @@ pub struct Findings<'a> {
 pub struct Meta {
     /// When the result was made, as people read it ("2026-11-26 15:40 UTC").
     pub when: String,
+    /// The same, to the second, as FHIR and ISO 8601 write an instant
+    /// ("2026-11-26T15:40:07Z").
+    pub instant: String,
 }
 
 impl Meta {
     /// The time `secs` seconds after 1970-01-01 00:00 UTC.
     pub fn at(secs: i64) -> Meta {
         let days = secs.div_euclid(86_400);
-        let minutes = secs.rem_euclid(86_400) / 60;
+        let seconds = secs.rem_euclid(86_400);
+        let minutes = seconds / 60;
         // Days to a civil date (Howard Hinnant's algorithm).
         let z = days + 719_468;
         let era = z.div_euclid(146_097);
@@ -226,12 +283,10 @@ impl Meta {
         let day = doy - (153 * mp + 2) / 5 + 1;
         let month = if mp < 10 { mp + 3 } else { mp - 9 };
         let year = yoe + era * 400 + i64::from(month <= 2);
+        let (hour, minute, second) = (minutes / 60, minutes % 60, seconds % 60);
         Meta {
-            when: format!(
-                "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-                minutes / 60,
-                minutes % 60
-            ),
+            when: format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC"),
+            instant: format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z"),
         }
     }
 }
@@ -258,6 +313,8 @@ pub struct Words<'a> {
     pub advice_shown: usize,
     /// The result screen's messages.
     pub text: &'a ResultText,
+    /// The prose of the FHIR output.
+    pub fhir: &'a FhirText,
 }
 
 impl<'a> Words<'a> {
@@ -271,23 +328,41 @@ impl<'a> Words<'a> {
 }
 
 /// The whole result, in the order of the public JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct View<'a> {
+    /// The level the answers support: the highest of every warning sign
+    /// that fired or is possible and every strongly supported cause. Read
+    /// it with `complete`.
     pub urgency: Urgency,
+    /// What to do at this level, in words for people.
     pub action: &'a str,
+    /// True only when no warning sign is unchecked or possible, no answer is
+    /// "don't know", and `next_question` is null.
     pub complete: bool,
+    /// The warning signs that fired, or are possible.
     pub red_flags: Vec<FlagView<'a>>,
+    /// Warning signs not ruled out: their questions were not answered, or
+    /// answered "don't know".
     pub unchecked_red_flags: Vec<UncheckedView<'a>>,
+    /// The causes with some support, most likely first.
     pub causes: Vec<CauseView<'a>>,
     pub advice: Vec<AdviceView<'a>>,
+    /// What the interview would ask next after exactly these answers, or
+    /// null where it would stop.
     pub next_question: Option<QuestionView<'a>>,
+    /// Answers that disagreed and how they were resolved.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<WarningView<'a>>,
+    /// That this is not a diagnosis.
     pub disclaimer: &'a str,
+    /// What to do in an emergency.
     pub emergency_note: &'a str,
+    /// With `--explain`: the rules that fired and how the urgency was decided.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Explanation")]
     pub explanation: Option<Explanation>,
     /// The version of this JSON shape.
+    #[schemars(range(min = 1))]
     pub schema_version: u32,
     /// The version of backtriage that made the result.
     pub tool_version: &'static str,
@@ -325,11 +400,35 @@ pub struct View<'a> {
 }
 
 /// A batch output line: the input line's id, then the view.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct Line<'v, 'a> {
+    /// The input line's `id`, as it was given.
+    #[schemars(with = "serde_json::Value")]
     pub id: &'v RawValue,
     #[serde(flatten)]
     pub view: &'v View<'a>,
+}
+
+/// A batch output line for an input line that could not be assessed. It
+/// names the tool and rule base as a result line does.
+#[derive(Serialize, JsonSchema)]
+pub struct ErrorLine<'a> {
+    /// The input line's `id` as it was given, or null where it could not be
+    /// read.
+    #[schemars(with = "serde_json::Value")]
+    pub id: Option<&'a RawValue>,
+    /// The input line's number, from 1.
+    #[schemars(range(min = 1))]
+    pub line: u64,
+    /// What is wrong with the line, in one sentence.
+    pub error: &'a str,
+    /// The version of this JSON shape.
+    #[schemars(range(min = 1))]
+    pub schema_version: u32,
+    /// The version of backtriage that read the line.
+    pub tool_version: &'static str,
+    /// Which rule base was used: a hash of its files.
+    pub rules_version: &'a str,
 }
 
 /// Rounds a score for display and JSON, so output is stable and readable.
@@ -550,6 +649,7 @@ impl<'a> View<'a> {
                 short_disclaimer: &rb.settings.short_disclaimer,
                 advice_shown: rb.settings.advice_shown,
                 text,
+                fhir: &rb.messages.fhir,
             },
             answers: answer_lines(rb, answers),
             sources: cited_sources(rb, a),
@@ -639,9 +739,9 @@ pub fn question_view<'a>(rb: &'a RuleBase, f: FactId, options: &[FactId]) -> Que
         id: &rb.fact(f).id,
         text: rb.question(f),
         kind: match (group, info) {
-            (Some(_), _) => "checklist",
-            (None, Some(i)) => i.kind.as_str(),
-            (None, None) => FindingKind::YesNo.as_str(),
+            (Some(_), _) => QuestionKind::Checklist,
+            (None, Some(i)) if i.kind == FindingKind::Number => QuestionKind::Number,
+            _ => QuestionKind::YesNo,
         },
         any_of: group.map(|i| i.members.iter().map(|&m| rb.fact(m).id.as_str()).collect()),
         options: group.map(|_| {
@@ -716,11 +816,18 @@ fn answer_lines<'a>(rb: &'a RuleBase, answers: &Answers) -> Vec<AnswerLine<'a>> 
                 .and_then(|i| i.unit.as_deref())
                 .map(|u| format!(" {u}"))
                 .unwrap_or_default();
+            let info = rb.finding(f);
             AnswerLine {
                 label: &rb.fact(f).label,
                 question: rb.question(f),
                 answer: format!("{a}{unit}"),
                 typed: None,
+                id: &rb.fact(f).id,
+                value: a,
+                kind: question_view(rb, f, &[]).kind,
+                group: info
+                    .and_then(|i| i.group)
+                    .map(|g| (rb.fact(g).id.as_str(), rb.question(g))),
             }
         })
         .collect()

@@ -1192,7 +1192,17 @@ fn check_messages(m: &MessagesFile, report: &mut Report<'_>) {
         ("report_advice", &r.report_advice, &[]),
         ("report_sources", &r.report_sources, &[]),
     ];
-    for (section, list) in [("interview", interview), ("result", result)] {
+    let f = &m.fhir;
+    let fhir: &[(&str, &str, &[&str])] = &[
+        ("group_answer", &f.group_answer, &[]),
+        ("assessment", &f.assessment, &[]),
+        ("subject", &f.subject, &[]),
+        ("made_by", &f.made_by, &["tool", "rules"]),
+        ("possible_flag", &f.possible_flag, &["group"]),
+        ("not_checked", &f.not_checked, &["flags"]),
+        ("score_note", &f.score_note, &[]),
+    ];
+    for (section, list) in [("interview", interview), ("result", result), ("fhir", fhir)] {
         for &(key, text, names) in list {
             let p = yaml_path![section, key];
             non_empty(report, MESSAGES, p.clone(), text, key);

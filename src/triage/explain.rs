@@ -2,6 +2,7 @@
 //! finding's value, how each cause's score was made, and how the urgency was
 //! decided.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::triage::condition::{Cond, Facts, Tri};
@@ -11,7 +12,7 @@ use crate::triage::schema::Urgency;
 use crate::triage::state::State;
 
 /// One node of a condition with the value it had, for `--explain`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Trace {
     pub condition: String,
     pub value: Tri,
@@ -19,7 +20,7 @@ pub struct Trace {
 
 /// Why a red flag fired. `value` is `unknown` for a possible red flag,
 /// which `possible_through` then explains.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct FlagTrace {
     pub id: String,
     pub urgency: Urgency,
@@ -30,7 +31,7 @@ pub struct FlagTrace {
 }
 
 /// One evidence rule of a cause and whether it held.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct EvidenceTrace {
     pub condition: String,
     pub weight: f64,
@@ -38,7 +39,7 @@ pub struct EvidenceTrace {
 }
 
 /// How a cause's score was made.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct CauseTrace {
     pub id: String,
     pub support: Vec<EvidenceTrace>,
@@ -50,7 +51,7 @@ pub struct CauseTrace {
 
 /// The full chain behind an assessment: derived facts, red flags, causes,
 /// and how the urgency was decided.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Explanation {
     pub derived: Vec<Trace>,
     pub red_flags: Vec<FlagTrace>,

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +15,9 @@ use crate::triage::condition::Condition;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// How urgently someone should act, from least to most urgent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     SelfCare,
@@ -275,7 +278,7 @@ pub struct AdviceFile {
 }
 
 /// What kind of help an advice item gives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AdviceKind {
     SelfCare,
@@ -439,7 +442,27 @@ pub struct MessagesFile {
     pub schema_version: u32,
     pub interview: InterviewText,
     pub result: ResultText,
+    pub fhir: FhirText,
     pub words: Words,
+}
+
+/// The prose of the FHIR output. `{name}` marks a value filled in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FhirText {
+    /// A checklist's own question, for when which item applies is not known.
+    pub group_answer: String,
+    /// What the RiskAssessment is.
+    pub assessment: String,
+    /// Who the RiskAssessment is about.
+    pub subject: String,
+    /// `{tool}`, `{rules}`.
+    pub made_by: String,
+    /// `{group}`.
+    pub possible_flag: String,
+    /// `{flags}`.
+    pub not_checked: String,
+    pub score_note: String,
 }
 
 /// The interview's messages. `{name}` marks a value filled in.
