@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use crate::triage::controls;
 use crate::triage::locate::{YamlPath, locate};
 
 /// The files of a rule base, in the order they are read and reported.
@@ -43,15 +44,8 @@ impl fmt::Display for Problem {
         }
         // Messages quote ids and texts as written; a control character in one
         // (a newline, say) must not split a problem over lines, nor let a
-        // second line pose as another problem.
-        for c in self.message.chars() {
-            if c.is_control() {
-                write!(f, "{}", c.escape_default())?;
-            } else {
-                write!(f, "{c}")?;
-            }
-        }
-        Ok(())
+        // second line pose as another problem, nor act on the terminal.
+        f.write_str(&controls::escape(&self.message, false))
     }
 }
 
