@@ -414,3 +414,53 @@ mod terminal {
         );
     }
 }
+
+/// Issue 17: with `nerve_warning_signs` reworded to mention only a weak leg,
+/// a person with saddle numbness truthfully answered "no", and cauda equina
+/// was reported as checked and absent. The heading cannot hide a member:
+/// the checklist lists saddle numbness in its own words, and picking it
+/// fires cauda equina.
+#[test]
+fn a_reworded_group_question_cannot_hide_a_member() {
+    let copy = crate::common::RulesCopy::new();
+    copy.replace(
+        "findings.yaml",
+        "    question: Do you have any of these signs from the nerves?",
+        "    question: Is one of your legs weak?",
+    );
+    copy.check().success();
+    let rules = copy.path().to_str().unwrap().to_owned();
+    let saddle =
+        "Do you have numbness or tingling around your genitals, your bottom or your inner thighs?";
+    // Every screen answered "none": the reworded checklist is asked among them.
+    let out = Cmd::new(["--rules", &rules, "interview"])
+        .stdin(format!("1\n3\n34\n{}", nones(6)))
+        .run();
+    out.success();
+    let at = out
+        .stderr
+        .find("Is one of your legs weak?\n")
+        .expect("the reworded checklist is asked");
+    let before = out.stderr[..at].matches("\nQuestion ").count();
+    let item = out.stderr[at..]
+        .lines()
+        .find(|l| l.ends_with(saddle))
+        .expect("saddle numbness is listed in its own words");
+    let number = item.trim().split('.').next().unwrap();
+    // Answered truthfully: "none" to the screens before, then that item only.
+    let out = Cmd::new(["--rules", &rules, "interview"])
+        .stdin(format!("1\n3\n34\n{}{number}\n", nones(before - 4)))
+        .run();
+    out.success();
+    assert!(out.stdout.starts_with(" EMERGENCY"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("cauda equina syndrome"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("Numbness in the saddle area"),
+        "{}",
+        out.stdout
+    );
+}

@@ -748,3 +748,68 @@ fn every_text_of_every_rule_file_is_checked() {
         );
     }
 }
+
+/// Issue 17: no wording of a group may hide a member. Its checklist shows
+/// every member's own question, so `rules check` refuses a group whose
+/// checklist could not show each member readably.
+#[test]
+fn a_group_whose_checklist_would_not_show_every_member_is_an_error() {
+    // More members than a checklist shows.
+    let copy = RulesCopy::new();
+    let extra: String = (0..3)
+        .map(|i| format!("  - {{id: extra_{i}, label: Extra {i}, question: Extra question {i}?, help: Extra help.}}\n"))
+        .collect();
+    copy.write(
+        "findings.yaml",
+        &format!("{}\n{extra}", copy.read("findings.yaml")),
+    );
+    copy.replace(
+        "findings.yaml",
+        "known_aneurysm, recent_spinal_procedure, recent_infection, major_trauma, minor_trauma, pregnant]",
+        "known_aneurysm, recent_spinal_procedure, recent_infection, major_trauma, minor_trauma, pregnant, extra_0, extra_1, extra_2]",
+    );
+    let line = copy.line_of("findings.yaml", "extra_0, extra_1, extra_2]");
+    assert_problems(
+        &copy,
+        &[format!(
+            "findings.yaml:{line}:13: group `health_background` has 13 members: a checklist shows at most 12, so that each can be read; split it"
+        )],
+    );
+    // Two members that read alike: one hides the other.
+    let copy = RulesCopy::new();
+    copy.replace(
+        "findings.yaml",
+        "    question: Have you had new trouble passing urine, leaked urine, or lost control of your bowels?",
+        "    question: do you have numbness or tingling around your genitals, your bottom or your inner thighs",
+    );
+    let line = copy.line_of(
+        "findings.yaml",
+        "any_of: [saddle_numbness, bladder_bowel_problems",
+    );
+    let col = copy
+        .read("findings.yaml")
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("bladder_bowel_problems")
+        .unwrap()
+        + 1;
+    assert_problems(
+        &copy,
+        &[format!(
+            "findings.yaml:{line}:{col}: `bladder_bowel_problems` asks the same question as `saddle_numbness` in group `nerve_warning_signs`: each checklist item must say in its own words what it asks"
+        )],
+    );
+    // A member whose question is blank shows nothing.
+    let copy = RulesCopy::new();
+    copy.replace(
+        "findings.yaml",
+        "    question: Do you have numbness or tingling around your genitals, your bottom or your inner thighs?",
+        "    question: \" \"",
+    );
+    let line = copy.line_of("findings.yaml", "question: \" \"");
+    assert_problems(
+        &copy,
+        &[format!("findings.yaml:{line}:15: question is empty")],
+    );
+}

@@ -609,6 +609,24 @@ fn check_finding(report: &mut Report<'_>, p: &YamlPath, f: &Finding) {
     }
 }
 
+/// The most members a group may have. A group is asked as one checklist of
+/// its members' own questions; past a dozen items a list is skimmed, not
+/// read, and an item skimmed over is answered "no" by a person who picks none.
+pub const MAX_CHECKLIST: usize = 12;
+
+/// Whether two questions read the same (case, spacing and a final mark aside):
+/// two checklist items that read alike hide one of them.
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.trim()
+            .trim_end_matches(['?', '.', '!'])
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect()
+    };
+    words(a) == words(b)
+}
+
 /// `findings.yaml`: the findings with their questions, and the groups.
 fn compile_findings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_>) -> Vec<Fact> {
     let findings = &files.findings.findings;
@@ -623,6 +641,17 @@ fn compile_findings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_
                 FINDINGS,
                 p.join("any_of"),
                 "a group needs at least one member",
+            );
+        }
+        if any_of.len() > MAX_CHECKLIST {
+            report.add(
+                FINDINGS,
+                p.join("any_of"),
+                format!(
+                    "group `{}` has {} members: a checklist shows at most {MAX_CHECKLIST}, so that each can be read; split it",
+                    f.id,
+                    any_of.len()
+                ),
             );
         }
         for (j, member) in any_of.iter().enumerate() {
@@ -664,6 +693,19 @@ fn compile_findings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_
                     format!(
                         "`{member}` is already in group `{}`",
                         findings[usize::from(other)].id
+                    ),
+                );
+            } else if let Some(&same) = members_of[i]
+                .iter()
+                .find(|&&o| same_words(&findings[usize::from(o)].question, &member_def.question))
+            {
+                report.add(
+                    FINDINGS,
+                    mp,
+                    format!(
+                        "`{member}` asks the same question as `{}` in group `{}`: each checklist item must say in its own words what it asks",
+                        findings[usize::from(same)].id,
+                        f.id
                     ),
                 );
             } else {
