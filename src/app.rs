@@ -15,6 +15,7 @@ use crate::color::{Colors, Painter};
 use crate::exit::Exit;
 use crate::output::{self, listing, view::View};
 use crate::plan::{AnswerArg, Plan, Run, Shell};
+use crate::sanitize::escape_controls;
 use crate::triage::answers::{Answers, RawAnswer};
 use crate::triage::engine::Evaluation;
 use crate::triage::load;
@@ -44,7 +45,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Exit {
     let plan = match Plan::new(cli) {
         Ok(plan) => plan,
         Err(e) => {
-            eprintln!("error: {}", e.0);
+            eprintln!("error: {}", escape_controls(&e.0));
             return Exit::Usage;
         }
     };
@@ -71,7 +72,11 @@ fn clap_error(e: &clap::Error) -> Exit {
             let rendered = e.render().to_string();
             let first = rendered.lines().next().unwrap_or("error: bad arguments");
             let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("error: {first} (see 'backtriage --help')");
+            // The line quotes what was typed: shown escaped, never acted on.
+            eprintln!(
+                "error: {} (see 'backtriage --help')",
+                escape_controls(first)
+            );
             Exit::Usage
         }
     }
@@ -89,9 +94,9 @@ fn report_error(e: &anyhow::Error, paint: Painter) -> Exit {
         .chain()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
-        .join(": ")
-        .replace('\n', " ");
-    eprintln!("{} {message}", paint.alarm("error:"));
+        .join(": ");
+    // Messages quote ids, answers and paths as given: one line, and inert.
+    eprintln!("{} {}", paint.alarm("error:"), escape_controls(&message));
     if e.downcast_ref::<UsageError>().is_some() {
         Exit::Usage
     } else {

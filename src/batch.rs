@@ -10,6 +10,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use crate::lines::{self, Line};
 use crate::output::fast::{self, Texts};
 use crate::triage::answers::{AnswerError, Answers, RawAnswer};
 use crate::triage::engine::Evaluation;
@@ -187,56 +188,6 @@ struct ErrorLine<'a> {
     error: &'a str,
 }
 
-/// What reading one line gave.
-enum Read1 {
-    Eof,
-    Line,
-    TooLong,
-}
-
-/// Reads one line into `buf` (without its newline), refusing to hold more
-/// than [`MAX_LINE_BYTES`]: the rest of a longer line is read and dropped.
-fn read_line_capped<R: BufRead>(reader: &mut R, buf: &mut Vec<u8>) -> io::Result<Read1> {
-    buf.clear();
-    let mut too_long = false;
-    let mut any = false;
-    loop {
-        let chunk = match reader.fill_buf() {
-            Ok(chunk) => chunk,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if chunk.is_empty() {
-            return Ok(match (any, too_long) {
-                (false, _) => Read1::Eof,
-                (true, true) => Read1::TooLong,
-                (true, false) => Read1::Line,
-            });
-        }
-        any = true;
-        let (take, done) = match memchr::memchr(b'\n', chunk) {
-            Some(i) => (i, true),
-            None => (chunk.len(), false),
-        };
-        if !too_long {
-            if buf.len() + take > MAX_LINE_BYTES {
-                too_long = true;
-                buf.clear();
-            } else {
-                buf.extend_from_slice(&chunk[..take]);
-            }
-        }
-        reader.consume(if done { take + 1 } else { take });
-        if done {
-            return Ok(if too_long {
-                Read1::TooLong
-            } else {
-                Read1::Line
-            });
-        }
-    }
-}
-
 /// Assesses every line of `input`, writing one JSON line per input line.
 pub fn run<R: Read, W: Write>(
     rb: &RuleBase,
@@ -285,8 +236,8 @@ pub fn run<R: Read, W: Write>(
             reader.consume(end + 1);
             result
         } else {
-            match read_line_capped(&mut reader, &mut buf)? {
-                Read1::TooLong => Err((
+            match lines::read_line_capped(&mut reader, &mut buf, MAX_LINE_BYTES, usize::MAX)? {
+                Line::TooLong | Line::Endless => Err((
                     None,
                     format!(
                         "line {n} is longer than the {} MiB limit",

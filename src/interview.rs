@@ -6,13 +6,24 @@ use std::io::{self, BufRead, Write};
 use std::path::Path;
 
 use crate::color::Painter;
+use crate::lines::{self, Line};
 use crate::reply::{self, Expect, Reply, Unit};
+use crate::sanitize::{self, escape_controls, escape_controls_multiline};
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::FactId;
 use crate::triage::engine::Evaluation;
 use crate::triage::rulebase::{Cite, RuleBase};
 use crate::triage::schema::{FindingKind, Urgency};
 use crate::triage::select;
+
+/// The longest answer line read: a person types a few words, never
+/// kilobytes. A longer line is read past and dropped with a hint.
+pub const MAX_ANSWER_BYTES: usize = 4 * 1024;
+
+/// How far one over-long line is read before the input is taken not to be
+/// answers at all (`< /dev/zero`, say): the interview stops there, as at the
+/// end of input, and assesses what was answered.
+pub const MAX_SKIPPED_BYTES: usize = 1024 * 1024;
 
 /// The result of an interview.
 #[derive(Debug, Clone)]
@@ -94,9 +105,9 @@ pub fn why(rb: &RuleBase, q: FactId) -> String {
             let flag = &rb.red_flags[usize::from(r)];
             out.push_str(&format!(
                 "  - {} ({}; from {})\n",
-                flag.title,
+                escape_controls(&flag.title),
                 flag.urgency,
-                cite_titles(rb, &flag.sources)
+                escape_controls(&cite_titles(rb, &flag.sources))
             ));
         }
     }
@@ -106,8 +117,8 @@ pub fn why(rb: &RuleBase, q: FactId) -> String {
             let cause = &rb.causes[usize::from(c)];
             out.push_str(&format!(
                 "  - {} (from {})\n",
-                cause.name,
-                cite_titles(rb, &cause.sources)
+                escape_controls(&cause.name),
+                escape_controls(&cite_titles(rb, &cause.sources))
             ));
         }
     }
@@ -171,15 +182,15 @@ pub fn run<R: BufRead, W: Write>(
         prompts,
         "{}\n{}\n{}\n",
         paint.bold("backtriage: questions about your back pain"),
-        rb.settings.disclaimer,
-        paint.bold(&rb.settings.emergency_note)
+        escape_controls_multiline(&rb.settings.disclaimer),
+        paint.bold(&escape_controls_multiline(&rb.settings.emergency_note))
     )?;
     writeln!(
         prompts,
         "{}",
         paint.dim("Type help at any question for the words you can use.")
     )?;
-    let mut line = String::new();
+    let mut buf = Vec::new();
     loop {
         let eval = Evaluation::new(rb, &answers);
         if eval.flag_urgency(rb) == Some(Urgency::Emergency) {
@@ -202,24 +213,69 @@ pub fn run<R: BufRead, W: Write>(
             "\n{}",
             paint.dim(&format!("Question {number} of about {about}"))
         )?;
-        writeln!(prompts, "{}", paint.bold(rb.question(q)))?;
+        writeln!(prompts, "{}", paint.bold(&escape_controls(rb.question(q))))?;
         for (k, &m) in options.iter().enumerate() {
-            writeln!(prompts, "  {}. {}", k + 1, rb.question(m))?;
+            writeln!(prompts, "  {}. {}", k + 1, escape_controls(rb.question(m)))?;
         }
         writeln!(prompts, "{}", paint.dim(hint(expect)))?;
         // Ask until the answer is understood.
         loop {
             write!(prompts, "> ")?;
             prompts.flush()?;
-            line.clear();
-            if input.read_line(&mut line)? == 0 {
-                writeln!(prompts, "\n(input ended: stopping here)")?;
-                return Ok(Session { answers });
-            }
+            let read = match lines::read_line_capped(
+                &mut input,
+                &mut buf,
+                MAX_ANSWER_BYTES,
+                MAX_SKIPPED_BYTES,
+            ) {
+                Ok(Line::Whole) => Line::Whole,
+                Ok(Line::TooLong) => Line::TooLong,
+                // Whatever was answered is kept and assessed, as at the end.
+                Ok(Line::Eof) => return stopped(prompts, answers, "input ended"),
+                Ok(Line::Endless) => {
+                    if echo {
+                        writeln!(
+                            prompts,
+                            "{}",
+                            sanitize::echo(&String::from_utf8_lossy(&buf))
+                        )?;
+                    }
+                    let why = format!(
+                        "more than {} MiB without a line break is not an answer",
+                        MAX_SKIPPED_BYTES / (1024 * 1024)
+                    );
+                    return stopped(prompts, answers, &why);
+                }
+                Err(e) => {
+                    let why = format!("input could not be read: {e}");
+                    return stopped(prompts, answers, &why);
+                }
+            };
+            // A line that is too long or not UTF-8 is not understood, and
+            // asked again: it never ends the interview.
+            let text = std::str::from_utf8(&buf)
+                .ok()
+                .filter(|_| read == Line::Whole);
             if echo {
-                writeln!(prompts, "{}", line.trim_end())?;
+                let shown = match text {
+                    Some(text) => sanitize::echo(text),
+                    None => sanitize::echo(&String::from_utf8_lossy(&buf)),
+                };
+                writeln!(prompts, "{shown}")?;
             }
-            let settled: Vec<(FactId, Answer)> = match reply::understand(&line, expect) {
+            let Some(line) = text else {
+                let why = if read == Line::TooLong {
+                    format!(
+                        "That answer is longer than {} KiB, so it was not read.",
+                        MAX_ANSWER_BYTES / 1024
+                    )
+                } else {
+                    "Sorry, I could not read that: it is not UTF-8 text.".to_owned()
+                };
+                writeln!(prompts, "{}", paint.dim(&format!("{why} {}", hint(expect))))?;
+                continue;
+            };
+            let settled: Vec<(FactId, Answer)> = match reply::understand(line, expect) {
                 Reply::Answer(a) => vec![(q, a)],
                 Reply::Picks(picks) => options.iter().copied().zip(picks).collect(),
                 Reply::Why => {
@@ -230,11 +286,11 @@ pub fn run<R: BufRead, W: Write>(
                     writeln!(
                         prompts,
                         "{}\n",
-                        rb.finding(q).map_or("", |i| i.help.as_str())
+                        escape_controls_multiline(rb.finding(q).map_or("", |i| i.help.as_str()))
                     )?;
                     for (k, &m) in options.iter().enumerate() {
                         let help = rb.finding(m).map_or("", |i| i.help.as_str());
-                        writeln!(prompts, "  {}. {help}", k + 1)?;
+                        writeln!(prompts, "  {}. {}", k + 1, escape_controls_multiline(help))?;
                     }
                     if !options.is_empty() {
                         writeln!(prompts)?;
@@ -253,8 +309,9 @@ pub fn run<R: BufRead, W: Write>(
                                 prompts,
                                 "{}",
                                 paint.dim(&format!(
-                                    "Going back: your answer \"{undone}\" to \"{}\" is undone.",
-                                    rb.question(step.question)
+                                    "Going back: your answer \"{}\" to \"{}\" is undone.",
+                                    escape_controls(&undone),
+                                    escape_controls(rb.question(step.question))
                                 ))
                             )?;
                             break;
@@ -302,13 +359,20 @@ pub fn run<R: BufRead, W: Write>(
                 for &f in &step.answered {
                     answers.unset(f);
                 }
-                writeln!(prompts, "{}", paint.alarm(&e.to_string()))?;
+                writeln!(prompts, "{}", paint.alarm(&escape_controls(&e.to_string())))?;
                 continue;
             }
             history.push(step);
             break;
         }
     }
+    Ok(Session { answers })
+}
+
+/// Ends an interview before its questions are done, saying why: what was
+/// answered is kept.
+fn stopped<W: Write>(prompts: &mut W, answers: Answers, why: &str) -> io::Result<Session> {
+    writeln!(prompts, "\n({why}: stopping here)")?;
     Ok(Session { answers })
 }
 

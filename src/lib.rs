@@ -28,9 +28,11 @@ pub mod color;
 pub mod embedded;
 mod exit;
 mod interview;
+mod lines;
 pub mod output;
 mod plan;
 mod reply;
+mod sanitize;
 pub mod triage;
 
 pub use app::run;

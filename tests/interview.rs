@@ -464,3 +464,110 @@ fn a_reworded_group_question_cannot_hide_a_member() {
         out.stdout
     );
 }
+
+// Issue 17: one byte of invalid UTF-8 ended the interview with exit 1 and
+// lost every answer and the save.
+#[test]
+fn an_answer_that_is_not_utf8_is_not_understood_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.md");
+    let mut input = b"1\n3\n".to_vec();
+    input.extend_from_slice(b"\xff\xfe34\n34\n");
+    input.extend_from_slice(nones(20).as_bytes());
+    let out = Cmd::new(["interview", "--save", path.to_str().unwrap()])
+        .stdin(input)
+        .run();
+    out.success();
+    assert!(
+        out.stderr
+            .contains("Sorry, I could not read that: it is not UTF-8 text. Your age in years"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("> \u{fffd}\u{fffd}34\n"),
+        "{}",
+        out.stderr
+    );
+    let md = std::fs::read_to_string(&path).unwrap();
+    assert!(md.contains("| Age | 34 years |"), "{md}");
+}
+
+// Issue 17: a 100 MB answer was held whole (297 MB) and echoed back whole.
+#[test]
+fn an_over_long_answer_is_dropped_with_a_hint_and_echoed_short() {
+    let long = "y".repeat(200_000);
+    let out = Cmd::new(["interview"])
+        .stdin(format!("1\n{long}\n3\n34\n0\n"))
+        .run();
+    out.success();
+    assert!(
+        out.stderr.contains(&format!(
+            "> {}…\nThat answer is longer than 4 KiB, so it was not read. A number of days",
+            "y".repeat(80)
+        )),
+        "{}",
+        &out.stderr[..out.stderr.len().min(3000)]
+    );
+    assert!(!out.stderr.contains(&"y".repeat(81)));
+    // The interview went on with the next answers.
+    assert!(out.stderr.contains("Question 4 of about"), "{}", out.stderr);
+}
+
+// Issue 17: answers were echoed raw, so a piped answer could clear the
+// screen, set the title or write the clipboard (OSC 52) of the person
+// reading the transcript.
+#[test]
+fn echoed_answers_are_shown_escaped() {
+    let out = Cmd::new(["interview"])
+        .stdin("\u{1b}]52;c;aGVsbG8=\u{7}\n\u{1b}[2J\u{9b}2K\u{202e}1\nquit\n")
+        .run();
+    out.success();
+    assert!(
+        out.stderr.contains("> \\u{1b}]52;c;aGVsbG8=\\u{7}\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("> \\u{1b}[2J\\u{9b}2K\\u{202e}1\n"),
+        "{}",
+        out.stderr
+    );
+    for c in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+        assert!(!out.stderr.contains(c), "{c:?} reached the terminal");
+    }
+}
+
+/// Runs the interview in `sh` with a limit on its address space, reading
+/// `stdin` (a file); returns the exit code and stderr.
+fn interview_with_memory_limit(stdin: std::fs::File, limit_kib: u64) -> (i32, String) {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {limit_kib} && exec \"$0\" interview"))
+        .arg(BIN)
+        .stdin(stdin)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+// Issue 17: `backtriage interview < /dev/zero` aborted on a failed 1 GiB
+// allocation (exit 134) or filled memory. An endless line is read 1 MiB
+// into and the interview ends as at the end of input; here in 128 MiB of
+// address space (the binary itself needs a few tens).
+#[test]
+fn an_endless_line_of_nul_bytes_ends_the_interview_in_bounded_memory() {
+    let zero = std::fs::File::open("/dev/zero").unwrap();
+    let (code, stderr) = interview_with_memory_limit(zero, 128 * 1024);
+    assert_eq!(code, 0, "{}", &stderr[stderr.len().saturating_sub(2000)..]);
+    assert!(
+        stderr.contains("(more than 1 MiB without a line break is not an answer: stopping here)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("> \\u{0}\\u{0}"), "echoed escaped");
+}
