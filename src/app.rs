@@ -22,7 +22,7 @@ use crate::triage::load;
 use crate::triage::problem::Problem;
 use crate::triage::rulebase::RuleBase;
 use crate::triage::{self, explain};
-use crate::{batch, cases, embedded, interview};
+use crate::{batch, cases, embedded, interview, save};
 
 /// A mistake in what the user typed: exit status 2.
 #[derive(Debug)]
@@ -70,8 +70,16 @@ fn clap_error(e: &clap::Error) -> Exit {
         }
         _ => {
             let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or("error: bad arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+            let mut first = lines.next().unwrap_or("error: bad arguments").to_owned();
+            // "the following required arguments were not provided:" names
+            // them on the next line.
+            if first.ends_with(':') {
+                if let Some(next) = lines.next() {
+                    first = format!("{first} {next}");
+                }
+            }
+            let first = first.strip_prefix("error: ").unwrap_or(&first);
             // The line quotes what was typed: shown escaped, never acted on.
             eprintln!(
                 "error: {} (see 'backtriage --help')",
@@ -107,7 +115,7 @@ fn report_error(e: &anyhow::Error, paint: Painter) -> Exit {
 fn dispatch(plan: Plan, colors: Colors) -> anyhow::Result<Exit> {
     let rules = plan.rules.as_deref();
     match plan.command {
-        Run::Interview { save } => interview_cmd(rules, save.as_deref(), colors),
+        Run::Interview { save, force } => interview_cmd(rules, save.as_deref(), force, colors),
         Run::Assess {
             answers,
             format,
@@ -277,14 +285,15 @@ fn batch_cmd(rb: &RuleBase, path: &Path, explain: bool) -> anyhow::Result<Exit> 
 fn interview_cmd(
     rules: Option<&Path>,
     save: Option<&Path>,
+    force: bool,
     colors: Colors,
 ) -> anyhow::Result<Exit> {
     let rb = rule_base(rules)?;
+    let cannot_save = |path: &Path| format!("cannot save the summary to {}", path.display());
     // Refuse an unusable --save target before asking anything, not after.
-    if let Some(path) = save {
-        interview::check_save_target(path)
-            .with_context(|| format!("cannot save the summary to {}", path.display()))?;
-    }
+    let target = save
+        .map(|path| save::check(path, force).with_context(|| cannot_save(path)))
+        .transpose()?;
     install_interrupt_handler();
     let echo = !io::IsTerminal::is_terminal(&io::stdin());
     let stdin = io::stdin().lock();
@@ -292,21 +301,41 @@ fn interview_cmd(
     let session = interview::run(rb, stdin, &mut stderr, colors.stderr, echo)?;
     let assessment = triage::assess(rb, &session.answers);
     let view = View::new(rb, &session.answers, &assessment, None);
-    write_stdout(&output::render(&view, output::Format::Text, colors.stdout)?)?;
-    if let Some(path) = save {
-        let summary = output::render(&view, output::Format::Markdown, Painter::PLAIN)?;
-        interview::save_atomically(path, &summary)
-            .with_context(|| format!("cannot save the summary to {}", path.display()))?;
-        eprintln!("Summary for your doctor saved to {}", path.display());
+    // The summary is written before the result is printed, so that a closed
+    // stdout cannot lose it; a failed save still shows the result.
+    let saved = match (&target, save) {
+        (Some(target), Some(path)) => {
+            let summary = output::render(&view, output::Format::Markdown, Painter::PLAIN)?;
+            let saved = save::save(target, &summary, &save::INTERRUPTS);
+            if saved.as_ref().is_err_and(save::is_interrupted) {
+                eprintln!("\ninterrupted");
+                return Ok(Exit::Interrupted);
+            }
+            Some((path, saved))
+        }
+        _ => None,
+    };
+    let shown = write_stdout(&output::render(&view, output::Format::Text, colors.stdout)?);
+    match saved {
+        Some((path, Ok(()))) => eprintln!(
+            "Summary for your doctor saved to {}",
+            escape_controls(&path.display().to_string())
+        ),
+        Some((path, Err(e))) => return Err(anyhow::Error::new(e).context(cannot_save(path))),
+        None => {}
     }
-    Ok(Exit::Success)
+    shown
 }
 
-/// Makes Ctrl-C end the process with status 130 and a short message,
-/// rather than a raw signal death mid-line.
+/// Makes Ctrl-C, SIGTERM and SIGHUP end the process with status 130 and a
+/// short message, rather than a raw signal death mid-line. During a save
+/// the signal is only recorded: the save finishes or removes its temporary
+/// file, and `interview_cmd` then ends with 130.
 fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
-        eprintln!("\ninterrupted");
-        std::process::exit(Exit::Interrupted as i32);
+        if save::INTERRUPTS.on_signal() {
+            eprintln!("\ninterrupted");
+            std::process::exit(Exit::Interrupted as i32);
+        }
     });
 }

@@ -61,6 +61,9 @@ pub struct InterviewArgs {
     /// Also write a markdown summary for a doctor to this file.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
+    /// Replace the --save file if it already exists (only a regular file).
+    #[arg(long, requires = "save")]
+    pub force: bool,
 }
 
 /// The `--color` choice.

@@ -3,7 +3,6 @@
 //! `select::next_question`, the same code behind `assess`'s `next_question`.
 
 use std::io::{self, BufRead, Write};
-use std::path::Path;
 
 use crate::color::Painter;
 use crate::lines::{self, Line};
@@ -374,40 +373,4 @@ pub fn run<R: BufRead, W: Write>(
 fn stopped<W: Write>(prompts: &mut W, answers: Answers, why: &str) -> io::Result<Session> {
     writeln!(prompts, "\n({why}: stopping here)")?;
     Ok(Session { answers })
-}
-
-/// Fails early if `path` cannot be written: its folder must exist.
-pub fn check_save_target(path: &Path) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        return Err(io::Error::new(
-            io::ErrorKind::NotFound,
-            format!("the folder {} does not exist", dir.display()),
-        ));
-    }
-    if path.is_dir() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "that is a folder, not a file name",
-        ));
-    }
-    // Creating (and dropping) a temporary file proves the folder is writable.
-    tempfile::NamedTempFile::new_in(dir).map(drop)
-}
-
-/// Writes `text` to `path` through a temporary file renamed into place, so
-/// the file is either the old one or the whole new one, never half-written.
-pub fn save_atomically(path: &Path, text: &str) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

@@ -33,6 +33,7 @@ pub mod output;
 mod plan;
 mod reply;
 mod sanitize;
+mod save;
 pub mod triage;
 
 pub use app::run;

@@ -39,7 +39,10 @@ pub enum Shell {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Run {
     Interview {
+        /// `--save FILE`.
         save: Option<PathBuf>,
+        /// `--force`: the save may replace an existing regular file.
+        force: bool,
     },
     Assess {
         answers: Vec<AnswerArg>,
@@ -71,8 +74,14 @@ impl Plan {
     /// The plan for these parsed arguments.
     pub fn new(cli: Cli) -> Result<Plan, PlanError> {
         let command = match cli.command {
-            None => Run::Interview { save: None },
-            Some(Command::Interview(args)) => Run::Interview { save: args.save },
+            None => Run::Interview {
+                save: None,
+                force: false,
+            },
+            Some(Command::Interview(args)) => Run::Interview {
+                save: args.save,
+                force: args.force,
+            },
             Some(Command::Assess(args)) => match args.batch {
                 Some(input) => Run::Batch {
                     input,
