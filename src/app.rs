@@ -263,15 +263,31 @@ fn assess_cmd(
 }
 
 fn batch_cmd(rb: &RuleBase, path: &Path, explain: bool) -> anyhow::Result<Exit> {
-    let stdout = io::stdout().lock();
-    let summary = if path.as_os_str() == "-" {
-        batch::run(rb, io::stdin().lock(), stdout, explain)
+    let input: Box<dyn io::Read> = if path.as_os_str() == "-" {
+        Box::new(io::stdin().lock())
     } else {
         let file = std::fs::File::open(path)
             .with_context(|| format!("cannot open batch file {}", path.display()))?;
-        batch::run(rb, file, stdout, explain)
-    }
-    .context("batch failed")?;
+        Box::new(file)
+    };
+    // Into a regular file, written so that a failed write leaves whole lines.
+    let summary = match stdout_file() {
+        Some(file) => batch::run(rb, input, batch::WholeLines::new(file), explain),
+        None => batch::run(rb, input, io::stdout().lock(), explain),
+    };
+    let summary = match summary {
+        Ok(summary) => summary,
+        // The reader went away (`| head`): results were lost, and a script
+        // with `set -o pipefail` must see it, as for a command killed by
+        // SIGPIPE.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            eprintln!(
+                "error: the batch output was closed before every result was written (broken pipe)"
+            );
+            return Ok(Exit::BrokenPipe);
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context("batch failed")),
+    };
     if summary.errors > 0 {
         eprintln!(
             "{} of {} lines had errors (see their \"error\" fields)",
@@ -280,6 +296,21 @@ fn batch_cmd(rb: &RuleBase, path: &Path, explain: bool) -> anyhow::Result<Exit> 
         return Ok(Exit::Failure);
     }
     Ok(Exit::Success)
+}
+
+/// Standard output as a file of its own, when it is a regular file.
+fn stdout_file() -> Option<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let fd = io::stdout().as_fd().try_clone_to_owned().ok()?;
+        let file = std::fs::File::from(fd);
+        file.metadata().is_ok_and(|m| m.is_file()).then_some(file)
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
 }
 
 fn interview_cmd(

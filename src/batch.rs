@@ -12,7 +12,9 @@ use serde_json::value::RawValue;
 
 use crate::lines::{self, Line};
 use crate::output::fast::{self, Texts};
+use crate::sanitize::escape_controls;
 use crate::triage::answers::{AnswerError, Answers, RawAnswer};
+use crate::triage::controls;
 use crate::triage::engine::Evaluation;
 use crate::triage::load;
 use crate::triage::rulebase::RuleBase;
@@ -249,13 +251,14 @@ pub fn run<R: Read, W: Write>(
         };
         if let Err((id, message)) = result {
             summary.errors += 1;
-            let id = id.as_deref();
+            let inert = id.as_deref().and_then(inert_id);
             serde_json::to_writer(
                 &mut out,
                 &ErrorLine {
-                    id,
+                    id: inert.as_deref().or(id.as_deref()),
                     line: n,
-                    error: &message,
+                    // Messages quote keys and values as given.
+                    error: &escape_controls(&message),
                 },
             )?;
             out.push(b'\n');
@@ -328,11 +331,12 @@ fn assess_line(
     }
     triage::assess_into(rb, &work.answers, &mut work.eval, &mut work.assessment);
     let explanation = explain.then(|| triage::explain::explain(rb, &work.eval));
+    let inert = inert_id(id);
     fast::write_json(
         out,
         &work.texts,
         &work.assessment,
-        Some(id),
+        Some(inert.as_deref().unwrap_or(id)),
         explanation.as_ref(),
     )?;
     out.push(b'\n');
@@ -352,6 +356,81 @@ fn json_message(e: &serde_json::Error) -> String {
             format!("not valid JSON: {message}")
         }
         _ => message,
+    }
+}
+
+/// An id that holds DEL, a C1 control or a bidi control, with each written
+/// as a JSON `\uXXXX` escape: the same JSON value, but no byte a terminal
+/// showing the output would act on. `None` (nothing to change) for other
+/// ids. Such characters can only stand inside JSON strings; the C0
+/// controls a JSON text may hold raw are white space between tokens.
+fn inert_id(id: &RawValue) -> Option<Box<RawValue>> {
+    let text = id.get();
+    let escaped = |c: char| controls::kind(c).is_some() && !matches!(c, '\t' | '\n' | '\r');
+    if text.is_ascii() && !text.contains('\u{7f}') || !text.chars().any(escaped) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if escaped(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    RawValue::from_string(out).ok()
+}
+
+/// Batch output into a regular file, kept made of whole lines. The batch
+/// writes only whole lines, but the system may take part of a write and
+/// then fail (a full disk takes what fits): the bytes after the last
+/// newline taken are then cut off the end of the file again. (Into a pipe,
+/// a failed write means the reader is gone, and nothing can be taken back.)
+pub(crate) struct WholeLines {
+    file: std::fs::File,
+    /// Bytes taken since the last newline.
+    open: u64,
+}
+
+impl WholeLines {
+    pub(crate) fn new(file: std::fs::File) -> WholeLines {
+        WholeLines { file, open: 0 }
+    }
+
+    /// Cuts the bytes of an unfinished line off the end of the file.
+    fn cut_open_line(&mut self) {
+        use std::io::Seek;
+        if self.open == 0 {
+            return;
+        }
+        if let Ok(end) = self.file.stream_position() {
+            let _ = self.file.set_len(end.saturating_sub(self.open));
+        }
+        self.open = 0;
+    }
+}
+
+impl Write for WholeLines {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.file.write(buf) {
+            Ok(n) => {
+                match memchr::memrchr(b'\n', &buf[..n]) {
+                    Some(i) => self.open = (n - i - 1) as u64,
+                    None => self.open += n as u64,
+                }
+                Ok(n)
+            }
+            Err(e) => {
+                if e.kind() != io::ErrorKind::Interrupted {
+                    self.cut_open_line();
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
     }
 }
 

@@ -12,8 +12,12 @@ pub enum Exit {
     /// The command line or the answers were wrong: an unknown flag or id, a
     /// value of the wrong kind, contradictory answers.
     Usage = 2,
-    /// Interrupted with Ctrl-C.
+    /// Interrupted with Ctrl-C (or SIGTERM, SIGHUP).
     Interrupted = 130,
+    /// Batch output was closed before every result was written: 128 + 13
+    /// (SIGPIPE), the status of a command a closed pipe kills, so that
+    /// `set -o pipefail` sees lost results.
+    BrokenPipe = 141,
 }
 
 impl From<Exit> for std::process::ExitCode {
