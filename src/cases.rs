@@ -133,10 +133,12 @@ pub struct Summary {
     pub failed: usize,
 }
 
-/// Reads a case file.
+/// Reads a case file: a regular file of at most `load::MAX_FILE_BYTES`,
+/// nested at most `load::MAX_YAML_DEPTH` deep, like a rule file.
 pub fn read_file(path: &Path) -> Result<Vec<Case>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let text = load::text_of(bytes).map_err(|m| format!("{}: {m}", path.display()))?;
+    let shown = path.display().to_string();
+    let text = load::read_text(path, "a case file").map_err(|m| format!("{shown}: {m}"))?;
+    load::check_nesting(&shown, &text).map_err(|p| p.to_string())?;
     serde_yaml::from_str::<Vec<Case>>(&text)
         .map_err(|e| load::yaml_problem(&path.display().to_string(), &e).to_string())
 }
