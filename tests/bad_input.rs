@@ -298,7 +298,7 @@ fn case_files_are_regular_files_under_the_size_cap() {
     let out = crate::common::Cmd::new(["rules", "test", deep.to_str().unwrap()]).run();
     assert_eq!(out.code, 1, "{out:?}");
     assert!(
-        out.stdout.contains(&format!("deep.yaml:1:")) && out.stdout.contains(TOO_DEEP),
+        out.stdout.contains("deep.yaml:1:") && out.stdout.contains(TOO_DEEP),
         "{}",
         out.stdout
     );
