@@ -11,6 +11,7 @@ mod clinical;
 mod efficiency;
 mod fuzz_regressions;
 mod interview;
+mod limits;
 mod properties;
 mod rules_check;
 mod safety;

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use crate::triage::controls;
-use crate::triage::locate::{YamlPath, locate};
+use crate::triage::locate::{YamlPath, locate_all};
 
 /// The files of a rule base, in the order they are read and reported.
 pub const FILES: [&str; 7] = [
@@ -76,15 +76,27 @@ impl<'a> Report<'a> {
     }
 
     pub(crate) fn finish(self) -> Vec<Problem> {
+        // Each file is read once for the places of all its problems.
+        let mut positions: Vec<Option<(usize, usize)>> = vec![None; self.found.len()];
+        for (file, text) in self.texts.iter().enumerate() {
+            let mine: Vec<usize> = (0..self.found.len())
+                .filter(|&i| self.found[i].0 == file)
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let paths: Vec<&YamlPath> = mine.iter().map(|&i| &self.found[i].1).collect();
+            for (&i, at) in mine.iter().zip(locate_all(&text.text, &paths)) {
+                positions[i] = at;
+            }
+        }
         self.found
             .into_iter()
-            .map(|(file, path, message)| {
-                let text = &self.texts[file];
-                Problem {
-                    file: text.display.clone(),
-                    position: locate(&text.text, &path),
-                    message,
-                }
+            .zip(positions)
+            .map(|((file, _, message), position)| Problem {
+                file: self.texts[file].display.clone(),
+                position,
+                message,
             })
             .collect()
     }
