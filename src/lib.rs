@@ -11,7 +11,8 @@
 //!   format over one result view.
 //!
 //! [`run`] is the whole program; `main.rs` only calls it. The public modules
-//! are what the tests, benchmarks and fuzz targets use.
+//! are what the tests, benchmarks and fuzz targets use (`interview` is
+//! public for its fuzz target, which feeds arbitrary bytes to its loop).
 
 #![forbid(unsafe_code)]
 // User data must never panic the program: no unwrap/expect/panic outside tests.
@@ -27,7 +28,7 @@ mod cli;
 pub mod color;
 pub mod embedded;
 mod exit;
-mod interview;
+pub mod interview;
 mod lines;
 pub mod output;
 mod plan;

@@ -13,11 +13,11 @@
 
 #![no_main]
 
-use backtriage::triage::problem::{FILES, RuleText};
 use backtriage::triage::condition::FactId;
 use backtriage::triage::load;
-use backtriage::triage::schema::FindingKind;
+use backtriage::triage::problem::{FILES, RuleText};
 use backtriage::triage::rulebase::RuleBase;
+use backtriage::triage::schema::FindingKind;
 use libfuzzer_sys::fuzz_target;
 
 const SEP: u8 = 0xFF;
@@ -42,7 +42,7 @@ fn use_rule_base(rb: &RuleBase) {
     for yes in [true, false] {
         let mut answers = serde_json::Map::new();
         for f in 0..rb.n_findings {
-            let Some(info) = rb.finding(f as FactId) else {
+            let Some(info) = rb.finding(FactId::at(f)) else {
                 continue;
             };
             let value = match info.kind {
