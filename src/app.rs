@@ -195,7 +195,7 @@ fn rule_base_error(dir: &Path, problems: &[Problem]) -> anyhow::Error {
 fn check_cmd(dir: Option<&Path>) -> anyhow::Result<Exit> {
     let (shown, result) = match dir {
         Some(dir) => (
-            dir.display().to_string(),
+            escape_controls(&dir.display().to_string()).into_owned(),
             load::read_dir(dir).and_then(|texts| load::compile_texts(&texts)),
         ),
         None => (

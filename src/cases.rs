@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
+use crate::sanitize::escape_controls;
 use crate::triage::answers::{Answers, RawAnswer};
 use crate::triage::load;
 use crate::triage::rulebase::RuleBase;
@@ -230,7 +231,7 @@ pub fn run_files(
         let cases = match read_file(path) {
             Ok(cases) => cases,
             Err(message) => {
-                writeln!(out, "FAIL {message}")?;
+                writeln!(out, "FAIL {}", escape_controls(&message))?;
                 summary.failed += 1;
                 continue;
             }
@@ -245,7 +246,9 @@ pub fn run_files(
                 None => summary.passed += 1,
                 Some(why) => {
                     summary.failed += 1;
-                    writeln!(out, "FAIL {}: {}: {why}", path.display(), case.name)?;
+                    // Names, ids and answers come from the case file.
+                    let line = format!("{}: {}: {why}", path.display(), case.name);
+                    writeln!(out, "FAIL {}", escape_controls(&line))?;
                 }
             }
         }

@@ -303,3 +303,25 @@ fn case_files_are_regular_files_under_the_size_cap() {
         out.stdout
     );
 }
+
+// Issue 17: `rules test` printed case names and answers as the case file
+// wrote them, so a case file could act on the terminal.
+#[test]
+fn case_names_and_answers_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases.yaml");
+    std::fs::write(
+        &cases,
+        "- name: \"\\e[2Jall fine\\u202e\"\n  answers: {fever: \"\\x9bno\"}\n  expect: {urgency: urgent}\n",
+    )
+    .unwrap();
+    let out = crate::common::Cmd::new(["rules", "test", cases.to_str().unwrap()]).run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        format!(
+            "FAIL {}: \\u{{1b}}[2Jall fine\\u{{202e}}: bad answers: 'fever' is answered yes, no or unknown, not '\\u{{9b}}no'\n0 passed, 1 failed\n",
+            cases.display()
+        )
+    );
+}

@@ -38,9 +38,10 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = controls::escape(&self.file, false);
         match self.position {
-            Some((line, column)) => write!(f, "{}:{line}:{column}: ", self.file)?,
-            None => write!(f, "{}: ", self.file)?,
+            Some((line, column)) => write!(f, "{file}:{line}:{column}: ")?,
+            None => write!(f, "{file}: ")?,
         }
         // Messages quote ids and texts as written; a control character in one
         // (a newline, say) must not split a problem over lines, nor let a
