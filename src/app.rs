@@ -319,13 +319,21 @@ fn interview_cmd(
     force: bool,
     colors: Colors,
 ) -> anyhow::Result<Exit> {
+    // First, so that no signal can end the process while a file of ours
+    // is half made.
+    install_interrupt_handler();
     let rb = rule_base(rules)?;
     let cannot_save = |path: &Path| format!("cannot save the summary to {}", path.display());
     // Refuse an unusable --save target before asking anything, not after.
-    let target = save
-        .map(|path| save::check(path, force).with_context(|| cannot_save(path)))
-        .transpose()?;
-    install_interrupt_handler();
+    let target = match save.map(|path| (path, save::check(path, force, &save::INTERRUPTS))) {
+        None => None,
+        Some((_, Ok(target))) => Some(target),
+        Some((_, Err(e))) if save::is_interrupted(&e) => {
+            eprintln!("\ninterrupted");
+            return Ok(Exit::Interrupted);
+        }
+        Some((path, Err(e))) => return Err(anyhow::Error::new(e).context(cannot_save(path))),
+    };
     let echo = !io::IsTerminal::is_terminal(&io::stdin());
     let stdin = io::stdin().lock();
     let mut stderr = io::stderr();

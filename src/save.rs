@@ -87,8 +87,10 @@ fn check_destination(path: &Path, force: bool) -> io::Result<()> {
     }
 }
 
-/// Checks a `--save` destination before anything is asked.
-pub(crate) fn check(path: &Path, force: bool) -> io::Result<Target> {
+/// Checks a `--save` destination before anything is asked. The probe of
+/// the folder writes a temporary file, so it counts as a save for
+/// `interrupts`: a signal during it removes the file, then [`Interrupted`].
+pub(crate) fn check(path: &Path, force: bool, interrupts: &Interrupts) -> io::Result<Target> {
     let text = path.as_os_str().to_string_lossy();
     if text.is_empty() {
         return Err(refused("no file name was given"));
@@ -110,7 +112,14 @@ pub(crate) fn check(path: &Path, force: bool) -> io::Result<Target> {
     }
     check_destination(path, force)?;
     // Creating (and removing) a temporary file proves the folder is writable.
-    temp_in(&dir).map(drop)?;
+    if !interrupts.begin_save() {
+        return Err(io::Error::other(Interrupted));
+    }
+    let probe = temp_in(&dir).map(drop);
+    if interrupts.end_save() {
+        return Err(io::Error::other(Interrupted));
+    }
+    probe?;
     Ok(Target {
         path: path.to_path_buf(),
         dir,
@@ -257,7 +266,7 @@ mod tests {
     fn a_save_writes_the_whole_file_and_leaves_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.md");
-        let target = check(&path, false).unwrap();
+        let target = check(&path, false, &Interrupts::default()).unwrap();
         save(&target, "summary", &Interrupts::default()).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "summary");
         assert_eq!(entries(dir.path()), ["s.md"]);
@@ -266,7 +275,7 @@ mod tests {
     #[test]
     fn a_signal_before_the_save_starts_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let target = check(&dir.path().join("s.md"), false).unwrap();
+        let target = check(&dir.path().join("s.md"), false, &Interrupts::default()).unwrap();
         let interrupts = Interrupts::default();
         assert!(interrupts.on_signal(), "nothing to finish: end now");
         let e = save(&target, "summary", &interrupts).unwrap_err();
@@ -277,7 +286,7 @@ mod tests {
     #[test]
     fn a_signal_during_the_save_removes_the_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
-        let target = check(&dir.path().join("s.md"), false).unwrap();
+        let target = check(&dir.path().join("s.md"), false, &Interrupts::default()).unwrap();
         let interrupts = Interrupts::default();
         assert!(interrupts.begin_save());
         assert!(!interrupts.on_signal(), "the save must finish or clean up");
@@ -293,7 +302,7 @@ mod tests {
     fn a_signal_after_the_rename_keeps_the_whole_file_and_reports_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.md");
-        let target = check(&path, false).unwrap();
+        let target = check(&path, false, &Interrupts::default()).unwrap();
         let interrupts = Interrupts::default();
         assert!(interrupts.begin_save());
         write_and_rename(&target, "summary", &interrupts).unwrap();
@@ -304,9 +313,20 @@ mod tests {
     }
 
     #[test]
+    fn a_signal_during_the_check_leaves_no_probe_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let interrupts = Interrupts::default();
+        assert!(interrupts.on_signal());
+        let e = check(&dir.path().join("s.md"), false, &interrupts).unwrap_err();
+        assert!(is_interrupted(&e));
+        assert!(entries(dir.path()).is_empty());
+    }
+
+    #[test]
     fn names_that_are_not_files_are_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let shown = |p: &Path, force| check(p, force).unwrap_err().to_string();
+        let none = Interrupts::default();
+        let shown = |p: &Path, force| check(p, force, &none).unwrap_err().to_string();
         let slash = format!("{}/new/", dir.path().display());
         assert!(shown(Path::new(&slash), false).contains("ends with /"));
         assert!(shown(dir.path(), true).contains("that is a folder"));
@@ -314,7 +334,7 @@ mod tests {
         let file = dir.path().join("old.md");
         fs::write(&file, "old").unwrap();
         assert!(shown(&file, false).contains("add --force"));
-        assert!(check(&file, true).is_ok());
+        assert!(check(&file, true, &none).is_ok());
         #[cfg(unix)]
         {
             let link = dir.path().join("link.md");
