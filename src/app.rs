@@ -18,6 +18,7 @@ use crate::output::form::FormView;
 use crate::output::view::{Meta, View};
 use crate::output::{self, json_schema, listing};
 use crate::plan::{AnswerArg, Plan, Run, Shell};
+use crate::sanitize::{escape_controls, escape_controls_multiline};
 use crate::terminal::Input;
 use crate::triage::answers::{Answers, RawAnswer};
 use crate::triage::assess::Headline;
@@ -27,7 +28,7 @@ use crate::triage::problem::Problem;
 use crate::triage::rulebase::RuleBase;
 use crate::triage::schema::Urgency;
 use crate::triage::{self, explain};
-use crate::{batch, cases, completions, embedded, interview, man};
+use crate::{batch, cases, completions, embedded, interview, man, save};
 
 /// A mistake in what the user typed: exit status 2.
 #[derive(Debug)]
@@ -51,7 +52,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Exit {
     let plan = match Plan::new(cli) {
         Ok(plan) => plan,
         Err(e) => {
-            eprintln!("error: {}", e.0);
+            eprintln!("error: {}", escape_controls(&e.0));
             return Exit::Usage;
         }
     };
@@ -72,10 +73,14 @@ fn clap_error(e: &clap::Error, colors: Colors) -> Exit {
         _ => (Exit::Usage, colors.stderr),
     };
     let rendered = e.render();
-    let text = if paint.enabled {
-        rendered.ansi().to_string()
-    } else {
-        rendered.to_string()
+    let plain = rendered.to_string();
+    // The message quotes what was typed: a control character in it is shown
+    // escaped, never sent to the terminal (and then without colour, whose
+    // codes would be escaped too).
+    let text = match escape_controls_multiline(&plain) {
+        std::borrow::Cow::Owned(escaped) => escaped,
+        std::borrow::Cow::Borrowed(_) if paint.enabled => rendered.ansi().to_string(),
+        std::borrow::Cow::Borrowed(_) => plain,
     };
     // A closed pipe (`--help | head`) is not worth a message.
     let _ = if exit == Exit::Success {
@@ -98,9 +103,9 @@ fn report_error(e: &anyhow::Error, paint: Painter) -> Exit {
         .chain()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
-        .join(": ")
-        .replace('\n', " ");
-    eprintln!("{} {message}", paint.alarm("error:"));
+        .join(": ");
+    // Messages quote ids, answers and paths as given: one line, and inert.
+    eprintln!("{} {}", paint.alarm("error:"), escape_controls(&message));
     if e.downcast_ref::<UsageError>().is_some() {
         Exit::Usage
     } else {
@@ -114,8 +119,18 @@ fn dispatch(plan: Plan, colors: Colors) -> anyhow::Result<Exit> {
         Run::Interview {
             save,
             save_format,
+            force,
             details,
-        } => interview_cmd(rules, save.as_deref(), save_format, details, colors),
+        } => interview_cmd(
+            rules,
+            SaveTo {
+                path: save.as_deref(),
+                format: save_format,
+                force,
+            },
+            details,
+            colors,
+        ),
         Run::Assess {
             answers,
             format,
@@ -213,7 +228,7 @@ fn rule_base_error(dir: &Path, problems: &[Problem]) -> anyhow::Error {
 fn check_cmd(dir: Option<&Path>) -> anyhow::Result<Exit> {
     let (shown, result) = match dir {
         Some(dir) => (
-            dir.display().to_string(),
+            escape_controls(&dir.display().to_string()).into_owned(),
             load::read_dir(dir).and_then(|texts| load::compile_texts(&texts)),
         ),
         None => (
@@ -332,15 +347,31 @@ fn batch_cmd(
     explain: bool,
     fail_on: Option<Urgency>,
 ) -> anyhow::Result<Exit> {
-    let stdout = io::stdout().lock();
-    let summary = if path.as_os_str() == "-" {
-        batch::run(rb, io::stdin().lock(), stdout, explain)
+    let input: Box<dyn io::Read> = if path.as_os_str() == "-" {
+        Box::new(io::stdin().lock())
     } else {
         let file = std::fs::File::open(path)
             .with_context(|| format!("cannot open batch file {}", path.display()))?;
-        batch::run(rb, file, stdout, explain)
-    }
-    .context("batch failed")?;
+        Box::new(file)
+    };
+    // Into a regular file, written so that a failed write leaves whole lines.
+    let summary = match stdout_file() {
+        Some(file) => batch::run(rb, input, batch::WholeLines::new(file), explain),
+        None => batch::run(rb, input, io::stdout().lock(), explain),
+    };
+    let summary = match summary {
+        Ok(summary) => summary,
+        // The reader went away (`| head`): results were lost, and a script
+        // with `set -o pipefail` must see it, as for a command killed by
+        // SIGPIPE.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            eprintln!(
+                "error: the batch output was closed before every result was written (broken pipe)"
+            );
+            return Ok(Exit::BrokenPipe);
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context("batch failed")),
+    };
     if summary.errors > 0 {
         eprintln!(
             "{} of {} lines had errors (see their \"error\" fields)",
@@ -351,20 +382,51 @@ fn batch_cmd(
     Ok(reached(fail_on, summary.highest))
 }
 
+/// Standard output as a file of its own, when it is a regular file.
+fn stdout_file() -> Option<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let fd = io::stdout().as_fd().try_clone_to_owned().ok()?;
+        let file = std::fs::File::from(fd);
+        file.metadata().is_ok_and(|m| m.is_file()).then_some(file)
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// Where the interview's summary goes, if anywhere.
+struct SaveTo<'a> {
+    path: Option<&'a Path>,
+    format: output::Format,
+    /// The file may replace an existing regular file.
+    force: bool,
+}
+
 fn interview_cmd(
     rules: Option<&Path>,
-    save: Option<&Path>,
-    save_format: output::Format,
+    save_to: SaveTo<'_>,
     details: bool,
     colors: Colors,
 ) -> anyhow::Result<Exit> {
-    let rb = rule_base(rules)?;
-    // Refuse an unusable --save target before asking anything, not after.
-    if let Some(path) = save {
-        interview::check_save_target(path)
-            .with_context(|| format!("cannot save the summary to {}", path.display()))?;
-    }
+    // First, so that no signal can end the process while a file of ours
+    // is half made.
     install_interrupt_handler();
+    let rb = rule_base(rules)?;
+    let cannot_save = |path: &Path| format!("cannot save the summary to {}", path.display());
+    // Refuse an unusable --save target before asking anything, not after.
+    let check = |path| save::check(path, save_to.force, &save::INTERRUPTS);
+    let target = match save_to.path.map(|path| (path, check(path))) {
+        None => None,
+        Some((_, Ok(target))) => Some(target),
+        Some((_, Err(e))) if save::is_interrupted(&e) => {
+            eprintln!("\ninterrupted");
+            return Ok(Exit::Interrupted);
+        }
+        Some((path, Err(e))) => return Err(anyhow::Error::new(e).context(cannot_save(path))),
+    };
     let terminal = io::IsTerminal::is_terminal(&io::stdin());
     let on_terminal = terminal && io::IsTerminal::is_terminal(&io::stderr());
     let mut input = match on_terminal.then(Input::editor).flatten() {
@@ -387,35 +449,55 @@ fn interview_cmd(
     let view = View::new(rb, &session.answers, &assessment, None)
         .with_typed(rb, &session.typed)
         .with_meta(now());
+    // The summary is written before the result is printed, so that a closed
+    // stdout cannot lose it; a failed save still shows the result.
+    let saved = match (&target, save_to.path) {
+        (Some(target), Some(path)) => {
+            let plain = output::TextOptions {
+                paint: Painter::PLAIN,
+                width: 80,
+                details: true,
+            };
+            let summary = output::render(&view, save_to.format, plain)?;
+            let saved = save::save(target, &summary, &save::INTERRUPTS);
+            if saved.as_ref().is_err_and(save::is_interrupted) {
+                eprintln!("\ninterrupted");
+                return Ok(Exit::Interrupted);
+            }
+            Some((path, saved))
+        }
+        _ => None,
+    };
     let first = text_options(colors.stdout, details);
-    write_stdout(&output::render(&view, output::Format::Text, first)?)?;
+    let mut shown = write_stdout(&output::render(&view, output::Format::Text, first)?);
     // On a terminal, the last question is whether to show every list.
     // (Not after an emergency: its last line stays the one thing to do.)
     let asks = terminal && !details && session.ended == Ended::Finished;
     let emergency = view.headline == Headline::Level(Urgency::Emergency);
-    if asks && !emergency && interview::ask_details(rb, &mut input, &mut screen)? {
+    if shown.is_ok() && asks && !emergency && interview::ask_details(rb, &mut input, &mut screen)? {
         let all = text_options(colors.stdout, true);
-        write_stdout(&output::render(&view, output::Format::Text, all)?)?;
+        shown = write_stdout(&output::render(&view, output::Format::Text, all)?);
     }
-    if let Some(path) = save {
-        let plain = output::TextOptions {
-            paint: Painter::PLAIN,
-            width: 80,
-            details: true,
-        };
-        let summary = output::render(&view, save_format, plain)?;
-        interview::save_atomically(path, &summary)
-            .with_context(|| format!("cannot save the summary to {}", path.display()))?;
-        eprintln!("Summary for your doctor saved to {}", path.display());
+    match saved {
+        Some((path, Ok(()))) => eprintln!(
+            "Summary for your doctor saved to {}",
+            escape_controls(&path.display().to_string())
+        ),
+        Some((path, Err(e))) => return Err(anyhow::Error::new(e).context(cannot_save(path))),
+        None => {}
     }
-    Ok(Exit::Success)
+    shown
 }
 
-/// Makes Ctrl-C end the process with status 130 and a short message,
-/// rather than a raw signal death mid-line.
+/// Makes Ctrl-C, SIGTERM and SIGHUP end the process with status 130 and a
+/// short message, rather than a raw signal death mid-line. During a save
+/// the signal is only recorded: the save finishes or removes its temporary
+/// file, and `interview_cmd` then ends with 130.
 fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
-        eprintln!("\ninterrupted");
-        std::process::exit(Exit::Interrupted as i32);
+        if save::INTERRUPTS.on_signal() {
+            eprintln!("\ninterrupted");
+            std::process::exit(Exit::Interrupted as i32);
+        }
     });
 }

@@ -10,9 +10,12 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::lines::{self, Line};
 use crate::output::fast::{self, Texts};
 use crate::output::view::{ErrorLine, SCHEMA_VERSION, TOOL_VERSION};
+use crate::sanitize::escape_controls;
 use crate::triage::answers::{AnswerError, Answers, RawAnswer};
+use crate::triage::controls;
 use crate::triage::engine::Evaluation;
 use crate::triage::load;
 use crate::triage::rulebase::RuleBase;
@@ -187,56 +190,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Value<'a> {
     }
 }
 
-/// What reading one line gave.
-enum Read1 {
-    Eof,
-    Line,
-    TooLong,
-}
-
-/// Reads one line into `buf` (without its newline), refusing to hold more
-/// than [`MAX_LINE_BYTES`]: the rest of a longer line is read and dropped.
-fn read_line_capped<R: BufRead>(reader: &mut R, buf: &mut Vec<u8>) -> io::Result<Read1> {
-    buf.clear();
-    let mut too_long = false;
-    let mut any = false;
-    loop {
-        let chunk = match reader.fill_buf() {
-            Ok(chunk) => chunk,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if chunk.is_empty() {
-            return Ok(match (any, too_long) {
-                (false, _) => Read1::Eof,
-                (true, true) => Read1::TooLong,
-                (true, false) => Read1::Line,
-            });
-        }
-        any = true;
-        let (take, done) = match memchr::memchr(b'\n', chunk) {
-            Some(i) => (i, true),
-            None => (chunk.len(), false),
-        };
-        if !too_long {
-            if buf.len() + take > MAX_LINE_BYTES {
-                too_long = true;
-                buf.clear();
-            } else {
-                buf.extend_from_slice(&chunk[..take]);
-            }
-        }
-        reader.consume(if done { take + 1 } else { take });
-        if done {
-            return Ok(if too_long {
-                Read1::TooLong
-            } else {
-                Read1::Line
-            });
-        }
-    }
-}
-
 /// Assesses every line of `input`, writing one JSON line per input line.
 pub fn run<R: Read, W: Write>(
     rb: &RuleBase,
@@ -285,8 +238,8 @@ pub fn run<R: Read, W: Write>(
             reader.consume(end + 1);
             result
         } else {
-            match read_line_capped(&mut reader, &mut buf)? {
-                Read1::TooLong => Err((
+            match lines::read_line_capped(&mut reader, &mut buf, MAX_LINE_BYTES, usize::MAX)? {
+                Line::TooLong | Line::Endless => Err((
                     None,
                     format!(
                         "line {n} is longer than the {} MiB limit",
@@ -301,13 +254,14 @@ pub fn run<R: Read, W: Write>(
         }
         if let Err((id, message)) = result {
             summary.errors += 1;
-            let id = id.as_deref();
+            let inert = id.as_deref().and_then(inert_id);
             serde_json::to_writer(
                 &mut out,
                 &ErrorLine {
-                    id,
+                    id: inert.as_deref().or(id.as_deref()),
                     line: n,
-                    error: &message,
+                    // Messages quote keys and values as given.
+                    error: &escape_controls(&message),
                     schema_version: SCHEMA_VERSION,
                     tool_version: TOOL_VERSION,
                     rules_version: &rb.version,
@@ -384,11 +338,12 @@ fn assess_line(
     work.answers.settle_disagreements(rb);
     triage::assess_into(rb, &work.answers, &mut work.eval, &mut work.assessment);
     let explanation = explain.then(|| triage::explain::explain(rb, &work.eval));
+    let inert = inert_id(id);
     fast::write_json(
         out,
         &work.texts,
         &work.assessment,
-        Some(id),
+        Some(inert.as_deref().unwrap_or(id)),
         explanation.as_ref(),
     )?;
     out.push(b'\n');
@@ -408,6 +363,81 @@ fn json_message(e: &serde_json::Error) -> String {
             format!("not valid JSON: {message}")
         }
         _ => message,
+    }
+}
+
+/// An id that holds DEL, a C1 control or a bidi control, with each written
+/// as a JSON `\uXXXX` escape: the same JSON value, but no byte a terminal
+/// showing the output would act on. `None` (nothing to change) for other
+/// ids. Such characters can only stand inside JSON strings; the C0
+/// controls a JSON text may hold raw are white space between tokens.
+fn inert_id(id: &RawValue) -> Option<Box<RawValue>> {
+    let text = id.get();
+    let escaped = |c: char| controls::kind(c).is_some() && !matches!(c, '\t' | '\n' | '\r');
+    if text.is_ascii() && !text.contains('\u{7f}') || !text.chars().any(escaped) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if escaped(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    RawValue::from_string(out).ok()
+}
+
+/// Batch output into a regular file, kept made of whole lines. The batch
+/// writes only whole lines, but the system may take part of a write and
+/// then fail (a full disk takes what fits): the bytes after the last
+/// newline taken are then cut off the end of the file again. (Into a pipe,
+/// a failed write means the reader is gone, and nothing can be taken back.)
+pub(crate) struct WholeLines {
+    file: std::fs::File,
+    /// Bytes taken since the last newline.
+    open: u64,
+}
+
+impl WholeLines {
+    pub(crate) fn new(file: std::fs::File) -> WholeLines {
+        WholeLines { file, open: 0 }
+    }
+
+    /// Cuts the bytes of an unfinished line off the end of the file.
+    fn cut_open_line(&mut self) {
+        use std::io::Seek;
+        if self.open == 0 {
+            return;
+        }
+        if let Ok(end) = self.file.stream_position() {
+            let _ = self.file.set_len(end.saturating_sub(self.open));
+        }
+        self.open = 0;
+    }
+}
+
+impl Write for WholeLines {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.file.write(buf) {
+            Ok(n) => {
+                match memchr::memrchr(b'\n', &buf[..n]) {
+                    Some(i) => self.open = (n - i - 1) as u64,
+                    None => self.open += n as u64,
+                }
+                Ok(n)
+            }
+            Err(e) => {
+                if e.kind() != io::ErrorKind::Interrupted {
+                    self.cut_open_line();
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
     }
 }
 

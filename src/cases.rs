@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
+use crate::sanitize::escape_controls;
 use crate::triage::answers::{Answers, RawAnswer};
 use crate::triage::load;
 use crate::triage::rulebase::RuleBase;
@@ -133,10 +134,12 @@ pub struct Summary {
     pub failed: usize,
 }
 
-/// Reads a case file.
+/// Reads a case file: a regular file of at most `load::MAX_FILE_BYTES`,
+/// nested at most `load::MAX_YAML_DEPTH` deep, like a rule file.
 pub fn read_file(path: &Path) -> Result<Vec<Case>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let text = load::text_of(bytes).map_err(|m| format!("{}: {m}", path.display()))?;
+    let shown = path.display().to_string();
+    let text = load::read_text(path, "a case file").map_err(|m| format!("{shown}: {m}"))?;
+    load::check_nesting(&shown, &text).map_err(|p| p.to_string())?;
     serde_yaml::from_str::<Vec<Case>>(&text)
         .map_err(|e| load::yaml_problem(&path.display().to_string(), &e).to_string())
 }
@@ -248,7 +251,7 @@ pub fn run_files(
         let cases = match read_file(path) {
             Ok(cases) => cases,
             Err(message) => {
-                writeln!(out, "FAIL {message}")?;
+                writeln!(out, "FAIL {}", escape_controls(&message))?;
                 summary.failed += 1;
                 continue;
             }
@@ -263,7 +266,9 @@ pub fn run_files(
                 None => summary.passed += 1,
                 Some(why) => {
                     summary.failed += 1;
-                    writeln!(out, "FAIL {}: {}: {why}", path.display(), case.name)?;
+                    // Names, ids and answers come from the case file.
+                    let line = format!("{}: {}: {why}", path.display(), case.name);
+                    writeln!(out, "FAIL {}", escape_controls(&line))?;
                 }
             }
         }

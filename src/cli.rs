@@ -110,6 +110,9 @@ pub struct InterviewArgs {
     /// exercises, what was not checked.
     #[arg(long)]
     pub details: bool,
+    /// Replace the --save file if it already exists (only a regular file).
+    #[arg(long, requires = "save")]
+    pub force: bool,
 }
 
 /// The `--color` choice.

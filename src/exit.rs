@@ -18,8 +18,12 @@ pub enum Exit {
     /// line had an error ends with [`Exit::Failure`] instead: that line's
     /// urgency is not known.
     UrgencyReached = 3,
-    /// Interrupted with Ctrl-C.
+    /// Interrupted with Ctrl-C (or SIGTERM, SIGHUP).
     Interrupted = 130,
+    /// Batch output was closed before every result was written: 128 + 13
+    /// (SIGPIPE), the status of a command a closed pipe kills, so that
+    /// `set -o pipefail` sees lost results.
+    BrokenPipe = 141,
 }
 
 impl From<Exit> for std::process::ExitCode {

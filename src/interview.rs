@@ -10,7 +10,8 @@ use crate::color::Painter;
 use crate::output::lines::Lines;
 use crate::output::view::fill;
 use crate::reply::{self, Expect, Reply, Unit, Vocabulary};
-use crate::terminal::{Input, Typed};
+use crate::sanitize::escape_controls_multiline;
+use crate::terminal::{Input, MAX_ANSWER_BYTES, MAX_SKIPPED_BYTES, Typed};
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::FactId;
 use crate::triage::engine::Evaluation;
@@ -60,9 +61,11 @@ impl<W: Write> Screen<W> {
     }
 
     /// One paragraph, wrapped, in a style.
+    /// One message, wrapped, in a style. Messages can quote what was typed:
+    /// control characters are shown escaped, never sent to the terminal.
     fn say(&mut self, style: fn(&Painter, &str) -> String, text: &str) -> io::Result<()> {
         let mut lines = self.lines();
-        lines.say(&style(&self.paint, text));
+        lines.say(&style(&self.paint, &escape_controls_multiline(text)));
         self.show(&mut lines)
     }
 }
@@ -287,13 +290,39 @@ fn ask<R: BufRead, W: Write>(
     // pointed out once before it is taken.
     let mut said_yes = false;
     loop {
-        let line = match input.read(&mut screen.out)? {
-            Typed::Line(line) => line,
-            Typed::End => {
+        let stop = |why: &str| fill(&t.stopped, &[("why", why)]);
+        let line = match input.read(&mut screen.out) {
+            Ok(Typed::Line(line)) => line,
+            Ok(Typed::TooLong) => {
+                let kib = (MAX_ANSWER_BYTES / 1024).to_string();
+                let again = fill(&t.too_long, &[("kib", &kib), ("hint", hint(t, expect))]);
+                screen.say(Painter::dim, &again)?;
+                continue;
+            }
+            Ok(Typed::NotText) => {
+                screen.say(
+                    Painter::dim,
+                    &fill(&t.not_text, &[("hint", hint(t, expect))]),
+                )?;
+                continue;
+            }
+            // Whatever was answered is kept and assessed.
+            Ok(Typed::End) => {
                 screen.say(Painter::plain, &format!("\n{}", t.input_ended))?;
                 return Ok(Some(Ended::OutOfInput));
             }
-            Typed::Interrupted => return Ok(Some(Ended::Interrupted)),
+            Ok(Typed::Endless) => {
+                let mib = (MAX_SKIPPED_BYTES / (1024 * 1024)).to_string();
+                let why = fill(&t.endless, &[("mib", &mib)]);
+                screen.say(Painter::plain, &format!("\n{}", stop(&why)))?;
+                return Ok(Some(Ended::OutOfInput));
+            }
+            Ok(Typed::Interrupted) => return Ok(Some(Ended::Interrupted)),
+            Err(e) => {
+                let why = fill(&t.unreadable, &[("error", &e.to_string())]);
+                screen.say(Painter::plain, &format!("\n{}", stop(&why)))?;
+                return Ok(Some(Ended::OutOfInput));
+            }
         };
         let settled: Vec<(FactId, Answer)> = match reply::understand(vocabulary, &line, expect) {
             Reply::Answer(a) => vec![(q, a)],

@@ -11,7 +11,8 @@
 //!   format over one result view.
 //!
 //! [`run`] is the whole program; `main.rs` only calls it. The public modules
-//! are what the tests, benchmarks and fuzz targets use.
+//! are what the tests, benchmarks and fuzz targets use (`interview` is
+//! public for its fuzz target, which feeds arbitrary bytes to its loop).
 
 #![forbid(unsafe_code)]
 // User data must never panic the program: no unwrap/expect/panic outside tests.
@@ -28,12 +29,15 @@ pub mod color;
 mod completions;
 pub mod embedded;
 mod exit;
-mod interview;
+pub mod interview;
+mod lines;
 mod man;
 pub mod output;
 mod plan;
 mod reply;
-mod terminal;
+mod sanitize;
+mod save;
+pub mod terminal;
 pub mod triage;
 
 pub use app::run;

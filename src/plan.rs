@@ -41,10 +41,13 @@ pub enum Shell {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Run {
     Interview {
+        /// `--save FILE`.
         save: Option<PathBuf>,
         /// The format of the `save` file.
         save_format: Format,
         details: bool,
+        /// `--force`: the save may replace an existing regular file.
+        force: bool,
     },
     Assess {
         answers: Vec<AnswerArg>,
@@ -91,6 +94,7 @@ impl Plan {
             None => Run::Interview {
                 save: None,
                 save_format: Format::Markdown,
+                force: false,
                 details: false,
             },
             Some(Command::Interview(args)) => Run::Interview {
@@ -99,6 +103,7 @@ impl Plan {
                     cli::SaveFormat::Markdown => Format::Markdown,
                     cli::SaveFormat::Fhir => Format::Fhir,
                 },
+                force: args.force,
                 details: args.details,
             },
             Some(Command::Assess(args)) => {

@@ -454,6 +454,42 @@ fn an_unknown_id_suggests_the_closest_one() {
         .usage_error("unknown finding 'xyzzy' (see 'backtriage rules list findings')");
 }
 
+// Issue 17: ids and values in argv error messages were echoed raw, so an id
+// could clear the screen or reorder the message.
+#[test]
+fn ids_and_values_in_error_messages_are_shown_escaped() {
+    for (args, shown) in [
+        (
+            vec!["assess", "--yes", "fev\u{1b}[2Jer"],
+            "unknown finding 'fev\\u{1b}[2Jer'",
+        ),
+        (
+            vec!["assess", "--answer", "fever=\u{9b}2Kyes"],
+            "not '\\u{9b}2Kyes'",
+        ),
+        (
+            vec!["assess", "--no", "\u{202e}revef"],
+            "unknown finding '\\u{202e}revef'",
+        ),
+        (
+            vec!["assess", "--answer", "x\u{7f}\u{1b}]0;title\u{7}"],
+            "not 'x\\u{7f}\\u{1b}]0;title\\u{7}'",
+        ),
+        (vec!["assess", "--\u{9b}31m"], "'--\\u{9b}31m'"),
+    ] {
+        let out = Cmd::new(&args).run();
+        // clap's own errors (an unknown option) are its whole message.
+        if out.stderr.contains("For more information, try '--help'.") {
+            out.clap_usage_error(&[shown]);
+        } else {
+            out.usage_error(shown);
+        }
+        for c in ['\u{1b}', '\u{7}', '\u{7f}', '\u{9b}', '\u{202e}'] {
+            assert!(!out.stderr.contains(c), "{args:?}: {:?}", out.stderr);
+        }
+    }
+}
+
 #[test]
 fn a_mis_cased_id_is_refused_with_its_real_spelling() {
     // Ids are case-sensitive; the suggestion ignores case.

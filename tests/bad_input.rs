@@ -88,11 +88,12 @@ fn a_deeply_nested_rules_file() {
         "]}".repeat(depth)
     );
     let (copy, out) = check_with("derived.yaml", text.as_bytes());
+    // Refused where the nesting reader stops: at 256 flow levels.
     one_problem(
         &copy,
         &out,
         "derived.yaml",
-        "recursion limit exceeded: the YAML is nested too deeply",
+        ":5:906: lists and maps are nested more than 32 levels deep here; a rule file needs far fewer",
     );
 }
 
@@ -149,4 +150,178 @@ fn a_rules_path_that_is_a_file_not_a_folder() {
     crate::common::Cmd::new(["rules", "check", "--rules", file.to_str().unwrap()])
         .run()
         .code_and_mention(1, "not a folder: --rules takes a folder of rule files");
+}
+
+/// The nesting message for a file (at any place).
+const TOO_DEEP: &str =
+    "lists and maps are nested more than 32 levels deep here; a rule file needs far fewer";
+
+// Issue 17: nested flow collections parsed in quadratic time: a 200 KB file
+// took 55 s (`[` only) or 26 s (`[{a: `) to be refused. The nesting is now
+// refused by a linear pass before the YAML parser sees it.
+#[test]
+fn nested_flow_collections_are_refused_before_parsing() {
+    for (open, close) in [("[", "]"), ("[{a: ", "}]")] {
+        let n = 200_000 / open.len();
+        let text = format!(
+            "schema_version: 1\nderived: {}{}\n",
+            open.repeat(n),
+            close.repeat(n)
+        );
+        let (copy, out) = check_with("derived.yaml", text.as_bytes());
+        // Where the nesting reader stops: at 256 flow levels.
+        let (line, column) = if open == "[" { (2, 265) } else { (2, 646) };
+        one_problem(
+            &copy,
+            &out,
+            "derived.yaml",
+            &format!(":{line}:{column}: {TOO_DEEP}"),
+        );
+    }
+    // Below the reader's own limit, the place of the 33rd level: the file's
+    // map is level 1, and `derived: ` takes columns 1 to 9.
+    let text = format!(
+        "schema_version: 1\nderived: {}{}\n",
+        "[".repeat(70),
+        "]".repeat(70)
+    );
+    let (copy, out) = check_with("derived.yaml", text.as_bytes());
+    one_problem(&copy, &out, "derived.yaml", &format!(":2:41: {TOO_DEEP}"));
+    // At the limit, a file is parsed as usual (here: the wrong shape).
+    let text = format!(
+        "schema_version: 1\nderived: {}{}\n",
+        "[".repeat(31),
+        "]".repeat(31)
+    );
+    let (copy, out) = check_with("derived.yaml", text.as_bytes());
+    one_problem(
+        &copy,
+        &out,
+        "derived.yaml",
+        "derived[0]: invalid type: sequence, expected struct Derived",
+    );
+}
+
+/// Runs `backtriage args` with stdin a pipe kept open, and fails (rather
+/// than hang the test run) if it has not ended after a minute.
+fn run_with_open_stdin(args: &[&str]) -> crate::common::Out {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(crate::common::BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("backtriage {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    crate::common::Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+// Issue 17: a FIFO or a symlink to /dev/stdin in the rules folder hung
+// `rules check`, `assess` and the interview.
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_link_to_stdin_in_the_rules_folder_is_refused_not_waited_on() {
+    let copy = RulesCopy::new();
+    let findings = copy.file("findings.yaml");
+    std::fs::remove_file(&findings).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&findings)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(made, "mkfifo works");
+    let rules = copy.path().to_str().unwrap();
+    let message = ": a FIFO (named pipe), not a regular file: a rule file must be a plain file";
+    let out = run_with_open_stdin(&["rules", "check", "--rules", rules]);
+    one_problem(&copy, &out, "findings.yaml", message);
+    for args in [
+        &["--rules", rules, "assess", "--yes", "fever"][..],
+        &["--rules", rules, "interview"][..],
+    ] {
+        let out = run_with_open_stdin(args);
+        out.failure(message);
+    }
+    // A link to /dev/stdin reads whatever stdin is: here an open pipe.
+    std::fs::remove_file(&findings).unwrap();
+    std::os::unix::fs::symlink("/dev/stdin", &findings).unwrap();
+    let out = run_with_open_stdin(&["rules", "check", "--rules", rules]);
+    one_problem(&copy, &out, "findings.yaml", message);
+    // A link to a regular rule file is followed.
+    std::fs::remove_file(&findings).unwrap();
+    std::os::unix::fs::symlink(crate::common::root().join("rules/findings.yaml"), &findings)
+        .unwrap();
+    copy.check().success();
+}
+
+// Issue 17: `rules test /dev/zero` read without a cap. Case files are now read
+// like rule files: regular files of at most 10 MB.
+#[test]
+fn case_files_are_regular_files_under_the_size_cap() {
+    let out = crate::common::Cmd::new(["rules", "test", "/dev/zero"]).run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "FAIL /dev/zero: a device, not a regular file: a case file must be a plain file\n0 passed, 1 failed\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.yaml");
+    let mut text =
+        b"- name: padded\n  answers: {fever: no}\n  expect: {urgency: urgent}\n".to_vec();
+    text.resize(10 * 1024 * 1024 + 1, b'#');
+    std::fs::write(&big, &text).unwrap();
+    let out = crate::common::Cmd::new(["rules", "test", big.to_str().unwrap()]).run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        format!(
+            "FAIL {}: file is larger than the 10 MB limit for a case file\n0 passed, 1 failed\n",
+            big.display()
+        )
+    );
+    // Nested too deep, like a rule file.
+    let deep = dir.path().join("deep.yaml");
+    std::fs::write(&deep, format!("- {}\n", "[".repeat(100_000))).unwrap();
+    let out = crate::common::Cmd::new(["rules", "test", deep.to_str().unwrap()]).run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout.contains("deep.yaml:1:") && out.stdout.contains(TOO_DEEP),
+        "{}",
+        out.stdout
+    );
+}
+
+// Issue 17: `rules test` printed case names and answers as the case file
+// wrote them, so a case file could act on the terminal.
+#[test]
+fn case_names_and_answers_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases.yaml");
+    std::fs::write(
+        &cases,
+        "- name: \"\\e[2Jall fine\\u202e\"\n  answers: {fever: \"\\x9bno\"}\n  expect: {urgency: urgent}\n",
+    )
+    .unwrap();
+    let out = crate::common::Cmd::new(["rules", "test", cases.to_str().unwrap()]).run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        format!(
+            "FAIL {}: \\u{{1b}}[2Jall fine\\u{{202e}}: bad answers: 'fever' is answered yes, no or unknown, not '\\u{{9b}}no'\n0 passed, 1 failed\n",
+            cases.display()
+        )
+    );
 }

@@ -303,3 +303,107 @@ fn fail_on_gives_way_to_a_line_with_an_error() {
         .run();
     assert_eq!(out.code, 1, "{out:?}");
 }
+
+// Issue 17: a closed output pipe exited 0, so `set -o pipefail` could not
+// see that results were lost. It is 141 (128 + SIGPIPE) with one line.
+#[test]
+fn a_closed_output_pipe_is_an_error_with_status_141() {
+    let line = "{\"id\": \"x\", \"answers\": {\"fever\": \"no\"}}\n";
+    let mut child = std::process::Command::new(crate::common::BIN)
+        .args(["assess", "--batch", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    // Written from a thread: the child may stop reading at its first write.
+    let writer = std::thread::spawn(move || {
+        let _ = std::io::Write::write_all(&mut stdin, line.repeat(2000).as_bytes());
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: the batch output was closed before every result was written (broken pipe)\n"
+    );
+}
+
+// Issue 17: on a full disk the last output line was half-written. A file
+// size limit (ulimit -f, with SIGXFSZ ignored so the write fails with
+// EFBIG) stands in for it: the output keeps only whole lines.
+#[cfg(unix)]
+#[test]
+fn a_failed_write_leaves_only_whole_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let output = dir.path().join("out.jsonl");
+    let lines: String = (0..200)
+        .map(|i| format!("{{\"id\": {i}, \"answers\": {{\"fever\": \"no\", \"age\": 40}}}}\n"))
+        .collect();
+    std::fs::write(&input, lines).unwrap();
+    // 16 blocks of 512 bytes (sh's unit): a few results, then EFBIG mid-line.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 16 && exec \"$0\" assess --batch \"$1\" > \"$2\"")
+        .arg(crate::common::BIN)
+        .arg(&input)
+        .arg(&output)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("error: batch failed: "), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let written = std::fs::read(&output).unwrap();
+    assert!(
+        !written.is_empty() && written.len() <= 16 * 512,
+        "{}",
+        written.len()
+    );
+    assert!(written.ends_with(b"\n"), "the last line is whole");
+    for (i, line) in written
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        let value: Value = serde_json::from_slice(line).expect("a whole JSON line");
+        assert_eq!(value["id"], i);
+    }
+}
+
+// Issue 17: batch ids and error texts carried raw C1 controls, bidi overrides
+// and DEL to whoever reads the output in a terminal. They are written as
+// JSON escapes: the same values, no active bytes.
+#[test]
+fn ids_and_errors_carry_no_terminal_controls() {
+    let input = concat!(
+        "{\"id\": \"a\u{9b}2Kb\", \"answers\": {\"fever\": \"no\"}}\n",
+        "{\"id\": [\"\u{202e}x\", 1], \"answers\": {\"fe\u{7f}ver\": \"no\"}}\n",
+        "{\"id\": \"ok\", \"answers\": {\"fever\": \"\\u001b[8m\u{9b}no\"}}\n",
+    );
+    let out = Cmd::new(["assess", "--batch", "-"]).stdin(input).run();
+    assert_eq!(out.code, 1);
+    for c in ['\u{9b}', '\u{202e}', '\u{7f}', '\u{1b}'] {
+        assert!(!out.stdout.contains(c), "{c:?} in {}", out.stdout);
+    }
+    let r = lines(&out.stdout);
+    assert_eq!(r[0]["id"], "a\u{9b}2Kb", "the same id, escaped in JSON");
+    assert!(
+        out.stdout.starts_with("{\"id\":\"a\\u009b2Kb\","),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(r[1]["id"], serde_json::json!(["\u{202e}x", 1]));
+    assert_eq!(
+        r[1]["error"],
+        "line 2: unknown finding 'fe\\u{7f}ver' (did you mean 'fever'?)"
+    );
+    assert_eq!(
+        r[2]["error"],
+        "line 3: 'fever' is answered yes, no or unknown, not '\\u{1b}[8m\\u{9b}no'"
+    );
+}

@@ -116,7 +116,7 @@ fn every_checklist_shows_all_of_its_members_in_their_own_words() {
 #[test]
 fn durations_ages_and_yes_no_words_are_understood_as_people_say_them() {
     let dir = tempfile::tempdir().unwrap();
-    for (days, age, first, want_days, want_age, want_first) in [
+    for (i, (days, age, first, want_days, want_age, want_first)) in [
         ("3 weeks", "55", "yep", "21 days", "55 years", "yes"),
         ("2 months", "forty-four", "", "60 days", "44 years", ""),
         (
@@ -137,8 +137,11 @@ fn durations_ages_and_yes_no_words_are_understood_as_people_say_them() {
         ),
         ("90 days", "52", "dunno", "90 days", "52 years", "unknown"),
         ("3 months", "70", "idk", "90 days", "70 years", "unknown"),
-    ] {
-        let path = dir.path().join("s.md");
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let path = dir.path().join(format!("s{i}.md"));
         let mut input = format!("1\n{days}\n{age}\n{}", nones(5));
         if !first.is_empty() {
             input.push_str(first);
@@ -341,7 +344,7 @@ fn save_writes_a_markdown_summary_for_a_doctor() {
 }
 
 #[test]
-fn save_replaces_an_old_summary_whole() {
+fn save_replaces_an_old_summary_whole_with_force() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("summary.md");
     std::fs::write(
@@ -349,7 +352,7 @@ fn save_replaces_an_old_summary_whole() {
         "old text that is much longer than nothing\n".repeat(1000),
     )
     .unwrap();
-    Cmd::new(["interview", "--save", path.to_str().unwrap()])
+    Cmd::new(["interview", "--save", path.to_str().unwrap(), "--force"])
         .stdin("quit\n")
         .run()
         .success();
@@ -378,6 +381,246 @@ fn save_into_a_path_under_a_file_fails_before_any_question() {
     out.failure("does not exist");
     let out = Cmd::new(["interview", "--save", dir.path().to_str().unwrap()]).run();
     out.failure("that is a folder, not a file name");
+}
+
+/// The names in a folder, sorted.
+fn entries(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Asserts that `--save target` (with `extra` flags) is refused before any
+/// question with a message containing `needle`.
+fn save_is_refused(target: &std::path::Path, extra: &[&str], needle: &str) {
+    let mut args = vec!["interview", "--save", target.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = Cmd::new(&args)
+        .stdin(format!("{CLEAR_SCREEN}{}", nones(20)))
+        .run();
+    out.failure(needle);
+    assert!(!out.stderr.contains("Question"), "no question was asked");
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn an_existing_summary_is_replaced_only_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("summary.md");
+    std::fs::write(&path, "my own notes").unwrap();
+    save_is_refused(
+        &path,
+        &[],
+        "the file already exists: add --force to replace it",
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "my own notes");
+    // --force without --save is a usage error.
+    Cmd::new(["interview", "--force"])
+        .run()
+        .clap_usage_error(&["--save <FILE>"]);
+}
+
+// Issue 17: `--save` renamed over device nodes, FIFOs and symlinks; as root,
+// `--save /dev/null` replaced /dev/null. Here a device node made in a
+// temporary folder (never a real system path) must be refused, with or
+// without --force, and left as it was.
+#[cfg(unix)]
+#[test]
+fn save_refuses_a_device_node() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let null = dir.path().join("null");
+    let made = std::process::Command::new("mknod")
+        .arg(&null)
+        .args(["c", "1", "3"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: mknod needs root");
+        return;
+    }
+    for extra in [&[][..], &["--force"][..]] {
+        save_is_refused(&null, extra, "that is a device, not a regular file");
+        let meta = std::fs::symlink_metadata(&null).unwrap();
+        assert!(meta.file_type().is_char_device(), "the device node is left");
+    }
+    assert_eq!(entries(dir.path()), ["null"], "no temporary file is left");
+}
+
+#[cfg(unix)]
+#[test]
+fn save_refuses_a_fifo_and_a_symbolic_link() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(made, "mkfifo works");
+    for extra in [&[][..], &["--force"][..]] {
+        save_is_refused(
+            &fifo,
+            extra,
+            "that is a FIFO (named pipe), not a regular file",
+        );
+        assert!(
+            std::fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
+    }
+    // A link to a file, and a link to nowhere: neither is followed nor replaced.
+    let target = dir.path().join("target.md");
+    std::fs::write(&target, "kept").unwrap();
+    let link = dir.path().join("link.md");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let dangling = dir.path().join("dangling.md");
+    std::os::unix::fs::symlink(dir.path().join("nowhere.md"), &dangling).unwrap();
+    for path in [&link, &dangling] {
+        for extra in [&[][..], &["--force"][..]] {
+            save_is_refused(path, extra, "that is a symbolic link, not a regular file");
+            assert!(
+                std::fs::symlink_metadata(path)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "kept");
+    assert_eq!(
+        entries(dir.path()),
+        ["dangling.md", "fifo", "link.md", "target.md"]
+    );
+}
+
+// Issue 17: `--save newname/` passed the early check and failed only after
+// the whole interview.
+#[test]
+fn save_to_a_name_ending_in_a_slash_fails_before_any_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = format!("{}/newname/", dir.path().display());
+    save_is_refused(
+        std::path::Path::new(&target),
+        &[],
+        "that names a folder (it ends with /): give a file name",
+    );
+    assert!(entries(dir.path()).is_empty());
+}
+
+// Issue 17: with stdout a closed pipe (`... --save s.md | true`) the summary
+// was silently not saved and the exit status was 0.
+#[test]
+fn the_summary_is_saved_even_when_stdout_is_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.md");
+    let mut child = std::process::Command::new(BIN)
+        .args(["interview", "--save", path.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away before the result is written.
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(
+        &mut stdin,
+        format!("{CLEAR_SCREEN}{}", nones(20)).as_bytes(),
+    )
+    .unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Summary for your doctor saved to"),
+        "{stderr}"
+    );
+    let md = std::fs::read_to_string(&path).expect("the summary was saved");
+    assert!(md.starts_with("# Back pain summary"), "{md}");
+    assert_eq!(entries(dir.path()), ["s.md"]);
+}
+
+// Issue 17: a full disk. The file size limit (ulimit -f, with SIGXFSZ
+// ignored so that the write fails with EFBIG) stands in for it: the save
+// fails with one line, leaves no temporary file, and the result is shown.
+#[cfg(unix)]
+#[test]
+fn a_save_that_cannot_be_written_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.md");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 1 && exec \"$0\" interview --save \"$1\"")
+        .arg(BIN)
+        .arg(&path)
+        .stdin(std::fs::File::open(write_answers(dir.path())).unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let last = stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with(&format!(
+            "error: cannot save the summary to {}: ",
+            path.display()
+        )),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with(" SELF-CARE"));
+    assert_eq!(entries(dir.path()), ["answers.txt"], "no temporary file");
+}
+
+/// Writes a whole interview's answers to `dir/answers.txt`.
+fn write_answers(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("answers.txt");
+    std::fs::write(&path, format!("{CLEAR_SCREEN}{}", nones(20))).unwrap();
+    path
+}
+
+// Issue 17: SIGTERM killed the process outright (ctrlc handled only SIGINT).
+// It now ends the interview with 130 like Ctrl-C, leaving no file behind.
+#[cfg(unix)]
+#[test]
+fn sigterm_ends_the_interview_with_130_and_leaves_no_file() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.md");
+    let mut child = std::process::Command::new(BIN)
+        .args(["interview", "--save", path.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, b"1\n3\n").unwrap();
+    // Wait until the third question is asked: the handler is installed.
+    let mut stderr = child.stderr.take().unwrap();
+    let mut seen = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("How old are you") {
+        let n = stderr.read(&mut chunk).unwrap();
+        assert!(n > 0, "the interview ended early");
+        seen.extend_from_slice(&chunk[..n]);
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert_eq!(status.code(), Some(130), "{rest}");
+    assert!(rest.contains("interrupted"), "{rest}");
+    drop(stdin);
+    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
 }
 
 mod terminal {
@@ -529,4 +772,166 @@ fn yes_then_none_on_a_checklist_is_pointed_out_once() {
     out.success();
     assert!(unwrapped(&out.stderr).contains(reminder));
     assert!(out.stdout.starts_with(" NOT FINISHED"), "{}", out.stdout);
+}
+
+/// Issue 17: with `nerve_warning_signs` reworded to mention only a weak leg,
+/// a person with saddle numbness truthfully answered "no", and cauda equina
+/// was reported as checked and absent. The heading cannot hide a member:
+/// the checklist lists saddle numbness in its own words, and picking it
+/// fires cauda equina.
+#[test]
+fn a_reworded_group_question_cannot_hide_a_member() {
+    let copy = crate::common::RulesCopy::new();
+    copy.replace(
+        "findings.yaml",
+        "    question: Do you have any of these signs from the nerves?",
+        "    question: Is one of your legs weak?",
+    );
+    copy.check().success();
+    let rules = copy.path().to_str().unwrap().to_owned();
+    let saddle =
+        "Do you have numbness or tingling around your genitals, your bottom or your inner thighs?";
+    // Every screen answered "none": the reworded checklist is asked among them.
+    let out = Cmd::new(["--rules", &rules, "interview"])
+        .stdin(format!("1\n3\n34\n{}", nones(6)))
+        .run();
+    out.success();
+    let at = out
+        .stderr
+        .find("Is one of your legs weak?\n")
+        .expect("the reworded checklist is asked");
+    let before = out.stderr[..at].matches("\nQuestion ").count();
+    // Items may wrap: read the listing with its line breaks undone.
+    let listing = unwrapped(&out.stderr[at..]);
+    let end = listing
+        .find(saddle)
+        .expect("saddle numbness is listed in its own words");
+    let number = listing[..end]
+        .trim_end()
+        .trim_end_matches('.')
+        .rsplit(' ')
+        .next()
+        .unwrap();
+    // Answered truthfully: "none" to the screens before, then that item only.
+    let out = Cmd::new(["--rules", &rules, "interview"])
+        .stdin(format!("1\n3\n34\n{}{number}\n", nones(before - 4)))
+        .run();
+    out.success();
+    assert!(out.stdout.starts_with(" EMERGENCY"), "{}", out.stdout);
+    let result = unwrapped(&out.stdout);
+    assert!(result.contains("cauda equina syndrome"), "{result}");
+    assert!(
+        result.contains("numbness around the genitals or bottom"),
+        "{result}"
+    );
+}
+
+// Issue 17: one byte of invalid UTF-8 ended the interview with exit 1 and
+// lost every answer and the save.
+#[test]
+fn an_answer_that_is_not_utf8_is_not_understood_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.md");
+    let mut input = b"1\n3\n".to_vec();
+    input.extend_from_slice(b"\xff\xfe34\n34\n");
+    input.extend_from_slice(nones(20).as_bytes());
+    let out = Cmd::new(["interview", "--save", path.to_str().unwrap()])
+        .stdin(input)
+        .run();
+    out.success();
+    assert!(
+        out.stderr
+            .contains("Sorry, I could not read that: it is not UTF-8 text. Your age in years"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("> \u{fffd}\u{fffd}34\n"),
+        "{}",
+        out.stderr
+    );
+    let md = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        md.contains("| How old are you, in years? | 34 years |"),
+        "{md}"
+    );
+}
+
+// Issue 17: a 100 MB answer was held whole (297 MB) and echoed back whole.
+#[test]
+fn an_over_long_answer_is_dropped_with_a_hint_and_echoed_short() {
+    let long = "y".repeat(200_000);
+    let out = Cmd::new(["interview"])
+        .stdin(format!("1\n{long}\n3\n34\n0\n"))
+        .run();
+    out.success();
+    assert!(
+        out.stderr.contains(&format!(
+            "> {}…\nThat answer is longer than 4 KiB, so it was not read. A number of days",
+            "y".repeat(80)
+        )),
+        "{}",
+        &out.stderr[..out.stderr.len().min(3000)]
+    );
+    assert!(!out.stderr.contains(&"y".repeat(81)));
+    // The interview went on with the next answers.
+    assert!(out.stderr.contains("Question 4 of about"), "{}", out.stderr);
+}
+
+// Issue 17: answers were echoed raw, so a piped answer could clear the
+// screen, set the title or write the clipboard (OSC 52) of the person
+// reading the transcript.
+#[test]
+fn echoed_answers_are_shown_escaped() {
+    let out = Cmd::new(["interview"])
+        .stdin("\u{1b}]52;c;aGVsbG8=\u{7}\n\u{1b}[2J\u{9b}2K\u{202e}1\nquit\n")
+        .run();
+    out.success();
+    assert!(
+        out.stderr.contains("> \\u{1b}]52;c;aGVsbG8=\\u{7}\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("> \\u{1b}[2J\\u{9b}2K\\u{202e}1\n"),
+        "{}",
+        out.stderr
+    );
+    for c in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+        assert!(!out.stderr.contains(c), "{c:?} reached the terminal");
+    }
+}
+
+/// Runs the interview in `sh` with a limit on its address space, reading
+/// `stdin` (a file); returns the exit code and stderr.
+fn interview_with_memory_limit(stdin: std::fs::File, limit_kib: u64) -> (i32, String) {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {limit_kib} && exec \"$0\" interview"))
+        .arg(BIN)
+        .stdin(stdin)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+// Issue 17: `backtriage interview < /dev/zero` aborted on a failed 1 GiB
+// allocation (exit 134) or filled memory. An endless line is read 1 MiB
+// into and the interview ends as at the end of input; here in 128 MiB of
+// address space (the binary itself needs a few tens).
+#[test]
+fn an_endless_line_of_nul_bytes_ends_the_interview_in_bounded_memory() {
+    let zero = std::fs::File::open("/dev/zero").unwrap();
+    let (code, stderr) = interview_with_memory_limit(zero, 128 * 1024);
+    assert_eq!(code, 0, "{}", &stderr[stderr.len().saturating_sub(2000)..]);
+    assert!(
+        stderr.contains("(more than 1 MiB without a line break is not an answer: stopping here)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("> \\u{0}\\u{0}"), "echoed escaped");
 }

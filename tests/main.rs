@@ -12,6 +12,7 @@ mod efficiency;
 mod fhir;
 mod fuzz_regressions;
 mod interview;
+mod limits;
 mod properties;
 mod readme;
 mod rules_check;

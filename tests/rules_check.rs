@@ -531,3 +531,285 @@ fn a_red_flag_the_interview_never_reaches_is_an_error() {
         )],
     );
 }
+
+/// The message for a character a terminal would act on, as `rules check` gives it.
+fn acts_on_terminal(what: &str, kind: &str, code: &str, at: usize) -> String {
+    format!(
+        "{what} contains {kind} ({code}, character {at}): it could hide or change what a terminal shows; remove it"
+    )
+}
+
+// Issue 17: a title `"\e[8mGet emergency help now\e[0m"` passed the checker
+// and was invisible on screen.
+#[test]
+fn an_escape_sequence_in_a_rule_text_is_an_error() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "settings.yaml",
+        "      title: Get emergency help now",
+        "      title: \"\\e[8mGet emergency help now\\e[0m\"",
+    );
+    let line = copy.line_of("settings.yaml", "Get emergency help now");
+    assert_problems(
+        &copy,
+        &[format!(
+            "settings.yaml:{line}:14: {}",
+            acts_on_terminal("title", "a C0 control character", "U+001B", 1)
+        )],
+    );
+}
+
+// Issue 17: a message could clear the line and print "All fine" over it.
+#[test]
+fn a_c1_control_or_carriage_return_in_a_rule_text_is_an_error() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "red_flags.yaml",
+        "    message: >-\n      Go to an emergency department now, or call your emergency number.",
+        "    message: \"\\x9b2KAll fine, no action needed.\n      Go to an emergency department now, or call your emergency number.",
+    );
+    copy.replace(
+        "red_flags.yaml",
+        "treatment within hours can save them.\n",
+        "treatment within hours can save them.\"\n",
+    );
+    let line = copy.line_of("red_flags.yaml", "All fine, no action needed");
+    assert_problems(
+        &copy,
+        &[format!(
+            "red_flags.yaml:{line}:14: {}",
+            acts_on_terminal("message", "a C1 control character", "U+009B", 1)
+        )],
+    );
+    let copy = RulesCopy::new();
+    copy.replace(
+        "causes.yaml",
+        "    name: Muscle strain",
+        "    name: \"Muscle strain\\rAll fine\"",
+    );
+    let line = copy.line_of("causes.yaml", "Muscle strain\\rAll fine");
+    assert_problems(
+        &copy,
+        &[format!(
+            "causes.yaml:{line}:11: {}",
+            acts_on_terminal("name", "a C0 control character", "U+000D", 14)
+        )],
+    );
+}
+
+#[test]
+fn del_in_a_rule_text_is_an_error() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "findings.yaml",
+        "    question: Is the pain in your lower back?",
+        "    question: \"Is the pain in your lower back?\\x7f\"",
+    );
+    let line = copy.line_of("findings.yaml", "Is the pain in your lower back?");
+    assert_problems(
+        &copy,
+        &[format!(
+            "findings.yaml:{line}:15: {}",
+            acts_on_terminal("question", "DEL", "U+007F", 32)
+        )],
+    );
+}
+
+#[test]
+fn a_bidirectional_control_in_a_rule_text_is_an_error() {
+    // U+202E shows what follows right to left: "yad a ecno" reads "once a day".
+    let copy = RulesCopy::new();
+    copy.replace(
+        "findings.yaml",
+        "    help: Your age in whole years.",
+        "    help: Your age in whole years.\u{202e} sraey ni",
+    );
+    let line = copy.line_of("findings.yaml", "Your age in whole years.");
+    assert_problems(
+        &copy,
+        &[format!(
+            "findings.yaml:{line}:11: {}",
+            acts_on_terminal("help", "a bidirectional control", "U+202E", 25)
+        )],
+    );
+}
+
+#[test]
+fn a_tab_in_a_rule_text_is_an_error() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "causes.yaml",
+        "    name: Muscle strain",
+        "    name: \"Muscle\\tstrain\"",
+    );
+    let line = copy.line_of("causes.yaml", "Muscle\\tstrain");
+    assert_problems(
+        &copy,
+        &[format!(
+            "causes.yaml:{line}:11: {}",
+            acts_on_terminal("name", "a C0 control character", "U+0009", 7)
+        )],
+    );
+}
+
+// A line break in a checklist item could pose as another item of the list.
+#[test]
+fn a_line_break_in_a_one_line_text_is_an_error_but_not_in_help() {
+    let copy = RulesCopy::new();
+    copy.replace(
+        "findings.yaml",
+        "    question: Is the pain in your lower back?",
+        "    question: \"Is the pain in your lower back?\\n  4. Is it only a mild ache?\"",
+    );
+    let line = copy.line_of("findings.yaml", "Is the pain in your lower back?");
+    assert_problems(
+        &copy,
+        &[format!(
+            "findings.yaml:{line}:15: question must be one line: it has a line break (character 32)"
+        )],
+    );
+    let copy = RulesCopy::new();
+    copy.replace(
+        "findings.yaml",
+        "    help: Your age in whole years.",
+        "    help: \"Your age\\nin whole years.\"",
+    );
+    copy.check().success();
+}
+
+/// Every kind of text a rule file holds, found by the first line holding
+/// `needle` (after `after`, when given): a bidi control is put at the start
+/// of its value, and `rules check` must refuse it at that line.
+#[test]
+fn every_text_of_every_rule_file_is_checked() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("sources.yaml", "", "    title: ", "title"),
+        ("sources.yaml", "", "    covers: ", "covers"),
+        ("sources.yaml", "", "    publisher: ", "publisher"),
+        ("sources.yaml", "", "    url: ", "url"),
+        ("findings.yaml", "", "    label: ", "label"),
+        ("findings.yaml", "", "    question: ", "question"),
+        ("findings.yaml", "", "    help: ", "help"),
+        ("findings.yaml", "", "    unit: ", "unit"),
+        ("derived.yaml", "", "    label: ", "label"),
+        ("red_flags.yaml", "", "    title: ", "title"),
+        ("red_flags.yaml", "", "    message: ", "message"),
+        ("red_flags.yaml", "", "section: \"", "source section"),
+        ("causes.yaml", "", "    name: ", "name"),
+        ("causes.yaml", "", "    description: ", "description"),
+        ("causes.yaml", "    confirm:", "      - ", "confirm"),
+        ("causes.yaml", "    treatments:", "      - ", "treatments"),
+        ("advice.yaml", "", "    title: ", "title"),
+        ("advice.yaml", "", "    text: ", "text"),
+        ("advice.yaml", "    steps:", "      - ", "step"),
+        ("settings.yaml", "", "  disclaimer: ", "disclaimer"),
+        ("settings.yaml", "", "  emergency_note: ", "emergency_note"),
+        ("settings.yaml", "    emergency:", "      title: ", "title"),
+        (
+            "settings.yaml",
+            "    emergency:",
+            "      action: ",
+            "action",
+        ),
+        ("settings.yaml", "  not_finished:", "    title: ", "title"),
+        ("settings.yaml", "  not_finished:", "    action: ", "action"),
+    ];
+    for &(file, after, needle, what) in cases {
+        let copy = RulesCopy::new();
+        let text = copy.read(file);
+        let from = text.find(after).unwrap();
+        let at = from + text[from..].find(needle).unwrap() + needle.len();
+        // A folded text starts (and is reported) on the next line; a quoted
+        // one after its quote.
+        let at = if text[at..].starts_with(">-") {
+            let next = at + text[at..].find('\n').unwrap() + 1;
+            next + text[next..].len() - text[next..].trim_start().len()
+        } else if text[at..].starts_with('"') {
+            at + 1
+        } else {
+            at
+        };
+        let line = text[..at].lines().count();
+        copy.write(file, &format!("{}\u{2067}{}", &text[..at], &text[at..]));
+        let out = copy.check();
+        assert_eq!(out.code, 1, "{file} {needle}: {out:?}");
+        let first = out.stdout.lines().next().unwrap();
+        let prefix = format!("{}:{line}:", copy.file(file).display());
+        assert!(
+            first.starts_with(&prefix)
+                && first.contains(&format!("{what} contains a bidirectional control (U+2067")),
+            "{file} {needle}: {first}"
+        );
+        assert_eq!(
+            out.stdout.lines().count(),
+            2,
+            "{file} {needle}: {}",
+            out.stdout
+        );
+    }
+}
+
+/// Issue 17: no wording of a group may hide a member. Its checklist shows
+/// every member's own question, so `rules check` refuses a group whose
+/// checklist could not show each member readably.
+#[test]
+fn a_group_whose_checklist_would_not_show_every_member_is_an_error() {
+    // More members than a checklist shows.
+    let copy = RulesCopy::new();
+    let extra: String = (0..3)
+        .map(|i| format!("  - {{id: extra_{i}, label: Extra {i}, question: Extra question {i}?, help: Extra help.}}\n"))
+        .collect();
+    copy.write(
+        "findings.yaml",
+        &format!("{}\n{extra}", copy.read("findings.yaml")),
+    );
+    copy.replace(
+        "findings.yaml",
+        "known_aneurysm, recent_spinal_procedure, recent_infection, major_trauma, minor_trauma, pregnant]",
+        "known_aneurysm, recent_spinal_procedure, recent_infection, major_trauma, minor_trauma, pregnant, extra_0, extra_1, extra_2]",
+    );
+    let line = copy.line_of("findings.yaml", "extra_0, extra_1, extra_2]");
+    assert_problems(
+        &copy,
+        &[format!(
+            "findings.yaml:{line}:13: group `health_background` has 13 members: a checklist shows at most 12, so that each can be read; split it"
+        )],
+    );
+    // Two members that read alike: one hides the other.
+    let copy = RulesCopy::new();
+    copy.replace(
+        "findings.yaml",
+        "    question: Have you had new trouble passing urine, leaked urine, or lost control of your bowels?",
+        "    question: do you have numbness or tingling around your genitals, your bottom or your inner thighs",
+    );
+    let line = copy.line_of(
+        "findings.yaml",
+        "any_of: [saddle_numbness, bladder_bowel_problems",
+    );
+    let col = copy
+        .read("findings.yaml")
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("bladder_bowel_problems")
+        .unwrap()
+        + 1;
+    assert_problems(
+        &copy,
+        &[format!(
+            "findings.yaml:{line}:{col}: `bladder_bowel_problems` asks the same question as `saddle_numbness` in group `nerve_warning_signs`: each checklist item must say in its own words what it asks"
+        )],
+    );
+    // A member whose question is blank shows nothing.
+    let copy = RulesCopy::new();
+    copy.replace(
+        "findings.yaml",
+        "    question: Do you have numbness or tingling around your genitals, your bottom or your inner thighs?",
+        "    question: \" \"",
+    );
+    let line = copy.line_of("findings.yaml", "question: \" \"");
+    assert_problems(
+        &copy,
+        &[format!("findings.yaml:{line}:15: question is empty")],
+    );
+}

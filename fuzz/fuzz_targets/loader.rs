@@ -15,8 +15,8 @@
 
 use backtriage::triage::problem::{FILES, RuleText};
 use backtriage::triage::load;
-use backtriage::triage::schema::FindingKind;
 use backtriage::triage::rulebase::RuleBase;
+use backtriage::triage::schema::FindingKind;
 use libfuzzer_sys::fuzz_target;
 
 const SEP: u8 = 0xFF;

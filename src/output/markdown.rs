@@ -15,9 +15,10 @@ macro_rules! line {
     ($out:expr, $($arg:tt)*) => {{ let _ = writeln!($out, $($arg)*); }};
 }
 
-/// A table cell: no line breaks or pipes.
+/// A table cell: no line breaks or pipes, and what a person typed shown
+/// with its control characters escaped.
 fn cell(text: &str) -> String {
-    text.replace('|', "/").replace('\n', " ")
+    crate::sanitize::escape_controls(&text.replace('|', "/").replace('\n', " ")).into_owned()
 }
 
 /// A summary to bring to a doctor.

@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::triage::condition::{Cond, Condition, FactId};
+use crate::triage::controls;
 use crate::triage::ids::CauseId;
 use crate::triage::locate::{YamlPath, yaml_path};
 use crate::triage::problem::{
@@ -142,10 +143,54 @@ fn check_id(
     }
 }
 
-fn non_empty(report: &mut Report<'_>, file: usize, path: YamlPath, text: &str, what: &str) {
+/// Whether a text may span lines. Titles, labels, names and questions are
+/// one line: a line break in a checklist item could pose as another item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    One,
+    Many,
+}
+
+/// A text every rule needs: not empty, and inert (see [`inert`]).
+fn text_field(
+    report: &mut Report<'_>,
+    file: usize,
+    path: YamlPath,
+    text: &str,
+    what: &str,
+    lines: Lines,
+) {
     if text.trim().is_empty() {
         report.add(file, path, format!("{what} is empty"));
+    } else {
+        inert(report, file, path, text, what, lines);
     }
+}
+
+/// Refuses a text that holds a character a terminal would act on: a control
+/// character (C0 but a line break where lines are allowed, DEL, C1) or a
+/// bidirectional control. Such a text can hide a warning (`ESC [8m`),
+/// overwrite a line, set the window title or reorder what is shown.
+fn inert(
+    report: &mut Report<'_>,
+    file: usize,
+    path: YamlPath,
+    text: &str,
+    what: &str,
+    lines: Lines,
+) {
+    let Some((at, c, kind)) = controls::first_refused(text, lines == Lines::Many) else {
+        return;
+    };
+    let message = if c == '\n' {
+        format!("{what} must be one line: it has a line break (character {at})")
+    } else {
+        format!(
+            "{what} contains {kind} (U+{:04X}, character {at}): it could hide or change what a terminal shows; remove it",
+            u32::from(c)
+        )
+    };
+    report.add(file, path, message);
 }
 
 fn cites(
@@ -176,8 +221,12 @@ fn cites(
                     format!("unknown source `{}`{suggestion}", r.id),
                 );
             }
-            if r.section.as_deref().is_some_and(|s| s.trim().is_empty()) {
-                report.add(file, path.join(i), "source section is empty");
+            match r.section.as_deref() {
+                Some(s) if s.trim().is_empty() => {
+                    report.add(file, path.join(i), "source section is empty");
+                }
+                Some(s) => inert(report, file, path.join(i), s, "source section", Lines::One),
+                None => {}
             }
             Cite {
                 source: r.id.clone(),
@@ -360,8 +409,27 @@ fn compile_sources(files: &RuleFiles, report: &mut Report<'_>) -> Vec<SourceInfo
     for (i, s) in files.sources.sources.iter().enumerate() {
         let p = yaml_path!["sources", i];
         check_id(report, &mut seen, SOURCES, p.join("id"), &s.id, "source");
-        non_empty(report, SOURCES, p.join("title"), &s.title, "title");
-        non_empty(report, SOURCES, p.join("covers"), &s.covers, "covers");
+        text_field(
+            report,
+            SOURCES,
+            p.join("title"),
+            &s.title,
+            "title",
+            Lines::One,
+        );
+        text_field(
+            report,
+            SOURCES,
+            p.join("covers"),
+            &s.covers,
+            "covers",
+            Lines::Many,
+        );
+        for (field, value) in [("publisher", &s.publisher), ("url", &s.url)] {
+            if let Some(value) = value {
+                inert(report, SOURCES, p.join(field), value, field, Lines::One);
+            }
+        }
         sources.push(SourceInfo {
             id: s.id.clone(),
             kind: s.kind,
@@ -476,15 +544,33 @@ impl<'a> Names<'a> {
 /// The fields of one finding: texts present, number bounds only on numbers,
 /// a sane `prior`, no group of numbers.
 fn check_finding(report: &mut Report<'_>, p: &YamlPath, f: &Finding) {
-    non_empty(report, FINDINGS, p.join("label"), &f.label, "label");
-    non_empty(
+    text_field(
+        report,
+        FINDINGS,
+        p.join("label"),
+        &f.label,
+        "label",
+        Lines::One,
+    );
+    text_field(
         report,
         FINDINGS,
         p.join("question"),
         &f.question,
         "question",
+        Lines::One,
     );
-    non_empty(report, FINDINGS, p.join("help"), &f.help, "help");
+    text_field(
+        report,
+        FINDINGS,
+        p.join("help"),
+        &f.help,
+        "help",
+        Lines::Many,
+    );
+    if let Some(unit) = &f.unit {
+        inert(report, FINDINGS, p.join("unit"), unit, "unit", Lines::One);
+    }
     match f.kind {
         FindingKind::Number => {
             if f.any_of.is_some() {
@@ -507,6 +593,14 @@ fn check_finding(report: &mut Report<'_>, p: &YamlPath, f: &Finding) {
                 report.add(FINDINGS, p.clone(), "min and max must be finite numbers");
             }
             if let Some(phrase) = &f.phrase {
+                text_field(
+                    report,
+                    FINDINGS,
+                    p.join("phrase"),
+                    phrase,
+                    "phrase",
+                    Lines::One,
+                );
                 check_placeholders(report, FINDINGS, p.join("phrase"), phrase, &["value"]);
             }
         }
@@ -545,6 +639,24 @@ fn check_finding(report: &mut Report<'_>, p: &YamlPath, f: &Finding) {
     }
 }
 
+/// The most members a group may have. A group is asked as one checklist of
+/// its members' own questions; past a dozen items a list is skimmed, not
+/// read, and an item skimmed over is answered "no" by a person who picks none.
+pub const MAX_CHECKLIST: usize = 12;
+
+/// Whether two questions read the same (case, spacing and a final mark aside):
+/// two checklist items that read alike hide one of them.
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.trim()
+            .trim_end_matches(['?', '.', '!'])
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect()
+    };
+    words(a) == words(b)
+}
+
 /// `findings.yaml`: the findings with their questions, and the groups.
 fn compile_findings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_>) -> Vec<Fact> {
     let findings = &files.findings.findings;
@@ -559,6 +671,17 @@ fn compile_findings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_
                 FINDINGS,
                 p.join("any_of"),
                 "a group needs at least one member",
+            );
+        }
+        if any_of.len() > MAX_CHECKLIST {
+            report.add(
+                FINDINGS,
+                p.join("any_of"),
+                format!(
+                    "group `{}` has {} members: a checklist shows at most {MAX_CHECKLIST}, so that each can be read; split it",
+                    f.id,
+                    any_of.len()
+                ),
             );
         }
         for (j, member) in any_of.iter().enumerate() {
@@ -600,6 +723,19 @@ fn compile_findings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_
                     format!(
                         "`{member}` is already in group `{}`",
                         findings[usize::from(other)].id
+                    ),
+                );
+            } else if let Some(&same) = members_of[i]
+                .iter()
+                .find(|&&o| same_words(&findings[usize::from(o)].question, &member_def.question))
+            {
+                report.add(
+                    FINDINGS,
+                    mp,
+                    format!(
+                        "`{member}` asks the same question as `{}` in group `{}`: each checklist item must say in its own words what it asks",
+                        findings[usize::from(same)].id,
+                        f.id
                     ),
                 );
             } else {
@@ -646,7 +782,14 @@ fn compile_derived(
     let derived = &files.derived.derived;
     for (i, d) in derived.iter().enumerate() {
         let p = yaml_path!["derived", i];
-        non_empty(report, DERIVED, p.join("label"), &d.label, "label");
+        text_field(
+            report,
+            DERIVED,
+            p.join("label"),
+            &d.label,
+            "label",
+            Lines::One,
+        );
         let when = names
             .resolver()
             .resolve(report, DERIVED, &p.join("when"), &d.when);
@@ -683,13 +826,14 @@ fn compile_causes(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_>)
     for (i, c) in files.causes.causes.iter().enumerate() {
         let p = yaml_path!["causes", i];
         check_id(report, &mut seen, CAUSES, p.join("id"), &c.id, "cause");
-        non_empty(report, CAUSES, p.join("name"), &c.name, "name");
-        non_empty(
+        text_field(report, CAUSES, p.join("name"), &c.name, "name", Lines::One);
+        text_field(
             report,
             CAUSES,
             p.join("description"),
             &c.description,
             "description",
+            Lines::Many,
         );
         if c.support.is_empty() {
             report.add(
@@ -743,7 +887,14 @@ fn compile_causes(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_>)
         let against = weighted(report, "against", &c.against);
         for (field, list) in [("confirm", &c.confirm), ("treatments", &c.treatments)] {
             for (j, text) in list.iter().enumerate() {
-                non_empty(report, CAUSES, p.join(field).join(j), text, field);
+                text_field(
+                    report,
+                    CAUSES,
+                    p.join(field).join(j),
+                    text,
+                    field,
+                    Lines::Many,
+                );
             }
         }
         let sources = cites(
@@ -788,8 +939,22 @@ fn compile_red_flags(
             &r.id,
             "red flag",
         );
-        non_empty(report, RED_FLAGS, p.join("title"), &r.title, "title");
-        non_empty(report, RED_FLAGS, p.join("message"), &r.message, "message");
+        text_field(
+            report,
+            RED_FLAGS,
+            p.join("title"),
+            &r.title,
+            "title",
+            Lines::One,
+        );
+        text_field(
+            report,
+            RED_FLAGS,
+            p.join("message"),
+            &r.message,
+            "message",
+            Lines::Many,
+        );
         if r.urgency == Urgency::SelfCare {
             report.add(
                 RED_FLAGS,
@@ -831,10 +996,24 @@ fn compile_advice(
     for (i, a) in files.advice.advice.iter().enumerate() {
         let p = yaml_path!["advice", i];
         check_id(report, &mut seen, ADVICE, p.join("id"), &a.id, "advice");
-        non_empty(report, ADVICE, p.join("title"), &a.title, "title");
-        non_empty(report, ADVICE, p.join("text"), &a.text, "text");
+        text_field(
+            report,
+            ADVICE,
+            p.join("title"),
+            &a.title,
+            "title",
+            Lines::One,
+        );
+        text_field(report, ADVICE, p.join("text"), &a.text, "text", Lines::Many);
         for (j, step) in a.steps.iter().enumerate() {
-            non_empty(report, ADVICE, p.join("steps").join(j), step, "step");
+            text_field(
+                report,
+                ADVICE,
+                p.join("steps").join(j),
+                step,
+                "step",
+                Lines::Many,
+            );
         }
         if a.kind == AdviceKind::Exercise && a.steps.is_empty() {
             report.add(
@@ -854,7 +1033,14 @@ fn compile_advice(
                 ),
             );
         }
-        non_empty(report, ADVICE, p.join("summary"), &a.summary, "summary");
+        text_field(
+            report,
+            ADVICE,
+            p.join("summary"),
+            &a.summary,
+            "summary",
+            Lines::One,
+        );
         advice.push(AdviceRule {
             id: a.id.clone(),
             kind: a.kind,
@@ -972,54 +1158,87 @@ fn compile_settings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_
             "advice_min_score must be from 0 to 1",
         );
     }
-    non_empty(
+    text_field(
         report,
         SETTINGS,
         sp.join("disclaimer"),
         &s.disclaimer,
         "disclaimer",
+        Lines::Many,
     );
-    non_empty(
+    text_field(
         report,
         SETTINGS,
         sp.join("emergency_note"),
         &s.emergency_note,
         "emergency_note",
+        Lines::Many,
     );
     for level in Urgency::ALL {
         let texts = s.urgency.get(level);
         let lp = sp.join("urgency").join(level.as_str());
-        non_empty(report, SETTINGS, lp.join("title"), &texts.title, "title");
-        non_empty(report, SETTINGS, lp.join("action"), &texts.action, "action");
+        text_field(
+            report,
+            SETTINGS,
+            lp.join("title"),
+            &texts.title,
+            "title",
+            Lines::One,
+        );
+        text_field(
+            report,
+            SETTINGS,
+            lp.join("action"),
+            &texts.action,
+            "action",
+            Lines::Many,
+        );
     }
     let np = sp.join("not_finished");
-    non_empty(
+    text_field(
         report,
         SETTINGS,
         np.join("title"),
         &s.not_finished.title,
         "title",
+        Lines::One,
     );
-    non_empty(
+    text_field(
         report,
         SETTINGS,
         np.join("action"),
         &s.not_finished.action,
         "action",
+        Lines::Many,
     );
 
-    non_empty(
+    text_field(
         report,
         SETTINGS,
         sp.join("short_disclaimer"),
         &s.short_disclaimer,
         "short_disclaimer",
+        Lines::Many,
     );
     for level in Urgency::ALL {
         let texts = s.urgency.get(level);
         let lp = sp.join("urgency").join(level.as_str());
-        non_empty(report, SETTINGS, lp.join("label"), &texts.label, "label");
-        non_empty(report, SETTINGS, lp.join("sooner"), &texts.sooner, "sooner");
+        text_field(
+            report,
+            SETTINGS,
+            lp.join("label"),
+            &texts.label,
+            "label",
+            Lines::One,
+        );
+        text_field(
+            report,
+            SETTINGS,
+            lp.join("sooner"),
+            &texts.sooner,
+            "sooner",
+            Lines::Many,
+        );
     }
     if s.advice_shown == 0 {
         report.add(
@@ -1112,6 +1331,11 @@ fn check_messages(m: &MessagesFile, report: &mut Report<'_>) {
         ("picked_unsure", &i.picked_unsure, &["label"]),
         ("which_ones", &i.which_ones, &[]),
         ("yes_then_none", &i.yes_then_none, &[]),
+        ("too_long", &i.too_long, &["kib", "hint"]),
+        ("not_text", &i.not_text, &["hint"]),
+        ("stopped", &i.stopped, &["why"]),
+        ("endless", &i.endless, &["mib"]),
+        ("unreadable", &i.unreadable, &["error"]),
         ("no_such_item", &i.no_such_item, &["item", "count"]),
         (
             "number_out_of_range",
@@ -1205,7 +1429,7 @@ fn check_messages(m: &MessagesFile, report: &mut Report<'_>) {
     for (section, list) in [("interview", interview), ("result", result), ("fhir", fhir)] {
         for &(key, text, names) in list {
             let p = yaml_path![section, key];
-            non_empty(report, MESSAGES, p.clone(), text, key);
+            text_field(report, MESSAGES, p.clone(), text, key, Lines::Many);
             check_placeholders(report, MESSAGES, p, text, names);
         }
     }
@@ -1241,6 +1465,8 @@ fn check_messages(m: &MessagesFile, report: &mut Report<'_>) {
                     p.join(j),
                     format!("word `{word}` must be lower case and not empty"),
                 );
+            } else {
+                inert(report, MESSAGES, p.join(j), word, "word", Lines::One);
             }
         }
     }

@@ -2,8 +2,9 @@
 //! each file, and hands the result to `compile::compile`.
 //!
 //! Every way a file can be unusable becomes a [`Problem`], never a panic:
-//! missing, too large, binary, not UTF-8, empty, not YAML, too deep, an
-//! alias bomb (the YAML parser refuses both), or the wrong shape.
+//! missing, not a regular file, too large, binary, not UTF-8, empty, not
+//! YAML, nested too deep (refused before parsing), an alias bomb (the YAML
+//! parser refuses it), or the wrong shape.
 
 use std::fs;
 use std::io::Read;
@@ -83,7 +84,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<RuleText>, Vec<Problem>> {
             problems.push(problem(&shown, "missing: every rule base needs this file"));
             continue;
         }
-        match read_text(&path) {
+        match read_text(&path, "a rule file") {
             Ok(text) => texts.push(RuleText {
                 display: shown,
                 text,
@@ -98,9 +99,50 @@ pub fn read_dir(dir: &Path) -> Result<Vec<RuleText>, Vec<Problem>> {
     }
 }
 
-/// Reads one file as UTF-8 text, refusing what cannot be a rule file.
-fn read_text(path: &Path) -> Result<String, String> {
+/// What a path is when it is not a regular file, for messages.
+fn kind_of(file_type: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+    }
+    if file_type.is_dir() {
+        return "a folder";
+    }
+    "not a regular file"
+}
+
+/// Reads one file as UTF-8 text, refusing what cannot be a rule (or case)
+/// file: anything but a regular file (a FIFO or a link to `/dev/stdin`
+/// would wait for input forever, a device could be endless), a file over
+/// [`MAX_FILE_BYTES`], binary or not UTF-8. `what` names it in messages
+/// ("a rule file").
+pub fn read_text(path: &Path, what: &str) -> Result<String, String> {
+    let not_regular = |file_type| {
+        format!(
+            "{}, not a regular file: {what} must be a plain file",
+            kind_of(file_type)
+        )
+    };
+    // Looked at before opening (opening a FIFO waits for a writer), and the
+    // file opened looked at again. A link to a regular file is followed.
+    let meta = fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err(not_regular(meta.file_type()));
+    }
     let file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err(not_regular(meta.file_type()));
+    }
     let mut bytes = Vec::new();
     // Read one byte past the cap to tell "exactly at the cap" from "over it".
     file.take(MAX_FILE_BYTES + 1)
@@ -108,11 +150,82 @@ fn read_text(path: &Path) -> Result<String, String> {
         .map_err(|e| format!("cannot read: {e}"))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(format!(
-            "file is larger than the {} MB limit for a rule file",
+            "file is larger than the {} MB limit for {what}",
             MAX_FILE_BYTES / (1024 * 1024)
         ));
     }
     text_of(bytes)
+}
+
+/// How deeply lists and maps may be nested in a rule or case file. The
+/// rule base of `rules/` needs 9 levels; the YAML parser takes time that
+/// grows with the square of the depth of `[` and `{` (a 200 KB file of
+/// nested flow collections took 55 s), so deeper files are refused first.
+pub const MAX_YAML_DEPTH: usize = 32;
+
+fn too_deep() -> String {
+    format!(
+        "lists and maps are nested more than {MAX_YAML_DEPTH} levels deep here; a rule file needs far fewer"
+    )
+}
+
+/// Refuses a text that nests lists and maps more than [`MAX_YAML_DEPTH`]
+/// deep, before the YAML parser sees it. A linear pass of saphyr's event
+/// parser (whose work per event is bounded by the depth, and which stops at
+/// the first level too deep).
+///
+/// Where saphyr finds a syntax error first, the rest of the text is not
+/// read by it; the text then goes on to the YAML parser (which reports the
+/// error in its own words) only if the rest holds too few `[` and `{` to
+/// nest past the limit, and otherwise saphyr's error is the problem.
+pub fn check_nesting(file: &str, text: &str) -> Result<(), Problem> {
+    use saphyr_parser::{Event, Parser};
+    let mut depth = 0usize;
+    for event in Parser::new_from_str(text) {
+        let (event, span) = match event {
+            Ok(ok) => ok,
+            Err(e) => {
+                let at = text
+                    .char_indices()
+                    .nth(e.marker().index())
+                    .map_or(text.len(), |(i, _)| i);
+                let openers = text[at..]
+                    .bytes()
+                    .filter(|&b| b == b'[' || b == b'{')
+                    .count();
+                if depth + openers <= MAX_YAML_DEPTH {
+                    return Ok(());
+                }
+                // saphyr reads ahead of its events, and stops at its own
+                // limit of flow levels (a few hundred) with this error.
+                let message = if e.info() == "recursion limit exceeded" {
+                    too_deep()
+                } else {
+                    e.info().to_owned()
+                };
+                return Err(Problem {
+                    file: file.to_owned(),
+                    position: Some((e.marker().line(), e.marker().col() + 1)),
+                    message,
+                });
+            }
+        };
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Err(Problem {
+                        file: file.to_owned(),
+                        position: Some((span.start.line(), span.start.col() + 1)),
+                        message: too_deep(),
+                    });
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Turns file bytes into text, refusing binary and non-UTF-8 content.
@@ -133,6 +246,7 @@ fn parse_one<T: DeserializeOwned>(text: &RuleText) -> Result<T, Problem> {
     if text.text.trim().is_empty() {
         return Err(problem(&text.display, "file is empty"));
     }
+    check_nesting(&text.display, &text.text)?;
     serde_yaml::from_str::<T>(&text.text).map_err(|e| yaml_problem(&text.display, &e))
 }
 

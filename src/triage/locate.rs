@@ -7,12 +7,13 @@
 //! to turn the path into a position. It runs only when there is a problem to
 //! report, never on the normal path.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use saphyr_parser::{Event, Parser};
 
 /// One step of a path into a YAML document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Seg {
     Key(String),
     Index(usize),
@@ -77,10 +78,24 @@ enum Frame {
 /// The 1-based line and column of the value at `path`, or of its nearest
 /// ancestor that exists (a missing field points at the map that lacks it).
 pub fn locate(text: &str, path: &YamlPath) -> Option<(usize, usize)> {
-    let target = &path.0;
+    locate_all(text, &[path]).pop().flatten()
+}
+
+/// [`locate`] for many paths in one pass over the file: a rule base with
+/// thousands of problems is located in the time of one reading, not one
+/// reading per problem.
+pub fn locate_all(text: &str, paths: &[&YamlPath]) -> Vec<Option<(usize, usize)>> {
+    // Every prefix of every path, and where each was found.
+    let mut wanted: HashSet<&[Seg]> = HashSet::new();
+    for path in paths {
+        for n in 0..=path.0.len() {
+            wanted.insert(&path.0[..n]);
+        }
+    }
+    let longest = paths.iter().map(|p| p.0.len()).max().unwrap_or(0);
+    let mut found: HashMap<Vec<Seg>, (usize, usize)> = HashMap::new();
     let mut frames: Vec<Frame> = Vec::new();
     let mut current: Vec<Seg> = Vec::new();
-    let mut best: Option<(usize, (usize, usize))> = None;
     // Depth of a complex mapping key being skipped (a key that is itself a map or list).
     let mut skipping = 0usize;
 
@@ -139,12 +154,10 @@ pub fn locate(text: &str, path: &YamlPath) -> Option<(usize, usize)> {
             if let Some(seg) = seg.clone() {
                 current.push(seg);
             }
-            let here = (span.start.line(), span.start.col() + 1);
-            if target.starts_with(&current) && best.is_none_or(|(depth, _)| current.len() > depth) {
-                best = Some((current.len(), here));
-                if current.len() == target.len() {
-                    return Some(here);
-                }
+            if current.len() <= longest && wanted.contains(current.as_slice()) {
+                found
+                    .entry(current.clone())
+                    .or_insert((span.start.line(), span.start.col() + 1));
             }
             match event {
                 Event::MappingStart(..) => frames.push(Frame::Map {
@@ -162,7 +175,14 @@ pub fn locate(text: &str, path: &YamlPath) -> Option<(usize, usize)> {
             }
         }
     }
-    best.map(|(_, pos)| pos)
+    paths
+        .iter()
+        .map(|path| {
+            (0..=path.0.len())
+                .rev()
+                .find_map(|n| found.get(&path.0[..n]).copied())
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -195,6 +215,26 @@ mod tests {
             locate(DOC, &yaml_path!["causes", 1, "sources"]),
             Some((8, 5))
         );
+    }
+
+    #[test]
+    fn many_paths_are_located_in_one_pass_as_one_by_one() {
+        let paths = [
+            yaml_path!["causes", 1, "sources"],
+            yaml_path!["schema_version"],
+            yaml_path!["causes", 0, "support", 1, "when", "all", 1],
+            yaml_path!["causes", 0, "support", 0, "when"],
+            yaml_path!["nothing", 3],
+            yaml_path![],
+            yaml_path!["causes", 0, "support", 0, "when"],
+        ];
+        let refs: Vec<&YamlPath> = paths.iter().collect();
+        let all = locate_all(DOC, &refs);
+        let one: Vec<_> = paths.iter().map(|p| locate(DOC, p)).collect();
+        assert_eq!(all, one);
+        assert_eq!(all[0], Some((8, 5)));
+        assert_eq!(all[2], Some((6, 25)));
+        assert_eq!(all[4], Some((1, 1)), "the nearest ancestor: the document");
     }
 
     #[test]

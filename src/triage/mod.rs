@@ -8,6 +8,7 @@ pub mod answers;
 pub mod assess;
 pub mod compile;
 pub mod condition;
+pub mod controls;
 pub mod engine;
 pub mod explain;
 pub mod ids;

@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-use crate::triage::locate::{YamlPath, locate};
+use crate::triage::controls;
+use crate::triage::locate::{YamlPath, locate_all};
 
 /// The files of a rule base, in the order they are read and reported.
 pub const FILES: [&str; 8] = [
@@ -39,21 +40,15 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = controls::escape(&self.file, false);
         match self.position {
-            Some((line, column)) => write!(f, "{}:{line}:{column}: ", self.file)?,
-            None => write!(f, "{}: ", self.file)?,
+            Some((line, column)) => write!(f, "{file}:{line}:{column}: ")?,
+            None => write!(f, "{file}: ")?,
         }
         // Messages quote ids and texts as written; a control character in one
         // (a newline, say) must not split a problem over lines, nor let a
-        // second line pose as another problem.
-        for c in self.message.chars() {
-            if c.is_control() {
-                write!(f, "{}", c.escape_default())?;
-            } else {
-                write!(f, "{c}")?;
-            }
-        }
-        Ok(())
+        // second line pose as another problem, nor act on the terminal.
+        f.write_str(&controls::escape(&self.message, false))
     }
 }
 
@@ -84,15 +79,27 @@ impl<'a> Report<'a> {
     }
 
     pub(crate) fn finish(self) -> Vec<Problem> {
+        // Each file is read once for the places of all its problems.
+        let mut positions: Vec<Option<(usize, usize)>> = vec![None; self.found.len()];
+        for (file, text) in self.texts.iter().enumerate() {
+            let mine: Vec<usize> = (0..self.found.len())
+                .filter(|&i| self.found[i].0 == file)
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let paths: Vec<&YamlPath> = mine.iter().map(|&i| &self.found[i].1).collect();
+            for (&i, at) in mine.iter().zip(locate_all(&text.text, &paths)) {
+                positions[i] = at;
+            }
+        }
         self.found
             .into_iter()
-            .map(|(file, path, message)| {
-                let text = &self.texts[file];
-                Problem {
-                    file: text.display.clone(),
-                    position: locate(&text.text, &path),
-                    message,
-                }
+            .zip(positions)
+            .map(|((file, _, message), position)| Problem {
+                file: self.texts[file].display.clone(),
+                position,
+                message,
             })
             .collect()
     }

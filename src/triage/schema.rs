@@ -497,6 +497,16 @@ pub struct InterviewText {
     pub which_ones: String,
     /// A checklist answered "yes", then none.
     pub yes_then_none: String,
+    /// `{kib}`, `{hint}`: an answer line too long to read.
+    pub too_long: String,
+    /// `{hint}`: an answer line that is not UTF-8.
+    pub not_text: String,
+    /// `{why}`: the interview stops before its end.
+    pub stopped: String,
+    /// `{mib}`: a line with no end in sight.
+    pub endless: String,
+    /// `{error}`: the input could not be read.
+    pub unreadable: String,
     /// `{item}`, `{count}`.
     pub no_such_item: String,
     /// `{range}`, `{value}`.

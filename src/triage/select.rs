@@ -582,36 +582,53 @@ pub fn simulate_from(
             break;
         };
         asked.push(q);
-        let Some(info) = rb.finding(q) else { break };
+        if rb.finding(q).is_none() {
+            break;
+        }
         let mut settled = false;
-        if info.members.is_empty() {
-            let answer = script.get(q).unwrap_or(match info.kind {
-                FindingKind::Number => Answer::Unknown,
-                FindingKind::YesNo => fallback,
-            });
-            settled = answers.set(rb, q, answer).is_ok();
-        } else {
-            let named_yes = info
-                .members
-                .iter()
-                .any(|&m| script.get(m) == Some(Answer::Yes));
-            let unnamed = match script.get(q) {
-                Some(Answer::No) => Answer::No,
-                Some(Answer::Unknown) => Answer::Unknown,
-                Some(Answer::Yes) if !named_yes => Answer::Unknown,
-                _ => fallback,
-            };
-            let open: Vec<FactId> = open_members(rb, &answers, q).collect();
-            for m in open {
-                let answer = script.get(m).unwrap_or(unnamed);
-                settled |= answers.set(rb, m, answer).is_ok();
-            }
+        for (f, answer) in simulated_answers(rb, &answers, q, script, fallback) {
+            settled |= answers.set(rb, f, answer).is_ok();
         }
         if !settled {
             break;
         }
     }
     (answers, asked)
+}
+
+/// The answers [`simulate`]'s person gives to question `q` after `answers`:
+/// for a plain question one answer, for a checklist one per open member.
+/// The simulation sets them in this order.
+pub fn simulated_answers(
+    rb: &RuleBase,
+    answers: &Answers,
+    q: FactId,
+    script: &Answers,
+    fallback: Answer,
+) -> Vec<(FactId, Answer)> {
+    let Some(info) = rb.finding(q) else {
+        return Vec::new();
+    };
+    if info.members.is_empty() {
+        let answer = script.get(q).unwrap_or(match info.kind {
+            FindingKind::Number => Answer::Unknown,
+            FindingKind::YesNo => fallback,
+        });
+        return vec![(q, answer)];
+    }
+    let named_yes = info
+        .members
+        .iter()
+        .any(|&m| script.get(m) == Some(Answer::Yes));
+    let unnamed = match script.get(q) {
+        Some(Answer::No) => Answer::No,
+        Some(Answer::Unknown) => Answer::Unknown,
+        Some(Answer::Yes) if !named_yes => Answer::Unknown,
+        _ => fallback,
+    };
+    open_members(rb, answers, q)
+        .map(|m| (m, script.get(m).unwrap_or(unnamed)))
+        .collect()
 }
 
 /// An estimate of how many more questions the interview will ask, this one
