@@ -48,15 +48,7 @@ pub fn render(r: &View<'_>) -> String {
             (Urgency::Emergency, &t.not_checked_emergency),
             (Urgency::Urgent, &t.not_checked_urgent),
         ] {
-            let questions: Vec<String> = r
-                .open_questions
-                .iter()
-                .filter(|q| q.urgency == u)
-                .map(|q| match q.unsure {
-                    true => format!("{} ({})", q.label, t.not_sure),
-                    false => q.label.to_owned(),
-                })
-                .collect();
+            let questions: Vec<String> = r.open_questions_at(u);
             if questions.is_empty() {
                 continue;
             }

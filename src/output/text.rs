@@ -191,15 +191,7 @@ fn not_finished(out: &mut Out, v: &View<'_>, serious: Urgency) {
         (Urgency::Emergency, &t.not_checked_emergency, 5),
         (Urgency::Urgent, &t.not_checked_urgent, 2),
     ] {
-        let questions: Vec<String> = v
-            .open_questions
-            .iter()
-            .filter(|q| q.urgency == level)
-            .map(|q| match q.unsure {
-                true => format!("{} ({})", q.label, t.not_sure),
-                false => q.label.to_owned(),
-            })
-            .collect();
+        let questions: Vec<String> = v.open_questions_at(level);
         if questions.is_empty() {
             continue;
         }

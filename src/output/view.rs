@@ -657,6 +657,19 @@ impl<'a> View<'a> {
         }
     }
 
+    /// The questions that would settle unchecked warning signs of `level`,
+    /// as listed: those answered "not sure" say so.
+    pub fn open_questions_at(&self, level: Urgency) -> Vec<String> {
+        self.open_questions
+            .iter()
+            .filter(|q| q.urgency == level)
+            .map(|q| match q.unsure {
+                true => format!("{} ({})", q.label, self.words.text.not_sure),
+                false => q.label.to_owned(),
+            })
+            .collect()
+    }
+
     /// Adds what the person typed, for the answers it was typed for.
     pub fn with_typed(mut self, rb: &RuleBase, typed: &[(FactId, String)]) -> View<'a> {
         for (f, words) in typed {
