@@ -19,7 +19,8 @@ use crate::triage::rulebase::{
     SourceInfo, Weighted,
 };
 use crate::triage::schema::{
-    AdviceKind, Finding, FindingKind, MessagesFile, RuleFiles, SCHEMA_VERSION, SourceRef, Urgency,
+    AdviceKind, FhirText, Finding, FindingKind, InterviewText, MessagesFile, ResultText, RuleFiles,
+    SCHEMA_VERSION, Settings, SourceRef, Urgency, Words,
 };
 use crate::triage::verify;
 
@@ -1158,88 +1159,7 @@ fn compile_settings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_
             "advice_min_score must be from 0 to 1",
         );
     }
-    text_field(
-        report,
-        SETTINGS,
-        sp.join("disclaimer"),
-        &s.disclaimer,
-        "disclaimer",
-        Lines::Many,
-    );
-    text_field(
-        report,
-        SETTINGS,
-        sp.join("emergency_note"),
-        &s.emergency_note,
-        "emergency_note",
-        Lines::Many,
-    );
-    for level in Urgency::ALL {
-        let texts = s.urgency.get(level);
-        let lp = sp.join("urgency").join(level.as_str());
-        text_field(
-            report,
-            SETTINGS,
-            lp.join("title"),
-            &texts.title,
-            "title",
-            Lines::One,
-        );
-        text_field(
-            report,
-            SETTINGS,
-            lp.join("action"),
-            &texts.action,
-            "action",
-            Lines::Many,
-        );
-    }
-    let np = sp.join("not_finished");
-    text_field(
-        report,
-        SETTINGS,
-        np.join("title"),
-        &s.not_finished.title,
-        "title",
-        Lines::One,
-    );
-    text_field(
-        report,
-        SETTINGS,
-        np.join("action"),
-        &s.not_finished.action,
-        "action",
-        Lines::Many,
-    );
-
-    text_field(
-        report,
-        SETTINGS,
-        sp.join("short_disclaimer"),
-        &s.short_disclaimer,
-        "short_disclaimer",
-        Lines::Many,
-    );
-    for level in Urgency::ALL {
-        let texts = s.urgency.get(level);
-        let lp = sp.join("urgency").join(level.as_str());
-        text_field(
-            report,
-            SETTINGS,
-            lp.join("label"),
-            &texts.label,
-            "label",
-            Lines::One,
-        );
-        text_field(
-            report,
-            SETTINGS,
-            lp.join("sooner"),
-            &texts.sooner,
-            "sooner",
-            Lines::Many,
-        );
-    }
+    settings_texts(s, report);
     if s.advice_shown == 0 {
         report.add(
             SETTINGS,
@@ -1256,6 +1176,48 @@ fn compile_settings(files: &RuleFiles, names: &Names<'_>, report: &mut Report<'_
         );
     }
     opening
+}
+
+/// The settings' texts: each present and inert; titles and labels one line.
+fn settings_texts(s: &Settings, report: &mut Report<'_>) {
+    let sp = yaml_path!["settings"];
+    let mut field = |path: YamlPath, text: &str, what: &str, lines: Lines| {
+        text_field(report, SETTINGS, path, text, what, lines);
+    };
+    field(
+        sp.join("disclaimer"),
+        &s.disclaimer,
+        "disclaimer",
+        Lines::Many,
+    );
+    field(
+        sp.join("emergency_note"),
+        &s.emergency_note,
+        "emergency_note",
+        Lines::Many,
+    );
+    field(
+        sp.join("short_disclaimer"),
+        &s.short_disclaimer,
+        "short_disclaimer",
+        Lines::Many,
+    );
+    for level in Urgency::ALL {
+        let texts = s.urgency.get(level);
+        let lp = sp.join("urgency").join(level.as_str());
+        field(lp.join("title"), &texts.title, "title", Lines::One);
+        field(lp.join("action"), &texts.action, "action", Lines::Many);
+        field(lp.join("label"), &texts.label, "label", Lines::One);
+        field(lp.join("sooner"), &texts.sooner, "sooner", Lines::Many);
+    }
+    let np = sp.join("not_finished");
+    field(np.join("title"), &s.not_finished.title, "title", Lines::One);
+    field(
+        np.join("action"),
+        &s.not_finished.action,
+        "action",
+        Lines::Many,
+    );
 }
 
 /// A message's `{name}` placeholders must be exactly `names`: each one the
@@ -1304,11 +1266,30 @@ fn check_placeholders(
     }
 }
 
-/// `messages.yaml`: every text present, with exactly the placeholders the
-/// code fills in, and every word list non-empty and lower case.
+/// A message's key, its text, and the placeholders the code fills in.
+type Entry<'a> = (&'static str, &'a str, &'static [&'static str]);
+
+/// `messages.yaml`: every text present and inert, with exactly the
+/// placeholders the code fills in, and every word list non-empty and lower
+/// case.
 fn check_messages(m: &MessagesFile, report: &mut Report<'_>) {
-    let i = &m.interview;
-    let interview: &[(&str, &str, &[&str])] = &[
+    for (section, list) in [
+        ("interview", interview_entries(&m.interview)),
+        ("result", result_entries(&m.result)),
+        ("fhir", fhir_entries(&m.fhir)),
+    ] {
+        for (key, text, names) in list {
+            let p = yaml_path![section, key];
+            text_field(report, MESSAGES, p.clone(), text, key, Lines::Many);
+            check_placeholders(report, MESSAGES, p, text, names);
+        }
+    }
+    check_words(&m.words, report);
+}
+
+/// The interview's messages.
+fn interview_entries(i: &InterviewText) -> Vec<Entry<'_>> {
+    vec![
         ("title", &i.title, &[]),
         ("help_hint", &i.help_hint, &[]),
         ("progress", &i.progress, &["number", "total"]),
@@ -1349,9 +1330,12 @@ fn check_messages(m: &MessagesFile, report: &mut Report<'_>) {
         ("why_item", &i.why_item, &["level", "sources"]),
         ("details_prompt", &i.details_prompt, &[]),
         ("saved", &i.saved, &["path"]),
-    ];
-    let r = &m.result;
-    let result: &[(&str, &str, &[&str])] = &[
+    ]
+}
+
+/// The result screens' and the report's messages.
+fn result_entries(r: &ResultText) -> Vec<Entry<'_>> {
+    vec![
         ("why", &r.why, &["reason"]),
         ("why_flag", &r.why_flag, &["flag", "signs"]),
         ("why_possible", &r.why_possible, &["group"]),
@@ -1415,9 +1399,12 @@ fn check_messages(m: &MessagesFile, report: &mut Report<'_>) {
         ("report_treatments", &r.report_treatments, &[]),
         ("report_advice", &r.report_advice, &[]),
         ("report_sources", &r.report_sources, &[]),
-    ];
-    let f = &m.fhir;
-    let fhir: &[(&str, &str, &[&str])] = &[
+    ]
+}
+
+/// The FHIR output's texts.
+fn fhir_entries(f: &FhirText) -> Vec<Entry<'_>> {
+    vec![
         ("group_answer", &f.group_answer, &[]),
         ("assessment", &f.assessment, &[]),
         ("subject", &f.subject, &[]),
@@ -1425,15 +1412,12 @@ fn check_messages(m: &MessagesFile, report: &mut Report<'_>) {
         ("possible_flag", &f.possible_flag, &["group"]),
         ("not_checked", &f.not_checked, &["flags"]),
         ("score_note", &f.score_note, &[]),
-    ];
-    for (section, list) in [("interview", interview), ("result", result), ("fhir", fhir)] {
-        for &(key, text, names) in list {
-            let p = yaml_path![section, key];
-            text_field(report, MESSAGES, p.clone(), text, key, Lines::Many);
-            check_placeholders(report, MESSAGES, p, text, names);
-        }
-    }
-    let w = &m.words;
+    ]
+}
+
+/// The words the prompt understands: each list non-empty, lower case and
+/// inert; the number words complete.
+fn check_words(w: &Words, report: &mut Report<'_>) {
     for (key, list) in [
         ("yes", &w.yes),
         ("no", &w.no),
