@@ -105,7 +105,9 @@ pub fn understand(v: Vocabulary<'_>, line: &str, expect: Expect) -> Reply {
     let kinds: &[&[String]] = match expect {
         Expect::YesNo => &[&w.yes, &w.no, &w.unsure, &w.help, &w.back, &w.quit, &w.why],
         Expect::Checklist(_) => &[&w.none, &w.unsure, &w.help, &w.back, &w.quit, &w.why],
-        Expect::Number { .. } => &[&w.unsure, &w.help, &w.back, &w.quit, &w.why],
+        Expect::Number { .. } => &[
+            &w.unsure, &w.help, &w.back, &w.quit, &w.why, &w.ones, &w.tens,
+        ],
     };
     match reply {
         Reply::Invalid => near_miss(t, kinds).map_or(Reply::Invalid, Reply::DidYouMean),
@@ -392,6 +394,8 @@ mod tests {
             max: None,
         };
         assert_eq!(understand("n", age), Reply::Invalid);
+        // A misspelt number word is suggested.
+        assert_eq!(understand("fourty", age), Reply::DidYouMean("forty".into()));
     }
 
     #[test]
