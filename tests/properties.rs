@@ -306,6 +306,45 @@ mod unknowns {
                 rb().fact(f).id, before, after);
         }
 
+        /// (e) answers that disagree (a group yes with every member no) are
+        /// settled upwards: never a lower urgency than the answers as given,
+        /// never complete, always with a warning; answers that agree are
+        /// left as they are.
+        #[test]
+        fn settling_disagreeing_answers_never_lowers_the_urgency(
+            raw in sparse_answers(),
+            pick in 0usize..1000,
+        ) {
+            let rb = rb();
+            let (answers, _) = in_order(&raw);
+            let mut settled = answers.clone();
+            settled.settle_disagreements(rb);
+            if settled.disagreed().is_empty() {
+                prop_assert_eq!(&settled, &answers);
+            }
+            // Make one group disagree: yes to it, no to each member.
+            let g = rb.groups[pick % rb.groups.len()];
+            let members = &rb.finding(g).expect("a group is a finding").members;
+            let mut given = Answers::new(rb);
+            for (f, a) in answers.iter() {
+                if f != g && !members.contains(&f) {
+                    prop_assert!(given.set(rb, f, a).is_ok());
+                }
+            }
+            for &m in members {
+                prop_assert!(given.set(rb, m, Answer::No).is_ok());
+            }
+            prop_assert!(given.set(rb, g, Answer::Yes).is_ok());
+            let before = triage::assess(rb, &given);
+            let mut resolved = given.clone();
+            resolved.settle_disagreements(rb);
+            let after = triage::assess(rb, &resolved);
+            prop_assert!(after.urgency >= before.urgency, "settling {} lowered {} to {}",
+                rb.fact(g).id, before.urgency, after.urgency);
+            prop_assert!(!after.complete);
+            prop_assert!(after.disagreements.contains(&g));
+        }
+
         /// (d) every result with an unchecked urgent or emergency warning sign
         /// is not complete and is never headlined as self-care or doctor.
         #[test]
