@@ -142,8 +142,16 @@ fn dispatch(plan: Plan, colors: Colors) -> anyhow::Result<Exit> {
         Run::Batch {
             input,
             explain,
+            compact,
+            jobs,
             fail_on,
-        } => batch_cmd(rule_base(rules)?, &input, explain, fail_on),
+        } => batch_cmd(
+            rule_base(rules)?,
+            &input,
+            batch::Options { explain, compact },
+            jobs,
+            fail_on,
+        ),
         Run::RulesCheck => check_cmd(rules),
         Run::RulesList { what, json } => {
             let text = listing::render(rule_base(rules)?, what, json)?;
@@ -344,20 +352,30 @@ fn now() -> Meta {
 fn batch_cmd(
     rb: &RuleBase,
     path: &Path,
-    explain: bool,
+    options: batch::Options,
+    jobs: Option<usize>,
     fail_on: Option<Urgency>,
 ) -> anyhow::Result<Exit> {
-    let input: Box<dyn io::Read> = if path.as_os_str() == "-" {
-        Box::new(io::stdin().lock())
+    // Unlocked stdin: it is read on a thread of its own with several jobs.
+    let input: Box<dyn io::Read + Send> = if path.as_os_str() == "-" {
+        Box::new(io::stdin())
     } else {
         let file = std::fs::File::open(path)
             .with_context(|| format!("cannot open batch file {}", path.display()))?;
         Box::new(file)
     };
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let run = |output: &mut dyn io::Write| {
+        if jobs > 1 {
+            batch::run_jobs(rb, input, output, options, jobs)
+        } else {
+            batch::run(rb, input, output, options)
+        }
+    };
     // Into a regular file, written so that a failed write leaves whole lines.
     let summary = match stdout_file() {
-        Some(file) => batch::run(rb, input, batch::WholeLines::new(file), explain),
-        None => batch::run(rb, input, io::stdout().lock(), explain),
+        Some(file) => run(&mut batch::WholeLines::new(file)),
+        None => run(&mut io::stdout().lock()),
     };
     let summary = match summary {
         Ok(summary) => summary,

@@ -192,6 +192,17 @@ pub struct AssessArgs {
     /// Assess JSON Lines from FILE (`-` for stdin), one result line per input line.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["yes", "no", "unknown", "age", "days", "answers"])]
     pub batch: Option<PathBuf>,
+    /// With --batch: assess on N threads (default: one per core); the output
+    /// is the same, in input order.
+    #[arg(long, short = 'j', value_name = "N", requires = "batch",
+          conflicts_with_all = ["yes", "no", "unknown", "age", "days", "answers"],
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// With --batch: write ids, levels and scores only, without the texts
+    /// (`backtriage rules list --json` has them).
+    #[arg(long, requires = "batch",
+          conflicts_with_all = ["yes", "no", "unknown", "age", "days", "answers"])]
+    pub compact: bool,
 }
 
 /// An urgency level, as `--fail-on` takes it (the ids of the JSON output).
@@ -215,6 +226,9 @@ pub enum SchemaKind {
     Assessment,
     /// One line of `assess --batch`: a result with the input's id, or an error line.
     BatchLine,
+    /// One line of `assess --batch --compact`: a compact result, or an
+    /// error line.
+    CompactLine,
 }
 
 /// `rules` subcommands.

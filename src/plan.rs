@@ -61,6 +61,10 @@ pub enum Run {
         /// `-` for stdin.
         input: PathBuf,
         explain: bool,
+        /// `--compact`: ids, levels and scores only.
+        compact: bool,
+        /// `--jobs`: worker threads (`None`: one per core).
+        jobs: Option<usize>,
         /// `--fail-on`: exit 3 when any line's urgency reaches this level.
         fail_on: Option<Urgency>,
     },
@@ -135,6 +139,8 @@ impl Plan {
                     (Some(input), None) => Run::Batch {
                         input,
                         explain: args.explain,
+                        compact: args.compact,
+                        jobs: args.jobs.map(usize::from),
                         fail_on,
                     },
                     (None, _) => Run::Assess {
@@ -164,6 +170,7 @@ impl Plan {
             Some(Command::Schema { what }) => Run::Schema(match what {
                 cli::SchemaKind::Assessment => Document::Assessment,
                 cli::SchemaKind::BatchLine => Document::BatchLine,
+                cli::SchemaKind::CompactLine => Document::CompactLine,
             }),
             Some(Command::Completions { shell }) => Run::Completions(match shell {
                 clap_complete::Shell::Zsh => Shell::Zsh,

@@ -308,9 +308,15 @@ fn fail_on_gives_way_to_a_line_with_an_error() {
 // see that results were lost. It is 141 (128 + SIGPIPE) with one line.
 #[test]
 fn a_closed_output_pipe_is_an_error_with_status_141() {
+    for jobs in ["1", "2"] {
+        closed_output_pipe(jobs);
+    }
+}
+
+fn closed_output_pipe(jobs: &str) {
     let line = "{\"id\": \"x\", \"answers\": {\"fever\": \"no\"}}\n";
     let mut child = std::process::Command::new(crate::common::BIN)
-        .args(["assess", "--batch", "-"])
+        .args(["assess", "--batch", "-", "--jobs", jobs])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -338,6 +344,13 @@ fn a_closed_output_pipe_is_an_error_with_status_141() {
 #[cfg(unix)]
 #[test]
 fn a_failed_write_leaves_only_whole_lines() {
+    for jobs in ["1", "2"] {
+        failed_write(jobs);
+    }
+}
+
+#[cfg(unix)]
+fn failed_write(jobs: &str) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
     let output = dir.path().join("out.jsonl");
@@ -348,10 +361,11 @@ fn a_failed_write_leaves_only_whole_lines() {
     // 16 blocks of 512 bytes (sh's unit): a few results, then EFBIG mid-line.
     let out = std::process::Command::new("sh")
         .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 16 && exec \"$0\" assess --batch \"$1\" > \"$2\"")
+        .arg("trap '' XFSZ; ulimit -f 16 && exec \"$0\" assess --batch \"$1\" --jobs \"$3\" > \"$2\"")
         .arg(crate::common::BIN)
         .arg(&input)
         .arg(&output)
+        .arg(jobs)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -405,5 +419,188 @@ fn ids_and_errors_carry_no_terminal_controls() {
     assert_eq!(
         r[2]["error"],
         "line 3: 'fever' is answered yes, no or unknown, not '\\u{1b}[8m\\u{9b}no'"
+    );
+}
+
+/// A stream of every sort of line: results at each urgency, errors, blank
+/// lines, a line without its newline at the end.
+fn mixed_stream(n: usize) -> String {
+    let kinds = [
+        r#"{"id": 1, "answers": {"lower_back_pain": "yes", "lifting_or_strain": "yes", "age": 34, "days": 3}}"#,
+        r#"{"id": "e", "answers": {"saddle_numbness": "yes"}}"#,
+        r#"{"id": [1], "answers": {"fever": "maybe"}}"#,
+        "",
+        r#"{"id": 4, "answers": {"nerve_warning_signs": "yes", "saddle_numbness": "no", "bladder_bowel_problems": "no", "leg_weakness": "no", "both_legs_affected": "no"}}"#,
+        r#"{"id": 5, "answers": {"upper_back_pain": "yes", "age": 72, "days": 90, "fever": "unknown"}}"#,
+        "{oops",
+    ];
+    let mut text: String = (0..n)
+        .map(|i| {
+            format!(
+                "{}\n",
+                kinds[i % kinds.len()].replace("\"id\": 1,", &format!("\"id\": {i},"))
+            )
+        })
+        .collect();
+    text.pop();
+    text
+}
+
+#[test]
+fn jobs_write_the_same_bytes_in_the_same_order_as_one_job() {
+    // Enough lines for many chunks on each of several workers.
+    // (Its last line is not blank, so it is counted.)
+    let input = mixed_stream(3002);
+    let one = Cmd::new(["assess", "--batch", "-", "--jobs", "1"])
+        .stdin(&input)
+        .run();
+    assert_eq!(one.code, 1, "some lines are bad");
+    assert_eq!(one.stdout.lines().count(), 3002);
+    for jobs in ["2", "3", "8"] {
+        for compact in [false, true] {
+            let mut args = vec!["assess", "--batch", "-", "--jobs", jobs];
+            let mut reference = one.clone();
+            if compact {
+                args.push("--compact");
+                reference = Cmd::new(["assess", "--batch", "-", "--jobs", "1", "--compact"])
+                    .stdin(&input)
+                    .run();
+            }
+            let many = Cmd::new(args).stdin(&input).run();
+            assert_eq!(many.code, reference.code, "--jobs {jobs}");
+            assert_eq!(many.stderr, reference.stderr, "--jobs {jobs}");
+            assert!(
+                many.stdout == reference.stdout,
+                "--jobs {jobs} --compact {compact}: output differs"
+            );
+        }
+    }
+}
+
+#[test]
+fn results_come_out_while_the_input_is_still_open() {
+    use std::io::{BufRead, BufReader, Write};
+    for jobs in ["1", "2"] {
+        let mut child = std::process::Command::new(crate::common::BIN)
+            .args(["assess", "--batch", "-", "--jobs", jobs])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        for id in ["first", "second"] {
+            writeln!(
+                stdin,
+                "{{\"id\": \"{id}\", \"answers\": {{\"fever\": \"no\"}}}}"
+            )
+            .unwrap();
+            stdin.flush().unwrap();
+            // The result is read while stdin stays open: a batch that waited
+            // for more input before writing would hang here.
+            let (tx, rx) = std::sync::mpsc::channel();
+            let reader = std::thread::spawn(move || {
+                let mut line = String::new();
+                stdout.read_line(&mut line).unwrap();
+                tx.send(line).unwrap();
+                stdout
+            });
+            let line = rx
+                .recv_timeout(std::time::Duration::from_secs(30))
+                .unwrap_or_else(|_| {
+                    panic!("--jobs {jobs}: no result for {id} while input is open")
+                });
+            assert!(line.starts_with(&format!("{{\"id\":\"{id}\",")), "{line}");
+            stdout = reader.join().unwrap();
+        }
+        drop(stdin);
+        assert!(child.wait().unwrap().success());
+    }
+}
+
+#[test]
+fn jobs_and_compact_go_with_batch_only() {
+    Cmd::new(["assess", "--jobs", "2", "--yes", "fever"])
+        .run()
+        .clap_usage_error(&["--batch"]);
+    Cmd::new(["assess", "--compact", "--yes", "fever"])
+        .run()
+        .clap_usage_error(&["--batch"]);
+    Cmd::new(["assess", "--batch", "-", "--jobs", "0"])
+        .stdin("")
+        .run()
+        .clap_usage_error(&["1..=256"]);
+}
+
+#[test]
+fn compact_lines_carry_the_ids_levels_and_scores_of_the_full_lines() {
+    let input = mixed_stream(70);
+    let full = Cmd::new(["assess", "--batch", "-"]).stdin(&input).run();
+    let compact = Cmd::new(["assess", "--batch", "-", "--compact"])
+        .stdin(&input)
+        .run();
+    assert_eq!(full.code, compact.code);
+    let (full_lines, compact_lines) = (lines(&full.stdout), lines(&compact.stdout));
+    assert_eq!(full_lines.len(), compact_lines.len());
+    let ids = |v: &Value| -> Vec<Value> {
+        v.as_array()
+            .expect("a list")
+            .iter()
+            .map(|x| x["id"].clone())
+            .collect()
+    };
+    let mut seen_question = false;
+    for (f, c) in full_lines.iter().zip(&compact_lines) {
+        if f["error"].is_string() {
+            assert_eq!(f, c, "error lines are the same in both forms");
+            continue;
+        }
+        for key in [
+            "id",
+            "urgency",
+            "complete",
+            "unchecked_red_flags",
+            "disclaimer",
+            "emergency_note",
+            "rules_version",
+        ] {
+            assert_eq!(f[key], c[key], "{key}");
+        }
+        assert_eq!(ids(&f["advice"]), c["advice"].as_array().unwrap().clone());
+        assert_eq!(ids(&f["red_flags"]), ids(&c["red_flags"]));
+        for (fc, cc) in f["causes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(c["causes"].as_array().unwrap())
+        {
+            for key in ["id", "score", "because", "against"] {
+                assert_eq!(fc[key], cc[key], "cause {key}");
+            }
+        }
+        assert_eq!(
+            f["causes"].as_array().unwrap().len(),
+            c["causes"].as_array().unwrap().len()
+        );
+        assert_eq!(f["next_question"]["id"], c["next_question"]["id"]);
+        assert_eq!(f["next_question"]["kind"], c["next_question"]["kind"]);
+        if f["next_question"]["kind"] == "checklist" {
+            seen_question = true;
+            assert_eq!(
+                ids(&f["next_question"]["options"]),
+                c["next_question"]["options"].as_array().unwrap().clone()
+            );
+        }
+        assert!(
+            c.get("action").is_none() && c["causes"][0].get("name").is_none(),
+            "no texts: {c}"
+        );
+    }
+    assert!(seen_question, "the stream reaches a checklist question");
+    assert!(
+        compact.stdout.len() * 5 < full.stdout.len() * 3,
+        "compact is under 60% of the size: {} of {}",
+        compact.stdout.len(),
+        full.stdout.len()
     );
 }

@@ -13,7 +13,9 @@ use serde_json::Value;
 fn batch(input: &[u8]) -> Vec<String> {
     let rb = backtriage::embedded::rule_base().expect("embedded rule base");
     let mut out = Vec::new();
-    let summary = backtriage::batch::run(&rb, input, &mut out, false).expect("batch::run");
+    let summary =
+        backtriage::batch::run(&rb, input, &mut out, backtriage::batch::Options::default())
+            .expect("batch::run");
     let out = String::from_utf8(out).expect("output is UTF-8");
     let lines: Vec<String> = out.lines().map(str::to_owned).collect();
     assert_eq!(summary.lines as usize, lines.len());

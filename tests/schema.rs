@@ -46,10 +46,12 @@ fn closed_schema(what: &str) -> Validator {
     }
     static ASSESSMENT: OnceLock<Value> = OnceLock::new();
     static BATCH: OnceLock<Value> = OnceLock::new();
-    let cell = if what == "assessment" {
-        &ASSESSMENT
-    } else {
-        &BATCH
+    static COMPACT: OnceLock<Value> = OnceLock::new();
+    let cell = match what {
+        "assessment" => &ASSESSMENT,
+        "batch-line" => &BATCH,
+        "compact-line" => &COMPACT,
+        _ => panic!("no such schema: {what}"),
     };
     let schema = cell.get_or_init(|| {
         let mut s = schema_of(what);
@@ -140,7 +142,7 @@ const ANSWER_SETS: &[&[&str]] = &[
 
 #[test]
 fn the_schemas_are_valid_json_schema_2020_12() {
-    for what in ["assessment", "batch-line"] {
+    for what in ["assessment", "batch-line", "compact-line"] {
         let schema = schema_of(what);
         assert_eq!(
             schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
@@ -182,7 +184,12 @@ fn assessments_of_many_answer_sets_match_the_schema() {
 
 #[test]
 fn batch_lines_and_error_lines_match_the_schema() {
-    let (open, closed) = (open_schema("batch-line"), closed_schema("batch-line"));
+    batch_lines_match("batch-line", &[]);
+    batch_lines_match("compact-line", &["--compact"]);
+}
+
+fn batch_lines_match(what: &str, extra: &[&str]) {
+    let (open, closed) = (open_schema(what), closed_schema(what));
     let input = [
         r#"{"id": "a", "answers": {"lower_back_pain": "yes", "age": 40}}"#,
         r#"{"id": 7, "answers": {"nerve_warning_signs": "yes", "saddle_numbness": "no"}}"#,
@@ -197,6 +204,7 @@ fn batch_lines_and_error_lines_match_the_schema() {
         + "\n";
     for explain in [false, true] {
         let mut args = vec!["assess", "--batch", "-"];
+        args.extend(extra);
         if explain {
             args.push("--explain");
         }
@@ -211,8 +219,8 @@ fn batch_lines_and_error_lines_match_the_schema() {
         let errors = lines.iter().filter(|l| l["error"].is_string()).count();
         assert_eq!(errors, 4, "{lines:#?}");
         for (i, line) in lines.iter().enumerate() {
-            assert_valid(&open, line, &format!("batch line {}", i + 1));
-            assert_valid(&closed, line, &format!("batch line {}", i + 1));
+            assert_valid(&open, line, &format!("{what} {}", i + 1));
+            assert_valid(&closed, line, &format!("{what} {}", i + 1));
         }
     }
 }
@@ -302,7 +310,7 @@ fn schema_takes_one_of_two_documents() {
     Cmd::new(["schema"]).run().clap_usage_error(&["<WHAT>"]);
     Cmd::new(["schema", "fhir"])
         .run()
-        .clap_usage_error(&["batch-line"]);
+        .clap_usage_error(&["batch-line", "compact-line"]);
 }
 
 fn rb() -> &'static RuleBase {

@@ -38,7 +38,7 @@ fn check_line(n: usize, line: &[u8]) -> Map<String, Value> {
 fuzz_target!(|data: &[u8]| {
     let rb = RULE_BASE.get_or_init(|| backtriage::embedded::rule_base().unwrap());
     let mut out = Vec::new();
-    let summary = backtriage::batch::run(rb, data, &mut out, false).expect("batch::run failed");
+    let summary = backtriage::batch::run(rb, data, &mut out, backtriage::batch::Options::default()).expect("batch::run failed");
 
     let newlines = data.iter().filter(|&&b| b == b'\n').count();
     let expected = newlines + usize::from(!data.is_empty() && !data.ends_with(b"\n"));

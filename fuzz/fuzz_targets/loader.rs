@@ -55,7 +55,7 @@ fn use_rule_base(rb: &RuleBase) {
         input.push('\n');
     }
     let mut out = Vec::new();
-    let summary = backtriage::batch::run(rb, input.as_bytes(), &mut out, true).expect("batch io");
+    let summary = backtriage::batch::run(rb, input.as_bytes(), &mut out, backtriage::batch::Options { explain: true, compact: false }).expect("batch io");
     assert_eq!(summary.lines, 3);
     assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 3);
 }

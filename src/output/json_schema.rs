@@ -8,6 +8,7 @@ use schemars::generate::SchemaSettings;
 use schemars::{Schema, SchemaGenerator};
 use serde_json::Value;
 
+use crate::output::compact::CompactLine;
 use crate::output::view::{ErrorLine, Line, SCHEMA_VERSION, TOOL_VERSION, View};
 
 /// The documents `backtriage schema` prints.
@@ -18,6 +19,8 @@ pub enum Document {
     /// One line of `assess --batch`: a result with the input's `id`, or an
     /// error line.
     BatchLine,
+    /// One line of `assess --batch --compact`.
+    CompactLine,
 }
 
 /// The generator: JSON Schema 2020-12, describing what is written (so a
@@ -42,26 +45,43 @@ pub fn schema(doc: Document) -> Schema {
         }
         Document::BatchLine => {
             let mut g = generator();
-            let meta = g.settings().meta_schema.clone();
             let result = g.subschema_for::<Line<'static, 'static>>();
-            let error = g.subschema_for::<ErrorLine<'static>>();
-            let mut root = Schema::default();
-            if let Some(meta) = meta {
-                root.insert("$schema".into(), Value::from(meta.into_owned()));
-            }
-            describe(
-                &mut root,
+            lines_schema(
+                g,
+                result,
                 "backtriage batch line",
                 "One output line of `backtriage assess --batch`: the assessment of an input line with that line's `id`, or, for a line that could not be assessed, an error line.",
-            );
-            root.insert(
-                "oneOf".into(),
-                Value::Array(vec![result.to_value(), error.to_value()]),
-            );
-            root.insert("$defs".into(), Value::Object(g.take_definitions(true)));
-            root
+            )
+        }
+        Document::CompactLine => {
+            let mut g = generator();
+            let result = g.subschema_for::<CompactLine<'static>>();
+            lines_schema(
+                g,
+                result,
+                "backtriage compact batch line",
+                "One output line of `backtriage assess --batch --compact`: the ids, levels and scores of an input line's assessment with that line's `id` (the texts are in `backtriage rules list --json`), or, for a line that could not be assessed, an error line.",
+            )
         }
     }
+}
+
+/// The schema of a batch output line: a result (`result`, made by `g`)
+/// or an error line.
+fn lines_schema(mut g: SchemaGenerator, result: Schema, title: &str, what: &str) -> Schema {
+    let meta = g.settings().meta_schema.clone();
+    let error = g.subschema_for::<ErrorLine<'static>>();
+    let mut root = Schema::default();
+    if let Some(meta) = meta {
+        root.insert("$schema".into(), Value::from(meta.into_owned()));
+    }
+    describe(&mut root, title, what);
+    root.insert(
+        "oneOf".into(),
+        Value::Array(vec![result.to_value(), error.to_value()]),
+    );
+    root.insert("$defs".into(), Value::Object(g.take_definitions(true)));
+    root
 }
 
 /// Gives a root schema its title and description, naming the version of

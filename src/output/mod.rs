@@ -3,6 +3,7 @@
 //! read only the view, never the rule base. Adding a format means one file
 //! here and one variant of [`Format`].
 
+pub mod compact;
 pub mod fast;
 pub mod fhir;
 pub mod form;

@@ -34,7 +34,7 @@ pub struct Cmd {
 }
 
 /// What a run gave.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Out {
     pub code: i32,
     pub stdout: String,

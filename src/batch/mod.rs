@@ -11,6 +11,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::lines::{self, Line};
+use crate::output::compact;
 use crate::output::fast::{self, Texts};
 use crate::output::view::{ErrorLine, SCHEMA_VERSION, TOOL_VERSION};
 use crate::sanitize::escape_controls;
@@ -22,6 +23,9 @@ use crate::triage::rulebase::RuleBase;
 use crate::triage::schema::Urgency;
 use crate::triage::{self, Assessment};
 
+mod jobs;
+pub use jobs::run_jobs;
+
 /// The longest input line accepted; longer lines are skipped with an error.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
@@ -32,6 +36,15 @@ pub struct Summary {
     pub errors: u64,
     /// The highest urgency of the lines assessed (for `--fail-on`).
     pub highest: Option<Urgency>,
+}
+
+impl Summary {
+    /// Adds the counts of lines that came after these.
+    fn add(&mut self, later: &Summary) {
+        self.lines += later.lines;
+        self.errors += later.errors;
+        self.highest = self.highest.max(later.highest);
+    }
 }
 
 /// Reads one input line, `{"id": ..., "answers": {...}}`, putting the answers
@@ -190,14 +203,26 @@ impl<'de: 'a, 'a> Deserialize<'de> for Value<'a> {
     }
 }
 
-/// Assesses every line of `input`, writing one JSON line per input line.
+/// How to write each result.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Add each result's explanation (`--explain`).
+    pub explain: bool,
+    /// Write the compact form (`--compact`): ids, levels and scores.
+    pub compact: bool,
+}
+
+/// Reads through input to the end of each line; the block size of reads.
+const BLOCK: usize = 64 * 1024;
+
+/// Assesses every line of `input`, writing one JSON line per input line, on
+/// this thread. [`run_jobs`] does the same on several.
 pub fn run<R: Read, W: Write>(
     rb: &RuleBase,
     input: R,
     output: W,
-    explain: bool,
+    options: Options,
 ) -> io::Result<Summary> {
-    const BLOCK: usize = 64 * 1024;
     let mut reader = BufReader::with_capacity(BLOCK, input);
     let mut output = output;
     // Results are gathered here and written a block at a time: each line's
@@ -205,12 +230,7 @@ pub fn run<R: Read, W: Write>(
     let mut out: Vec<u8> = Vec::with_capacity(2 * BLOCK);
     let mut buf = Vec::new();
     let mut summary = Summary::default();
-    let mut work = Work {
-        texts: Texts::new(rb),
-        answers: Answers::new(rb),
-        eval: Evaluation::empty(rb),
-        assessment: Assessment::default(),
-    };
+    let mut work = Work::new(rb, options);
     loop {
         // Flush what is done before waiting on more input, so a pipeline sees
         // results promptly; while input is buffered, keep batching writes.
@@ -231,43 +251,17 @@ pub fn run<R: Read, W: Write>(
         if chunk.is_empty() {
             break;
         }
-        summary.lines += 1;
-        let n = summary.lines;
-        let result = if let Some(end) = memchr::memchr(b'\n', chunk) {
-            let result = assess_line(rb, &mut work, &chunk[..end], n, explain, &mut out)?;
+        let n = summary.lines + 1;
+        if let Some(end) = memchr::memchr(b'\n', chunk) {
+            work.line(Some(&chunk[..end]), n, &mut out, &mut summary)?;
             reader.consume(end + 1);
-            result
         } else {
-            match lines::read_line_capped(&mut reader, &mut buf, MAX_LINE_BYTES, usize::MAX)? {
-                Line::TooLong | Line::Endless => Err((
-                    None,
-                    format!(
-                        "line {n} is longer than the {} MiB limit",
-                        MAX_LINE_BYTES / (1024 * 1024)
-                    ),
-                )),
-                _ => assess_line(rb, &mut work, &buf, n, explain, &mut out)?,
-            }
-        };
-        if result.is_ok() {
-            summary.highest = summary.highest.max(Some(work.assessment.urgency));
-        }
-        if let Err((id, message)) = result {
-            summary.errors += 1;
-            let inert = id.as_deref().and_then(inert_id);
-            serde_json::to_writer(
-                &mut out,
-                &ErrorLine {
-                    id: inert.as_deref().or(id.as_deref()),
-                    line: n,
-                    // Messages quote keys and values as given.
-                    error: &escape_controls(&message),
-                    schema_version: SCHEMA_VERSION,
-                    tool_version: TOOL_VERSION,
-                    rules_version: &rb.version,
-                },
-            )?;
-            out.push(b'\n');
+            let line =
+                match lines::read_line_capped(&mut reader, &mut buf, MAX_LINE_BYTES, usize::MAX)? {
+                    Line::TooLong | Line::Endless => None,
+                    _ => Some(&buf[..]),
+                };
+            work.line(line, n, &mut out, &mut summary)?;
         }
         if out.len() >= BLOCK {
             output.write_all(&out)?;
@@ -283,22 +277,80 @@ type LineError = (Option<Box<RawValue>>, String);
 
 /// What one line's assessment needs, kept from line to line.
 struct Work<'r> {
+    rb: &'r RuleBase,
+    options: Options,
     texts: Texts<'r>,
     answers: Answers,
     eval: Evaluation,
     assessment: Assessment,
 }
 
+impl<'r> Work<'r> {
+    fn new(rb: &'r RuleBase, options: Options) -> Work<'r> {
+        Work {
+            rb,
+            options,
+            texts: Texts::new(rb),
+            answers: Answers::new(rb),
+            eval: Evaluation::empty(rb),
+            assessment: Assessment::default(),
+        }
+    }
+
+    /// Assesses input line `n` (`None`: it was over the size cap) and
+    /// writes its result or its error line to `out`, counting it in
+    /// `summary`.
+    fn line(
+        &mut self,
+        bytes: Option<&[u8]>,
+        n: u64,
+        out: &mut Vec<u8>,
+        summary: &mut Summary,
+    ) -> io::Result<()> {
+        summary.lines += 1;
+        let result = match bytes {
+            Some(bytes) => assess_line(self, bytes, n, out)?,
+            None => Err((
+                None,
+                format!(
+                    "line {n} is longer than the {} MiB limit",
+                    MAX_LINE_BYTES / (1024 * 1024)
+                ),
+            )),
+        };
+        match result {
+            Ok(()) => summary.highest = summary.highest.max(Some(self.assessment.urgency)),
+            Err((id, message)) => {
+                summary.errors += 1;
+                let inert = id.as_deref().and_then(inert_id);
+                serde_json::to_writer(
+                    &mut *out,
+                    &ErrorLine {
+                        id: inert.as_deref().or(id.as_deref()),
+                        line: n,
+                        // Messages quote keys and values as given.
+                        error: &escape_controls(&message),
+                        schema_version: SCHEMA_VERSION,
+                        tool_version: TOOL_VERSION,
+                        rules_version: &self.rb.version,
+                    },
+                )?;
+                out.push(b'\n');
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Assesses one line and writes its result; a bad line is returned as an
 /// error (its id, if readable, and a message) for the caller to write.
 fn assess_line(
-    rb: &RuleBase,
     work: &mut Work<'_>,
     bytes: &[u8],
     n: u64,
-    explain: bool,
     out: &mut Vec<u8>,
 ) -> io::Result<Result<(), LineError>> {
+    let rb = work.rb;
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     if bytes.trim_ascii().is_empty() {
         return Ok(Err((
@@ -337,15 +389,23 @@ fn assess_line(
     }
     work.answers.settle_disagreements(rb);
     triage::assess_into(rb, &work.answers, &mut work.eval, &mut work.assessment);
-    let explanation = explain.then(|| triage::explain::explain(rb, &work.eval));
+    let explanation = work
+        .options
+        .explain
+        .then(|| triage::explain::explain(rb, &work.eval));
     let inert = inert_id(id);
-    fast::write_json(
-        out,
-        &work.texts,
-        &work.assessment,
-        Some(inert.as_deref().unwrap_or(id)),
-        explanation.as_ref(),
-    )?;
+    let id = inert.as_deref().unwrap_or(id);
+    if work.options.compact {
+        compact::write_json(out, rb, &work.assessment, id, explanation.as_ref())?;
+    } else {
+        fast::write_json(
+            out,
+            &work.texts,
+            &work.assessment,
+            Some(id),
+            explanation.as_ref(),
+        )?;
+    }
     out.push(b'\n');
     Ok(Ok(()))
 }
