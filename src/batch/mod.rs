@@ -24,6 +24,7 @@ use crate::triage::schema::Urgency;
 use crate::triage::{self, Assessment};
 
 mod jobs;
+mod simple;
 pub use jobs::run_jobs;
 
 /// The longest input line accepted; longer lines are skipped with an error.
@@ -362,31 +363,13 @@ fn assess_line(
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Ok(Err((None, format!("line {n} is not UTF-8 text"))));
     };
-    work.answers.clear();
-    let mut refused = None;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let parsed = LineSeed {
-        rb,
-        answers: &mut work.answers,
-        refused: &mut refused,
-    }
-    .deserialize(&mut de)
-    .and_then(|id| de.end().map(|()| id));
-    let id = match parsed {
-        Ok(id) => id,
-        Err(e) => {
-            return Ok(Err((
-                salvage_id(text),
-                format!("line {n}: {}", json_message(&e)),
-            )));
-        }
+    let id = match simple::read(rb, text, &mut work.answers) {
+        Some(id) => id,
+        None => match read_line(rb, text, n, &mut work.answers) {
+            Ok(id) => id,
+            Err(e) => return Ok(Err(e)),
+        },
     };
-    if let Err(why) = check_id(id) {
-        return Ok(Err((None, format!("line {n}: the id {why}"))));
-    }
-    if let Some(e) = refused {
-        return Ok(Err((Some(id.to_owned()), format!("line {n}: {e}"))));
-    }
     work.answers.settle_disagreements(rb);
     triage::assess_into(rb, &work.answers, &mut work.eval, &mut work.assessment);
     let explanation = work
@@ -408,6 +391,39 @@ fn assess_line(
     }
     out.push(b'\n');
     Ok(Ok(()))
+}
+
+/// Reads any line with serde_json into `answers`, returning its id, or
+/// the line's error.
+fn read_line<'t>(
+    rb: &RuleBase,
+    text: &'t str,
+    n: u64,
+    answers: &mut Answers,
+) -> Result<&'t RawValue, LineError> {
+    answers.clear();
+    let mut refused = None;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = LineSeed {
+        rb,
+        answers,
+        refused: &mut refused,
+    }
+    .deserialize(&mut de)
+    .and_then(|id| de.end().map(|()| id));
+    let id = match parsed {
+        Ok(id) => id,
+        Err(e) => {
+            return Err((salvage_id(text), format!("line {n}: {}", json_message(&e))));
+        }
+    };
+    if let Err(why) = check_id(id) {
+        return Err((None, format!("line {n}: the id {why}")));
+    }
+    if let Some(e) = refused {
+        return Err((Some(id.to_owned()), format!("line {n}: {e}")));
+    }
+    Ok(id)
 }
 
 /// serde_json's message without its " at line 1 column N" tail (a batch

@@ -1,0 +1,363 @@
+//! The common batch line read without serde: `{"id": …, "answers": {…}}`
+//! with a string or whole-number id and answers that are plain strings,
+//! booleans or whole numbers, none with a backslash escape. Such a line is
+//! most of every real stream, and reading it directly costs a fraction of
+//! serde_json's general reader.
+//!
+//! It is only a shortcut: anything else (another field, an escape, a
+//! fraction, null, a syntax error, an answer that is refused) gives up, and
+//! the line is read again by serde_json from the start, so errors and
+//! unusual lines come out exactly as they always did. A test holds the two
+//! readers to the same answers over random lines.
+
+use serde_json::value::RawValue;
+
+use crate::triage::answers::{Answers, RawAnswer};
+use crate::triage::rulebase::RuleBase;
+
+/// Reads a simple line into `answers` (cleared first), returning its id; or
+/// `None` when the line is not simple or an answer was refused. `answers`
+/// then holds part of the line and must be read again.
+pub(super) fn read<'t>(
+    rb: &RuleBase,
+    text: &'t str,
+    answers: &mut Answers,
+) -> Option<&'t RawValue> {
+    answers.clear();
+    let mut p = Parser {
+        bytes: text.as_bytes(),
+        text,
+        at: 0,
+    };
+    p.byte(b'{')?;
+    let mut id = None;
+    let mut answered = false;
+    loop {
+        match p.string()? {
+            "id" if id.is_none() => {
+                p.byte(b':')?;
+                id = Some(p.id()?);
+            }
+            "answers" if !answered => {
+                p.byte(b':')?;
+                answered = true;
+                p.answers(rb, answers)?;
+            }
+            _ => return None,
+        }
+        if !p.comma_or(b'}')? {
+            break;
+        }
+    }
+    p.space();
+    if p.at != p.bytes.len() || !answered {
+        return None;
+    }
+    id
+}
+
+/// Where the first quote, backslash or control character is: eight bytes
+/// at a time, with the bit tricks of "Bit Twiddling Hacks" (a byte is
+/// flagged where `x - 0x01` borrows into a clear top bit; the lowest flag
+/// is always exact).
+fn stop(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & TOPS;
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let hits = zero(w ^ (ONES * u64::from(b'"')))
+            | zero(w ^ (ONES * u64::from(b'\\')))
+            | (w.wrapping_sub(ONES * 0x20) & !w & TOPS);
+        if hits != 0 {
+            return Some(at + hits.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    bytes[at..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|i| at + i)
+}
+
+struct Parser<'t> {
+    bytes: &'t [u8],
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Parser<'t> {
+    /// Skips JSON white space.
+    fn space(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    /// The next token is the byte `b`.
+    fn byte(&mut self, b: u8) -> Option<()> {
+        self.space();
+        (self.bytes.get(self.at) == Some(&b)).then(|| self.at += 1)
+    }
+
+    /// After a member: true on a comma, false on `close`.
+    fn comma_or(&mut self, close: u8) -> Option<bool> {
+        self.space();
+        let b = *self.bytes.get(self.at)?;
+        self.at += 1;
+        match b {
+            b',' => Some(true),
+            _ if b == close => Some(false),
+            _ => None,
+        }
+    }
+
+    /// A string without escapes or control characters, without its quotes.
+    fn string(&mut self) -> Option<&'t str> {
+        self.byte(b'"')?;
+        let start = self.at;
+        let end = start + stop(&self.bytes[start..])?;
+        if self.bytes[end] != b'"' {
+            return None;
+        }
+        self.at = end + 1;
+        // Both ends are ASCII quotes, so these are character boundaries.
+        self.text.get(start..end)
+    }
+
+    /// A whole number of at most 15 digits (exact as an f64, as serde_json
+    /// reads it), and its text.
+    fn whole_number(&mut self) -> Option<(f64, &'t str)> {
+        self.space();
+        let start = self.at;
+        let negative = self.bytes.get(self.at) == Some(&b'-');
+        if negative {
+            self.at += 1;
+        }
+        let digits = self.at;
+        while self.bytes.get(self.at).is_some_and(u8::is_ascii_digit) {
+            self.at += 1;
+        }
+        let n = self.at - digits;
+        let leading_zero = n > 1 && self.bytes[digits] == b'0';
+        let fraction = matches!(self.bytes.get(self.at), Some(b'.' | b'e' | b'E'));
+        if n == 0 || n > 15 || leading_zero || fraction {
+            return None;
+        }
+        // As serde_json: a negative number is an i64 (so "-0" is 0), any
+        // other a u64, then made an f64.
+        let text = &self.text[start..self.at];
+        let value = if negative {
+            text.parse::<i64>().ok()? as f64
+        } else {
+            text.parse::<u64>().ok()? as f64
+        };
+        Some((value, text))
+    }
+
+    /// The id: a simple string or a whole number, as raw JSON.
+    fn id(&mut self) -> Option<&'t RawValue> {
+        self.space();
+        let start = self.at;
+        match self.bytes.get(self.at)? {
+            b'"' => {
+                self.string()?;
+            }
+            _ => {
+                self.whole_number()?;
+            }
+        }
+        serde_json::from_str(&self.text[start..self.at]).ok()
+    }
+
+    /// The answers object, each answer recorded as it is read.
+    fn answers(&mut self, rb: &RuleBase, answers: &mut Answers) -> Option<()> {
+        self.byte(b'{')?;
+        self.space();
+        if self.bytes.get(self.at) == Some(&b'}') {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.byte(b':')?;
+            self.space();
+            let raw = match *self.bytes.get(self.at)? {
+                b'"' => RawAnswer::Word(self.string()?),
+                b't' if self.bytes[self.at..].starts_with(b"true") => {
+                    self.at += 4;
+                    RawAnswer::Bool(true)
+                }
+                b'f' if self.bytes[self.at..].starts_with(b"false") => {
+                    self.at += 5;
+                    RawAnswer::Bool(false)
+                }
+                _ => RawAnswer::Number(self.whole_number()?.0),
+            };
+            answers.set_by_id(rb, key, raw).ok()?;
+            if !self.comma_or(b'}')? {
+                return Some(());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+
+    use super::*;
+
+    fn rb() -> &'static RuleBase {
+        use std::sync::OnceLock;
+        static RB: OnceLock<RuleBase> = OnceLock::new();
+        RB.get_or_init(|| crate::embedded::rule_base().expect("the embedded rule base"))
+    }
+
+    /// An answer value as JSON text: plain, unusual and wrong.
+    fn value(choice: u8) -> &'static str {
+        [
+            "\"yes\"",
+            "\"no\"",
+            "\"unknown\"",
+            "true",
+            "false",
+            "40",
+            "3",
+            "-0",
+            "0",
+            "12.5",
+            "1e2",
+            "null",
+            "\"y\\u0065s\"",
+            "\"maybe\"",
+            "[1]",
+            "007",
+            "123456789012345678",
+            "-4",
+            "\"\"",
+            "tru",
+        ][usize::from(choice) % 20]
+    }
+
+    /// White space as JSON allows it, and once in a while a stray byte.
+    fn gap(choice: u8) -> &'static str {
+        ["", "", "", " ", "\n", "\t ", "\r", "x"][usize::from(choice) % 8]
+    }
+
+    fn line(id: u8, keys: &[(u16, u8, u8)], order: u8) -> String {
+        let findings: Vec<&str> = rb().findings().map(|f| rb().fact(f).id.as_str()).collect();
+        let id = [
+            "\"a\"",
+            "7",
+            "-3",
+            "\"p\\\"q\"",
+            "1.5",
+            "{\"x\":1}",
+            "null",
+            "\"\"",
+        ][usize::from(id) % 8];
+        let answers: Vec<String> = keys
+            .iter()
+            .map(|&(k, v, g)| {
+                let key = match k % 50 {
+                    0 => "fevr",
+                    1 => "answers",
+                    2 => "fe\\u0076er",
+                    _ => findings[usize::from(k) % findings.len()],
+                };
+                format!(
+                    "{}\"{key}\"{}:{}{}",
+                    gap(g),
+                    gap(g / 8),
+                    gap(g / 64),
+                    value(v)
+                )
+            })
+            .collect();
+        let answers = format!("{{{}}}", answers.join(","));
+        match order % 6 {
+            0 | 1 => format!("{{\"id\":{id},\"answers\":{answers}}}"),
+            2 => format!(" {{ \"answers\" : {answers} , \"id\" : {id} }} "),
+            3 => format!("{{\"id\":{id},\"answers\":{answers},\"note\":1}}"),
+            4 => format!("{{\"id\":{id},\"answers\":{answers},\"id\":{id}}}"),
+            _ => format!("{{\"answers\":{answers}}}"),
+        }
+    }
+
+    /// Where the shortcut reads a line, serde_json reads the same id and
+    /// the same answers from it; and it reads a fair share of the lines.
+    #[test]
+    fn the_shortcut_reads_what_serde_json_reads() {
+        let rb = rb();
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let lines = (
+            any::<u8>(),
+            prop::collection::vec((any::<u16>(), 0u8..7, any::<u8>()), 0..12),
+            any::<u8>(),
+        );
+        let mut taken = 0;
+        for _ in 0..20_000 {
+            let (id, mut keys, order) = lines.new_tree(&mut runner).expect("a line").current();
+            // Now and then an unusual value, so both readers meet them.
+            if let Some(k) = keys.first_mut() {
+                k.1 = k.2 % 20;
+            }
+            let text = line(id, &keys, order);
+            let mut fast = Answers::new(rb);
+            if let Some(id) = read(rb, &text, &mut fast) {
+                taken += 1;
+                let mut slow = Answers::new(rb);
+                let slow_id = super::super::read_line(rb, &text, 1, &mut slow)
+                    .unwrap_or_else(|e| panic!("serde_json refused {text}: {e:?}"));
+                assert_eq!(slow_id.get(), id.get(), "{text}");
+                assert_eq!(fast, slow, "{text}");
+            }
+        }
+        assert!(
+            taken > 400,
+            "the shortcut read only {taken} of 20,000 lines"
+        );
+    }
+
+    #[test]
+    fn the_shortcut_takes_the_usual_line_and_leaves_the_rest() {
+        let rb = rb();
+        let mut answers = Answers::new(rb);
+        let usual =
+            r#"{"id":"person-1","answers":{"lower_back_pain":"yes","age":40,"fever":false}}"#;
+        assert_eq!(
+            read(rb, usual, &mut answers).map(RawValue::get),
+            Some("\"person-1\"")
+        );
+        for unusual in [
+            r#"{"id":"a","answers":{"fever":"y\u0065s"}}"#,
+            r#"{"id":"a","answers":{"age":40.5}}"#,
+            r#"{"id":"a","answers":{"fevr":"yes"}}"#,
+            r#"{"id":"a","answers":{"fever":"yes"},"note":"x"}"#,
+            r#"{"id":1.5,"answers":{}}"#,
+            r#"{"id":"a","answers":{}} x"#,
+            r#"{"answers":{}}"#,
+        ] {
+            assert!(read(rb, unusual, &mut answers).is_none(), "{unusual}");
+        }
+    }
+
+    #[test]
+    fn the_stop_is_the_first_quote_backslash_or_control() {
+        for (text, at) in [
+            (&b"abc\"def"[..], Some(3)),
+            (b"abcdefghij\\k", Some(10)),
+            (b"abcdefgh\x01", Some(8)),
+            (b"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"", Some(10)),
+            (b"abcdefghijklmnop", None),
+            (b"\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\"", Some(8)),
+        ] {
+            assert_eq!(stop(text), at, "{text:?}");
+        }
+    }
+}
