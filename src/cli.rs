@@ -199,7 +199,7 @@ pub struct AssessArgs {
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
     /// With --batch: write ids, levels and scores only, without the texts
-    /// (`backtriage rules list --json` has them).
+    /// (`backtriage rules list WHAT --format json` has them).
     #[arg(long, requires = "batch",
           conflicts_with_all = ["yes", "no", "unknown", "age", "days", "answers"])]
     pub compact: bool,

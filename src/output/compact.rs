@@ -1,9 +1,10 @@
 //! `assess --batch --compact`: each result as ids, levels and scores only,
 //! for pipelines. The fixed texts of the full line (titles, messages,
 //! advice, question wording) are left out: they are the same for every line
-//! and a consumer looks them up once with `backtriage rules list --json`.
-//! What every output must say (not a diagnosis; what to do in an
-//! emergency) stays in.
+//! and a consumer looks them up once with `backtriage rules list WHAT
+//! --format json`. What every output must say stays in: what to do now at
+//! this urgency, that this is not a diagnosis, and what to do in an
+//! emergency.
 
 use std::io;
 
@@ -25,6 +26,8 @@ pub struct CompactLine<'a> {
     #[schemars(with = "serde_json::Value")]
     pub id: &'a RawValue,
     pub urgency: Urgency,
+    /// What to do at this level, in words for people.
+    pub action: &'a str,
     pub complete: bool,
     pub red_flags: Vec<CompactFlag<'a>>,
     /// Warning-sign ids not yet checked.
@@ -91,6 +94,7 @@ impl<'a> CompactLine<'a> {
         CompactLine {
             id,
             urgency: a.urgency,
+            action: &rb.settings.urgency.get(a.urgency).action,
             complete: a.complete,
             red_flags: a
                 .red_flags

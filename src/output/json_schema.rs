@@ -60,7 +60,7 @@ pub fn schema(doc: Document) -> Schema {
                 g,
                 result,
                 "backtriage compact batch line",
-                "One output line of `backtriage assess --batch --compact`: the ids, levels and scores of an input line's assessment with that line's `id` (the texts are in `backtriage rules list --json`), or, for a line that could not be assessed, an error line.",
+                "One output line of `backtriage assess --batch --compact`: the ids, levels and scores of an input line's assessment with that line's `id` (the texts are in `backtriage rules list WHAT --format json`), or, for a line that could not be assessed, an error line.",
             )
         }
     }
