@@ -499,86 +499,10 @@ impl<'a> View<'a> {
         explanation: Option<Explanation>,
     ) -> View<'a> {
         let text = &rb.messages.result;
-        let level = |u: Urgency| {
-            let t = rb.settings.urgency.get(u);
-            LevelWords {
-                title: &t.title,
-                action: &t.action,
-                label: &t.label,
-                sooner: &t.sooner,
-            }
-        };
-        let likely = &rb.settings.likelihood;
-        let red_flags: Vec<FlagView<'a>> = a
-            .red_flags
-            .iter()
-            .map(|f| {
-                let r = &rb.red_flags[usize::from(f.flag)];
-                FlagView {
-                    id: &r.id,
-                    title: &r.title,
-                    urgency: r.urgency,
-                    because: a
-                        .facts(f.because)
-                        .iter()
-                        .map(|&x| named(rb, answers, x))
-                        .collect(),
-                    message: &r.message,
-                    possible: f.possible,
-                    likely: f.likely.map(|x| named(rb, answers, x)),
-                }
-            })
-            .collect();
-        let causes: Vec<CauseView<'a>> = a
-            .causes
-            .iter()
-            .map(|c| {
-                let rule = &rb.causes[usize::from(c.cause)];
-                let likelihood = if c.score >= likely.most_likely {
-                    &text.most_likely
-                } else if c.score >= likely.possible {
-                    &text.possible
-                } else {
-                    &text.less_likely
-                };
-                CauseView {
-                    id: &rule.id,
-                    name: &rule.name,
-                    score: round3(c.score),
-                    because: a
-                        .facts(c.because)
-                        .iter()
-                        .map(|&x| named(rb, answers, x))
-                        .collect(),
-                    against: a
-                        .facts(c.against)
-                        .iter()
-                        .map(|&x| named(rb, answers, x))
-                        .collect(),
-                    description: &rule.description,
-                    likelihood,
-                    confirm: &rule.confirm,
-                    treatments: &rule.treatments,
-                }
-            })
-            .collect();
+        let red_flags = flag_views(rb, answers, a);
+        let causes = cause_views(rb, answers, a);
         let why = why_line(text, a.decided_by, &red_flags, &causes);
-        let tell_handler = match (a.urgency, red_flags.first()) {
-            (Urgency::Emergency, Some(f)) => {
-                // `age` is one of the contract's core findings.
-                let age = match rb.fact_id("age").and_then(|f| answers.get(f)) {
-                    Some(Answer::Number(x)) => fill(&text.tell_age, &[("age", &x.to_string())]),
-                    _ => String::new(),
-                };
-                let signs = if f.possible {
-                    f.title.to_lowercase()
-                } else {
-                    said(&f.because).to_lowercase()
-                };
-                fill(&text.tell_handler, &[("signs", &signs), ("age", &age)])
-            }
-            _ => String::new(),
-        };
+        let tell_handler = tell_handler(rb, answers, a, &red_flags);
         View {
             urgency: a.urgency,
             action: &rb.settings.urgency.get(a.urgency).action,
@@ -597,26 +521,7 @@ impl<'a> View<'a> {
                 })
                 .collect(),
             causes,
-            advice: a
-                .advice
-                .iter()
-                .map(|&i| {
-                    let item = &rb.advice[usize::from(i)];
-                    AdviceView {
-                        id: &item.id,
-                        kind: item.kind,
-                        title: &item.title,
-                        text: &item.text,
-                        steps: &item.steps,
-                        summary: &item.summary,
-                        not_while: item
-                            .avoid_when
-                            .as_ref()
-                            .map(|c| condition_labels(rb, c))
-                            .unwrap_or_default(),
-                    }
-                })
-                .collect(),
+            advice: advice_views(rb, a),
             next_question: a
                 .next_question
                 .map(|q| question_view(rb, q, &a.next_options)),
@@ -641,16 +546,7 @@ impl<'a> View<'a> {
                 .collect(),
             findings: findings(rb, answers),
             top_causes: rb.settings.top_causes,
-            words: Words {
-                level: level(a.urgency),
-                levels: Urgency::ALL.map(|u| (u, level(u))),
-                not_finished_title: &rb.settings.not_finished.title,
-                not_finished_action: &rb.settings.not_finished.action,
-                short_disclaimer: &rb.settings.short_disclaimer,
-                advice_shown: rb.settings.advice_shown,
-                text,
-                fhir: &rb.messages.fhir,
-            },
+            words: words(rb, a.urgency),
             answers: answer_lines(rb, answers),
             sources: cited_sources(rb, a),
             meta: None,
@@ -766,6 +662,139 @@ pub fn question_view<'a>(rb: &'a RuleBase, f: FactId, options: &[FactId]) -> Que
                 })
                 .collect()
         }),
+    }
+}
+
+/// The warning signs that fired or are possible.
+fn flag_views<'a>(rb: &'a RuleBase, answers: &Answers, a: &Assessment) -> Vec<FlagView<'a>> {
+    a.red_flags
+        .iter()
+        .map(|f| {
+            let r = &rb.red_flags[usize::from(f.flag)];
+            FlagView {
+                id: &r.id,
+                title: &r.title,
+                urgency: r.urgency,
+                because: a
+                    .facts(f.because)
+                    .iter()
+                    .map(|&x| named(rb, answers, x))
+                    .collect(),
+                message: &r.message,
+                possible: f.possible,
+                likely: f.likely.map(|x| named(rb, answers, x)),
+            }
+        })
+        .collect()
+}
+
+/// The causes with support, each with how likely it is in words.
+fn cause_views<'a>(rb: &'a RuleBase, answers: &Answers, a: &Assessment) -> Vec<CauseView<'a>> {
+    let text = &rb.messages.result;
+    let likely = &rb.settings.likelihood;
+    a.causes
+        .iter()
+        .map(|c| {
+            let rule = &rb.causes[usize::from(c.cause)];
+            let likelihood = if c.score >= likely.most_likely {
+                &text.most_likely
+            } else if c.score >= likely.possible {
+                &text.possible
+            } else {
+                &text.less_likely
+            };
+            CauseView {
+                id: &rule.id,
+                name: &rule.name,
+                score: round3(c.score),
+                because: a
+                    .facts(c.because)
+                    .iter()
+                    .map(|&x| named(rb, answers, x))
+                    .collect(),
+                against: a
+                    .facts(c.against)
+                    .iter()
+                    .map(|&x| named(rb, answers, x))
+                    .collect(),
+                description: &rule.description,
+                likelihood,
+                confirm: &rule.confirm,
+                treatments: &rule.treatments,
+            }
+        })
+        .collect()
+}
+
+/// For an emergency: what to tell the call handler.
+fn tell_handler(
+    rb: &RuleBase,
+    answers: &Answers,
+    a: &Assessment,
+    red_flags: &[FlagView<'_>],
+) -> String {
+    let text = &rb.messages.result;
+    match (a.urgency, red_flags.first()) {
+        (Urgency::Emergency, Some(f)) => {
+            // `age` is one of the contract's core findings.
+            let age = match rb.fact_id("age").and_then(|f| answers.get(f)) {
+                Some(Answer::Number(x)) => fill(&text.tell_age, &[("age", &x.to_string())]),
+                _ => String::new(),
+            };
+            let signs = if f.possible {
+                f.title.to_lowercase()
+            } else {
+                said(&f.because).to_lowercase()
+            };
+            fill(&text.tell_handler, &[("signs", &signs), ("age", &age)])
+        }
+        _ => String::new(),
+    }
+}
+
+/// The advice, each with when not to follow it.
+fn advice_views<'a>(rb: &'a RuleBase, a: &Assessment) -> Vec<AdviceView<'a>> {
+    a.advice
+        .iter()
+        .map(|&i| {
+            let item = &rb.advice[usize::from(i)];
+            AdviceView {
+                id: &item.id,
+                kind: item.kind,
+                title: &item.title,
+                text: &item.text,
+                steps: &item.steps,
+                summary: &item.summary,
+                not_while: item
+                    .avoid_when
+                    .as_ref()
+                    .map(|c| condition_labels(rb, c))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The words the renderers need, at the urgency `urgency`.
+fn words(rb: &RuleBase, urgency: Urgency) -> Words<'_> {
+    let level = |u: Urgency| {
+        let t = rb.settings.urgency.get(u);
+        LevelWords {
+            title: &t.title,
+            action: &t.action,
+            label: &t.label,
+            sooner: &t.sooner,
+        }
+    };
+    Words {
+        level: level(urgency),
+        levels: Urgency::ALL.map(|u| (u, level(u))),
+        not_finished_title: &rb.settings.not_finished.title,
+        not_finished_action: &rb.settings.not_finished.action,
+        short_disclaimer: &rb.settings.short_disclaimer,
+        advice_shown: rb.settings.advice_shown,
+        text: &rb.messages.result,
+        fhir: &rb.messages.fhir,
     }
 }
 
