@@ -19,6 +19,13 @@ pub fn rule_base() -> anyhow::Result<RuleBase> {
     Ok(rb)
 }
 
+/// The embedded rule base, decoded once, for unit tests.
+#[cfg(test)]
+pub(crate) fn for_tests() -> &'static RuleBase {
+    static RB: std::sync::OnceLock<RuleBase> = std::sync::OnceLock::new();
+    RB.get_or_init(|| rule_base().expect("the embedded rule base"))
+}
+
 /// The embedded YAML texts, for `rules check` and `rules list`.
 pub fn texts() -> Vec<RuleText> {
     RULE_TEXTS

@@ -280,9 +280,7 @@ mod tests {
     use super::*;
 
     fn rb() -> &'static RuleBase {
-        use std::sync::OnceLock;
-        static RB: OnceLock<RuleBase> = OnceLock::new();
-        RB.get_or_init(|| crate::embedded::rule_base().expect("the embedded rule base"))
+        crate::embedded::for_tests()
     }
 
     /// Input that arrives a few bytes at a time, as from a pipe.

@@ -213,9 +213,7 @@ mod tests {
     use super::*;
 
     fn rb() -> &'static RuleBase {
-        use std::sync::OnceLock;
-        static RB: OnceLock<RuleBase> = OnceLock::new();
-        RB.get_or_init(|| crate::embedded::rule_base().expect("the embedded rule base"))
+        crate::embedded::for_tests()
     }
 
     /// An answer value as JSON text: plain, unusual and wrong.

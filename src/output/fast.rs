@@ -66,16 +66,7 @@ fn cause_open_json(rb: &RuleBase, c: usize) -> String {
 }
 
 fn advice_json(rb: &RuleBase, i: usize) -> String {
-    let a = &rb.advice[i];
-    json(&AdviceView {
-        id: &a.id,
-        kind: a.kind,
-        title: &a.title,
-        text: &a.text,
-        steps: &a.steps,
-        summary: &a.summary,
-        not_while: Vec::new(),
-    })
+    json(&AdviceView::of(&rb.advice[i]))
 }
 
 fn question_json(rb: &RuleBase, f: FactId, options: &[FactId]) -> String {
@@ -307,9 +298,7 @@ mod tests {
     use crate::triage::{assess_into, explain};
 
     fn rb() -> &'static RuleBase {
-        use std::sync::OnceLock;
-        static RB: OnceLock<RuleBase> = OnceLock::new();
-        RB.get_or_init(|| crate::embedded::rule_base().expect("the embedded rule base"))
+        crate::embedded::for_tests()
     }
 
     proptest! {

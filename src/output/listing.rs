@@ -224,15 +224,7 @@ fn advice(rb: &RuleBase, json: bool) -> serde_json::Result<String> {
         .advice
         .iter()
         .map(|a| AdviceItem {
-            advice: AdviceView {
-                id: &a.id,
-                kind: a.kind,
-                title: &a.title,
-                text: &a.text,
-                steps: &a.steps,
-                summary: &a.summary,
-                not_while: Vec::new(),
-            },
+            advice: AdviceView::of(a),
             sources: source_ids(&a.sources),
         })
         .collect();

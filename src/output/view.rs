@@ -14,7 +14,7 @@ use crate::triage::answers::{Answer, Answers};
 use crate::triage::assess::{Decider, Headline};
 use crate::triage::condition::{Cond, FactId};
 use crate::triage::explain::Explanation;
-use crate::triage::rulebase::{Cite, RuleBase};
+use crate::triage::rulebase::{AdviceRule, Cite, RuleBase};
 use crate::triage::schema::{AdviceKind, FhirText, FindingKind, ResultText, Urgency};
 
 /// The version of the JSON shape that [`View`] serializes to.
@@ -159,6 +159,21 @@ pub struct AdviceView<'a> {
     /// The labels of what holds this item back (its `avoid_when`).
     #[serde(skip)]
     pub not_while: Vec<&'a str>,
+}
+
+impl<'a> AdviceView<'a> {
+    /// An item of advice as it reads on its own, with nothing holding it back.
+    pub fn of(item: &'a AdviceRule) -> AdviceView<'a> {
+        AdviceView {
+            id: &item.id,
+            kind: item.kind,
+            title: &item.title,
+            text: &item.text,
+            steps: &item.steps,
+            summary: &item.summary,
+            not_while: Vec::new(),
+        }
+    }
 }
 
 /// Something about the answers a person or script should know: answers
@@ -759,17 +774,12 @@ fn advice_views<'a>(rb: &'a RuleBase, a: &Assessment) -> Vec<AdviceView<'a>> {
         .map(|&i| {
             let item = &rb.advice[usize::from(i)];
             AdviceView {
-                id: &item.id,
-                kind: item.kind,
-                title: &item.title,
-                text: &item.text,
-                steps: &item.steps,
-                summary: &item.summary,
                 not_while: item
                     .avoid_when
                     .as_ref()
                     .map(|c| condition_labels(rb, c))
                     .unwrap_or_default(),
+                ..AdviceView::of(item)
             }
         })
         .collect()
