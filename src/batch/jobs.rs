@@ -1,7 +1,7 @@
 //! `assess --batch --jobs N`: the batch on several threads, with the same
 //! bytes out as one thread, in input order, in constant memory.
 //!
-//! One thread reads whole lines into chunks of about [`BLOCK`] bytes, `N`
+//! One thread reads whole lines into chunks of about [`CHUNK`] bytes, `N`
 //! workers assess the lines of a chunk into the chunk's own output buffer,
 //! and the calling thread writes the chunks back in input order. A fixed
 //! set of chunks goes round (read, assessed, written, read again), so at
@@ -20,6 +20,12 @@ use crate::triage::rulebase::RuleBase;
 /// Chunks in flight per worker: enough that workers never wait on the
 /// reader or the writer, few enough that memory stays small.
 const CHUNKS_PER_JOB: usize = 3;
+
+/// The input a chunk takes, about: small, because its output is several
+/// times larger (a realistic 16 KiB of input gives about 200 KB of
+/// results), and large enough that passing chunks between threads costs
+/// nothing next to assessing them.
+const CHUNK: usize = 16 * 1024;
 
 /// Where one input line lies in its chunk's `input`, or that it was longer
 /// than [`MAX_LINE_BYTES`] (and was dropped).
@@ -125,7 +131,7 @@ fn read_chunks<R: Read>(input: R, free: &Receiver<Chunk>, work: &Sender<Job>) {
     let _ = work.send(Job::End { chunks: seq, error });
 }
 
-/// Reads whole lines into `chunk` until it holds about [`BLOCK`] bytes or
+/// Reads whole lines into `chunk` until it holds about [`CHUNK`] bytes or
 /// no more input is waiting (so a pipeline's lines go out promptly).
 /// False at the end of the input.
 fn fill<R: Read>(
@@ -144,8 +150,10 @@ fn fill<R: Read>(
         if buffered.is_empty() {
             return Ok(false);
         }
-        if let Some(last) = memchr::memrchr(b'\n', buffered) {
-            // Every whole line in the buffer, copied at once.
+        // The whole lines that fit in the chunk (at least one), copied at once.
+        let window = &buffered[..buffered.len().min(CHUNK.saturating_sub(chunk.input.len()))];
+        let last = memchr::memrchr(b'\n', window).or_else(|| memchr::memchr(b'\n', buffered));
+        if let Some(last) = last {
             let base = chunk.input.len();
             chunk.input.extend_from_slice(&buffered[..=last]);
             let mut start = base;
@@ -173,7 +181,7 @@ fn fill<R: Read>(
                 }
             }
         }
-        if chunk.input.len() >= BLOCK || reader.buffer().is_empty() {
+        if chunk.input.len() >= CHUNK || reader.buffer().is_empty() {
             return Ok(true);
         }
     }
