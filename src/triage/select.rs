@@ -23,7 +23,7 @@
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::{Cond, FactId, Facts, Tri};
 use crate::triage::engine::{
-    Evaluation, cause_score, cause_urgency, combined_urgency, rank_into, urgency_support,
+    Evaluation, cause_urgency, certainty, combined_urgency, rank_into, support_when,
 };
 use crate::triage::ids::CauseId;
 use crate::triage::rulebase::{FactBody, RuleBase};
@@ -263,58 +263,94 @@ fn unsure_fact(rb: &RuleBase, answers: &Answers, state: &State, f: FactId, out: 
     }
 }
 
-/// What a set of answers decides: the urgency and the top causes.
+/// What a set of answers decides: the urgency and the top causes (in
+/// index order).
 #[derive(Debug, PartialEq)]
 struct Outcome {
     urgency: Urgency,
     top: Vec<CauseId>,
 }
 
-fn outcome(rb: &RuleBase, flag_urgency: Option<Urgency>, scores: &Scores) -> Outcome {
-    let mut top = Vec::new();
-    rank_into(&scores.score, &mut top);
-    top.truncate(rb.settings.top_causes);
-    top.sort_unstable();
-    Outcome {
-        urgency: combined_urgency(flag_urgency, cause_urgency(rb, &scores.support)),
-        top,
-    }
-}
-
-/// Per cause: its score (for ranking) and the certainty of its support
-/// alone (for the urgency), as [`Evaluation`] holds them.
-#[derive(Debug, Clone)]
-struct Scores {
-    score: Vec<f64>,
-    support: Vec<f64>,
-}
-
-/// Hypothetical answers, tried on copies of the state and the scores and
-/// then taken back. Each hypothesis costs what it touches (the facts
-/// downstream of its answers and the causes they feed), not the whole rule
-/// base, so choosing a question grows with the rule base, not its square.
+/// Hypothetical answers, tried on a copy of the state and the scores and
+/// then taken back. Each hypothesis costs what it touches, not the whole
+/// rule base: the facts downstream of its answers; the causes whose rules
+/// those can make hold (`cause_deps_signed`), re-evaluating only their
+/// rules still unknown; and a merge of those causes into the ranking. So
+/// choosing a question grows with the rule base, not its square.
 struct WhatIf<'a> {
     rb: &'a RuleBase,
     base: &'a Evaluation,
+    flag_urgency: Option<Urgency>,
     hypo: Hypothesis,
     state: State,
-    scores: Scores,
-    /// Causes rescored by the current hypothesis.
+    /// Per cause: its score (for ranking) and the certainty of its support
+    /// alone (for the urgency), as [`Evaluation`] holds them: the base
+    /// values except for the causes in `touched`.
+    score: Vec<f64>,
+    support: Vec<f64>,
+    /// Causes rescored by the current hypothesis, and per cause whether it is.
     touched: Vec<CauseId>,
+    is_touched: Vec<bool>,
+    /// The base answers' ranking: causes with a score above zero, best first.
+    ranked: Vec<CauseId>,
+    /// Per urgency level: how many causes have strong support in the base.
+    strong: [u32; 4],
+    /// What the base answers decide.
+    now: Outcome,
+    /// Work space for [`WhatIf::outcome`].
+    merged: Vec<CauseId>,
+    top: Vec<CauseId>,
+}
+
+fn level(u: Urgency) -> usize {
+    match u {
+        Urgency::SelfCare => 0,
+        Urgency::Doctor => 1,
+        Urgency::Urgent => 2,
+        Urgency::Emergency => 3,
+    }
 }
 
 impl<'a> WhatIf<'a> {
-    fn new(rb: &'a RuleBase, answers: &Answers, base: &'a Evaluation) -> WhatIf<'a> {
+    fn new(
+        rb: &'a RuleBase,
+        answers: &Answers,
+        base: &'a Evaluation,
+        flag_urgency: Option<Urgency>,
+    ) -> WhatIf<'a> {
+        let mut ranked = Vec::new();
+        rank_into(&base.scores, &mut ranked);
+        let mut strong = [0; 4];
+        for (cause, &support) in rb.causes.iter().zip(&base.supports) {
+            if support >= rb.settings.strong_support {
+                strong[level(cause.urgency)] += 1;
+            }
+        }
+        let mut top: Vec<CauseId> = ranked
+            .iter()
+            .take(rb.settings.top_causes)
+            .copied()
+            .collect();
+        top.sort_unstable();
+        let now = Outcome {
+            urgency: combined_urgency(flag_urgency, cause_urgency(rb, &base.supports)),
+            top,
+        };
         WhatIf {
             rb,
             base,
+            flag_urgency,
             hypo: Hypothesis::new(answers),
             state: base.state.clone(),
-            scores: Scores {
-                score: base.scores.clone(),
-                support: base.supports.clone(),
-            },
+            score: base.scores.clone(),
+            support: base.supports.clone(),
             touched: Vec::new(),
+            is_touched: vec![false; rb.causes.len()],
+            ranked,
+            strong,
+            now,
+            merged: Vec::new(),
+            top: Vec::new(),
         }
     }
 
@@ -322,8 +358,10 @@ impl<'a> WhatIf<'a> {
     fn reset(&mut self) {
         self.hypo.reset(&mut self.state);
         for c in self.touched.drain(..) {
-            self.scores.score[usize::from(c)] = self.base.scores[usize::from(c)];
-            self.scores.support[usize::from(c)] = self.base.supports[usize::from(c)];
+            let i = usize::from(c);
+            self.score[i] = self.base.scores[i];
+            self.support[i] = self.base.supports[i];
+            self.is_touched[i] = false;
         }
     }
 
@@ -332,25 +370,71 @@ impl<'a> WhatIf<'a> {
         self.hypo.assume(self.rb, &mut self.state, f, answer)
     }
 
-    /// Rescores the causes the hypothesis can change.
+    /// A cause's score and support in the hypothetical state: the rules
+    /// already yes or no in the base stay so; only the unknown ones are
+    /// evaluated. Returns (score, for, support).
+    fn rescore_one(&self, c: CauseId) -> (f64, f64, f64) {
+        let (rb, base, state) = (self.rb, self.base, &self.state);
+        let (score, for_, _) = certainty(rb, c, |i, when| match base.rule_truth[i] {
+            Tri::Yes => true,
+            Tri::No => false,
+            Tri::Unknown => when.holds(state),
+        });
+        let support = support_when(rb, c, for_, |when| {
+            match base.urgency_when_truth[usize::from(c)] {
+                Tri::Yes => true,
+                Tri::No => false,
+                Tri::Unknown => when.holds(state),
+            }
+        });
+        (score, for_, support)
+    }
+
+    /// Rescores the causes the hypothesis can change: for each answer, the
+    /// causes its direction can reach.
     fn rescore(&mut self) {
-        for &f in self.hypo.applied() {
-            for &c in &self.rb.cause_deps[usize::from(f)] {
-                if !self.touched.contains(&c) {
+        let rb = self.rb;
+        for k in 0..self.hypo.applied().len() {
+            let f = self.hypo.applied()[k];
+            let (yes, no) = &rb.cause_deps_signed[usize::from(f)];
+            let deps = match self.hypo.answer(f) {
+                Some(Answer::Yes) => yes,
+                Some(Answer::No) => no,
+                _ => &rb.cause_deps[usize::from(f)],
+            };
+            for &c in deps {
+                let i = usize::from(c);
+                if !self.is_touched[i] {
+                    self.is_touched[i] = true;
                     self.touched.push(c);
-                    let (score, for_, _) = cause_score(self.rb, c, &self.state);
-                    self.scores.score[usize::from(c)] = score;
-                    self.scores.support[usize::from(c)] =
-                        urgency_support(self.rb, c, &self.state, for_);
+                    let (score, _, support) = self.rescore_one(c);
+                    self.score[i] = score;
+                    self.support[i] = support;
                 }
             }
         }
     }
 
-    /// The scores if each finding in `set` had its answer (and the group
-    /// `via`, if given, were answered yes).
-    fn scores(&mut self, set: &[(FactId, Answer)], via: Option<FactId>) -> &Scores {
+    /// Tries the answers in `set` (and the group `via`, if given, answered
+    /// yes): afterwards `score` and `support` hold their effect, or the
+    /// base values if they contradict the answers.
+    fn hypothesis(&mut self, set: &[(FactId, Answer)], via: Option<FactId>) {
         self.reset();
+        // Answers that can make no rule of any cause hold leave every score
+        // as it is (whether or not they contradict the answers).
+        let reaches = |f: FactId, answer: Answer| {
+            let (yes, no) = &self.rb.cause_deps_signed[usize::from(f)];
+            match answer {
+                Answer::Yes => !yes.is_empty(),
+                Answer::No => !no.is_empty(),
+                _ => true,
+            }
+        };
+        if !via.is_some_and(|g| reaches(g, Answer::Yes))
+            && !set.iter().any(|&(f, answer)| reaches(f, answer))
+        {
+            return;
+        }
         if let Some(g) = via {
             // The finding is answered through its group: the group becomes yes too.
             self.assume(g, Answer::Yes);
@@ -358,11 +442,87 @@ impl<'a> WhatIf<'a> {
         for &(f, answer) in set {
             if !self.assume(f, answer) {
                 self.reset();
-                return &self.scores;
+                return;
             }
         }
         self.rescore();
-        &self.scores
+    }
+
+    /// The current hypothesis's urgency, and whether its top causes are the
+    /// base's: the base ranking with the touched causes merged back in.
+    fn outcome(&mut self) -> (Urgency, bool) {
+        let rb = self.rb;
+        let mut strong = self.strong;
+        for &c in &self.touched {
+            let i = usize::from(c);
+            let u = level(rb.causes[i].urgency);
+            if self.base.supports[i] >= rb.settings.strong_support {
+                strong[u] -= 1;
+            }
+            if self.support[i] >= rb.settings.strong_support {
+                strong[u] += 1;
+            }
+        }
+        let causes = [
+            Urgency::Emergency,
+            Urgency::Urgent,
+            Urgency::Doctor,
+            Urgency::SelfCare,
+        ]
+        .into_iter()
+        .find(|&u| strong[level(u)] > 0)
+        .unwrap_or(Urgency::SelfCare);
+        let urgency = combined_urgency(self.flag_urgency, causes);
+
+        // The ranking's order: score, highest first, then rule order
+        // (`rank_into`'s stable sort).
+        let score = &self.score;
+        let first = |a: CauseId, b: CauseId| {
+            score[usize::from(b)]
+                .total_cmp(&score[usize::from(a)])
+                .then(a.cmp(&b))
+                == std::cmp::Ordering::Less
+        };
+        self.merged.clear();
+        self.merged.extend(
+            self.touched
+                .iter()
+                .copied()
+                .filter(|&c| score[usize::from(c)] > 0.0),
+        );
+        self.merged.sort_unstable_by(|&a, &b| {
+            score[usize::from(b)]
+                .total_cmp(&score[usize::from(a)])
+                .then(a.cmp(&b))
+        });
+        self.top.clear();
+        let k = rb.settings.top_causes;
+        let mut base = self
+            .ranked
+            .iter()
+            .copied()
+            .filter(|&c| !self.is_touched[usize::from(c)]);
+        let mut moved = self.merged.iter().copied();
+        let (mut b, mut m) = (base.next(), moved.next());
+        while self.top.len() < k {
+            match (b, m) {
+                (Some(x), Some(y)) if first(y, x) => {
+                    self.top.push(y);
+                    m = moved.next();
+                }
+                (Some(x), _) => {
+                    self.top.push(x);
+                    b = base.next();
+                }
+                (None, Some(y)) => {
+                    self.top.push(y);
+                    m = moved.next();
+                }
+                (None, None) => break,
+            }
+        }
+        self.top.sort_unstable();
+        (urgency, self.top == self.now.top)
     }
 }
 
@@ -414,7 +574,9 @@ fn unconditioned(rb: &RuleBase, scores: &[f64], f: FactId) -> f64 {
 /// them, could raise the urgency. For each cause more urgent than the
 /// result now, it answers the cause's open supporting findings yes and its
 /// open contrary findings no; if that makes the cause strong, each of those
-/// supporting findings (and its group) could change the urgency.
+/// supporting findings (and its group) could change the urgency. A cause
+/// whose support rules still able to hold cannot reach strong support is
+/// passed over: answers only settle what is unknown.
 fn urgency_relevant(
     what_if: &mut WhatIf<'_>,
     answers: &Answers,
@@ -422,14 +584,20 @@ fn urgency_relevant(
     now: Urgency,
 ) -> Vec<bool> {
     let rb = what_if.rb;
+    let strong = rb.settings.strong_support;
     let mut relevant = vec![false; rb.facts.len()];
+    let mut raise: Vec<FactId> = Vec::new();
     for (c, cause) in rb.causes.iter().enumerate() {
-        if cause.urgency <= now || eval.supports[c] >= rb.settings.strong_support {
+        if cause.urgency <= now || eval.supports[c] >= strong {
+            continue;
+        }
+        if strong > 0.0 && !could_become_strong(rb, eval, CauseId::at(c)) {
             continue;
         }
         let (support, against) = &rb.cause_findings[c];
         let open = |f: &FactId| is_open(rb, answers, *f) && eval.state.truth(*f) == Tri::Unknown;
-        let raise: Vec<FactId> = support.iter().filter(|f| open(f)).copied().collect();
+        raise.clear();
+        raise.extend(support.iter().filter(|f| open(f)).copied());
         if raise.is_empty() {
             continue;
         }
@@ -443,8 +611,7 @@ fn urgency_relevant(
         for &f in against.iter().filter(|f| open(f) && !raise.contains(f)) {
             what_if.assume(f, Answer::No);
         }
-        let for_ = cause_score(rb, CauseId::at(c), &what_if.state).1;
-        if urgency_support(rb, CauseId::at(c), &what_if.state, for_) >= rb.settings.strong_support {
+        if what_if.rescore_one(CauseId::at(c)).2 >= strong {
             for &f in &raise {
                 relevant[usize::from(f)] = true;
                 if let Some(g) = rb.finding(f).and_then(|i| i.group) {
@@ -455,6 +622,24 @@ fn urgency_relevant(
     }
     what_if.reset();
     relevant
+}
+
+/// Whether a cause could still reach strong support: its `urgency_when`
+/// not ruled out, and its support rules not ruled out, all holding, strong
+/// enough (with a margin far above rounding, so that a borderline case is
+/// worked out in full).
+fn could_become_strong(rb: &RuleBase, eval: &Evaluation, c: CauseId) -> bool {
+    if eval.urgency_when_truth[usize::from(c)] == Tri::No {
+        return false;
+    }
+    let start = rb.cause_rule_start[usize::from(c)] as usize;
+    let most = rb.causes[usize::from(c)]
+        .support
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| eval.rule_truth[start + i] != Tri::No)
+        .fold(0.0, |acc, (_, w)| acc + w.weight * (1.0 - acc));
+    most >= rb.settings.strong_support - 1e-9
 }
 
 /// The next cause question, or `None` when none is worth asking.
@@ -473,18 +658,14 @@ fn cause_question(
     capped: bool,
 ) -> Option<FactId> {
     let flag_urgency = eval.warning_urgency(rb);
-    let now = outcome(
-        rb,
-        flag_urgency,
-        &Scores {
-            score: eval.scores.clone(),
-            support: eval.supports.clone(),
-        },
-    );
-    let mut what_if = WhatIf::new(rb, answers, eval);
-    let relevant = urgency_relevant(&mut what_if, answers, eval, now.urgency);
+    let mut what_if = WhatIf::new(rb, answers, eval, flag_urgency);
+    let now = what_if.now.urgency;
+    let relevant = urgency_relevant(&mut what_if, answers, eval, now);
     // (changes urgency, chance of a change, movement, question)
     let mut best: Option<(bool, f64, f64, FactId)> = None;
+    // The "no" branch's rescored causes, and the causes either branch moved.
+    let mut no_scores: Vec<(CauseId, f64)> = Vec::new();
+    let mut moved_causes: Vec<CauseId> = Vec::new();
 
     for f in rb.findings() {
         let Some(info) = rb.finding(f) else { continue };
@@ -498,37 +679,57 @@ fn cause_question(
         if info.group.is_some() {
             continue;
         }
-        let no = what_if.scores(&[(f, Answer::No)], None).clone();
-        let no_outcome = outcome(rb, flag_urgency, &no);
-        let mut urgency_changes = relevant[usize::from(f)] || no_outcome.urgency != now.urgency;
-        let no_changes = no_outcome != now;
-        // For a group, "yes" means one of its members: try each.
-        let yes_cases: Vec<(FactId, Option<FactId>)> = if info.members.is_empty() {
-            vec![(f, None)]
-        } else {
-            info.members
+        what_if.hypothesis(&[(f, Answer::No)], None);
+        let (no_urgency, no_same_top) = what_if.outcome();
+        let mut urgency_changes = relevant[usize::from(f)] || no_urgency != now;
+        let no_changes = no_urgency != now || !no_same_top;
+        no_scores.clear();
+        no_scores.extend(
+            what_if
+                .touched
                 .iter()
-                .filter(|&&m| answers.get(m).is_none())
-                .map(|&m| (m, Some(f)))
-                .collect()
+                .map(|&c| (c, what_if.score[usize::from(c)])),
+        );
+        // For a group, "yes" means one of its members: try each.
+        let single = [f];
+        let targets = if info.members.is_empty() {
+            &single[..]
+        } else {
+            &info.members[..]
         };
         let mut p_absent_all = 1.0;
         let mut p_yes_changes: f64 = 0.0;
         let mut movement: f64 = 0.0;
-        for (target, via) in yes_cases {
+        for &target in targets {
+            let via = (target != f).then_some(f);
+            if via.is_some() && answers.get(target).is_some() {
+                continue;
+            }
             let p = presence(rb, answers, eval, target);
             p_absent_all *= 1.0 - p;
-            let yes = what_if.scores(&[(target, Answer::Yes)], via);
-            let yes_outcome = outcome(rb, flag_urgency, yes);
-            urgency_changes |= yes_outcome.urgency != now.urgency;
-            if yes_outcome != now {
+            what_if.hypothesis(&[(target, Answer::Yes)], via);
+            let (yes_urgency, yes_same_top) = what_if.outcome();
+            urgency_changes |= yes_urgency != now;
+            if yes_urgency != now || !yes_same_top {
                 p_yes_changes = p_yes_changes.max(p);
             }
-            let moved: f64 = yes
-                .score
+            // How far the scores move between the two answers: only causes
+            // one of the branches rescored can differ; summed in rule order.
+            moved_causes.clear();
+            moved_causes.extend_from_slice(&what_if.touched);
+            moved_causes.extend(no_scores.iter().map(|&(c, _)| c));
+            moved_causes.sort_unstable();
+            moved_causes.dedup();
+            let moved: f64 = moved_causes
                 .iter()
-                .zip(&no.score)
-                .map(|(a, b)| (a - b).abs())
+                .map(|&c| {
+                    let yes = what_if.score[usize::from(c)];
+                    let no = no_scores
+                        .iter()
+                        .find(|&&(n, _)| n == c)
+                        .map_or(eval.scores[usize::from(c)], |&(_, s)| s);
+                    (yes - no).abs()
+                })
                 .sum();
             movement = movement.max(moved);
         }

@@ -16,12 +16,14 @@ pub struct State {
 }
 
 impl Facts for State {
+    #[inline]
     fn truth(&self, f: FactId) -> Tri {
         self.truth
             .get(usize::from(f))
             .copied()
             .unwrap_or(Tri::Unknown)
     }
+    #[inline]
     fn number(&self, f: FactId) -> Option<f64> {
         self.number.get(usize::from(f)).copied().flatten()
     }
@@ -121,6 +123,11 @@ impl Hypothesis {
     /// The findings the current hypothesis answered.
     pub fn applied(&self) -> &[FactId] {
         &self.applied_ids
+    }
+
+    /// The answer to a finding, given or assumed.
+    pub fn answer(&self, f: FactId) -> Option<Answer> {
+        self.answers.get(f)
     }
 }
 
