@@ -642,6 +642,15 @@ fn could_become_strong(rb: &RuleBase, eval: &Evaluation, c: CauseId) -> bool {
     most >= rb.settings.strong_support - 1e-9
 }
 
+/// Whether some answers could make a cause raise the urgency above `now`:
+/// it is more urgent, not yet strong, and could still become strong.
+fn may_raise(rb: &RuleBase, eval: &Evaluation, c: CauseId, now: Urgency) -> bool {
+    let strong = rb.settings.strong_support;
+    rb.causes[usize::from(c)].urgency > now
+        && eval.supports[usize::from(c)] < strong
+        && could_become_strong(rb, eval, c)
+}
+
 /// The next cause question, or `None` when none is worth asking.
 ///
 /// A question whose answer could change the urgency, alone or with other
@@ -667,6 +676,14 @@ fn cause_question(
     let mut no_scores: Vec<(CauseId, f64)> = Vec::new();
     let mut moved_causes: Vec<CauseId> = Vec::new();
 
+    // Whether `f` turning yes (or no) could make a cause raise the urgency.
+    let raises = |f: FactId, yes: bool| {
+        let (on_yes, on_no) = &rb.cause_deps_signed[usize::from(f)];
+        let deps = if yes { on_yes } else { on_no };
+        deps.iter().any(|&c| may_raise(rb, eval, c, now))
+    };
+    let mut presences: Vec<f64> = Vec::new();
+
     for f in rb.findings() {
         let Some(info) = rb.finding(f) else { continue };
         if info.kind != FindingKind::YesNo
@@ -679,17 +696,6 @@ fn cause_question(
         if info.group.is_some() {
             continue;
         }
-        what_if.hypothesis(&[(f, Answer::No)], None);
-        let (no_urgency, no_same_top) = what_if.outcome();
-        let mut urgency_changes = relevant[usize::from(f)] || no_urgency != now;
-        let no_changes = no_urgency != now || !no_same_top;
-        no_scores.clear();
-        no_scores.extend(
-            what_if
-                .touched
-                .iter()
-                .map(|&c| (c, what_if.score[usize::from(c)])),
-        );
         // For a group, "yes" means one of its members: try each.
         let single = [f];
         let targets = if info.members.is_empty() {
@@ -697,16 +703,54 @@ fn cause_question(
         } else {
             &info.members[..]
         };
-        let mut p_absent_all = 1.0;
+        let open_target = |&t: &FactId| t == f || answers.get(t).is_none();
+        // Whether a "yes" could raise the urgency: through a cause that an
+        // answer could still make strong (answers only add support).
+        let yes_raises = targets
+            .iter()
+            .filter(|t| open_target(t))
+            .any(|&t| raises(t, true) || (t != f && raises(f, true)));
+        if capped && !relevant[usize::from(f)] && !yes_raises && !raises(f, false) {
+            // Past the cap only the urgency counts, and no answer moves it.
+            continue;
+        }
+        what_if.hypothesis(&[(f, Answer::No)], None);
+        let (no_urgency, no_same_top) = what_if.outcome();
+        let mut urgency_changes = relevant[usize::from(f)] || no_urgency != now;
+        let no_changes = no_urgency != now || !no_same_top;
+        presences.clear();
+        presences.extend(
+            targets
+                .iter()
+                .filter(|t| open_target(t))
+                .map(|&t| presence(rb, answers, eval, t)),
+        );
+        let p_yes = 1.0 - presences.iter().fold(1.0, |absent, p| absent * (1.0 - p));
+        // The most a "yes" can add to the value: its chance (through a
+        // group, the chance that any member is present).
+        let yes_at_most = if info.members.is_empty() {
+            presences.first().copied().unwrap_or(0.0)
+        } else {
+            p_yes
+        };
+        if !urgency_changes
+            && !yes_raises
+            && (capped || (!no_changes && yes_at_most < rb.settings.min_question_value))
+        {
+            // Whatever a "yes" does, the question is not worth asking.
+            continue;
+        }
+        no_scores.clear();
+        no_scores.extend(
+            what_if
+                .touched
+                .iter()
+                .map(|&c| (c, what_if.score[usize::from(c)])),
+        );
         let mut p_yes_changes: f64 = 0.0;
         let mut movement: f64 = 0.0;
-        for &target in targets {
+        for (&target, &p) in targets.iter().filter(|t| open_target(t)).zip(&presences) {
             let via = (target != f).then_some(f);
-            if via.is_some() && answers.get(target).is_some() {
-                continue;
-            }
-            let p = presence(rb, answers, eval, target);
-            p_absent_all *= 1.0 - p;
             what_if.hypothesis(&[(target, Answer::Yes)], via);
             let (yes_urgency, yes_same_top) = what_if.outcome();
             urgency_changes |= yes_urgency != now;
@@ -733,7 +777,6 @@ fn cause_question(
                 .sum();
             movement = movement.max(moved);
         }
-        let p_yes = 1.0 - p_absent_all;
         // Through a group, any member that would change things is reached.
         let yes_value = match (info.members.is_empty(), p_yes_changes > 0.0) {
             (true, _) => p_yes_changes,
