@@ -233,7 +233,9 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
     fitting_advice(rb, out.urgency, &out.causes, state, &mut out.advice);
     out.decided_by = decider(rb, out);
     unchecked_questions(rb, answers, eval, out);
-    out.next_question = select::next_question(rb, answers, eval);
+    let mut work = std::mem::take(&mut eval.work);
+    out.next_question = select::next_question_in(rb, answers, eval, &mut work);
+    eval.work = work;
     out.next_options.clear();
     if let Some(q) = out.next_question {
         out.next_options

@@ -34,14 +34,42 @@ use crate::triage::state::{Hypothesis, State, yes_groups};
 /// group is asked as one checklist of its members, which are never asked
 /// one by one.
 pub fn next_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option<FactId> {
+    next_question_in(rb, answers, eval, &mut Workspace::default())
+}
+
+/// Buffers for choosing a question, kept from one choice to the next (batch
+/// mode chooses line after line), so that choosing allocates nothing once
+/// warmed up.
+#[derive(Debug, Clone, Default)]
+pub struct Workspace {
+    /// For [`best_warning_question`].
+    counts: Vec<u16>,
+    found: Vec<FactId>,
+    /// For [`cause_question`].
+    spare: Spare,
+    relevant: Vec<bool>,
+    raise: Vec<FactId>,
+    no_scores: Vec<(CauseId, f64)>,
+    moved: Vec<CauseId>,
+    presences: Vec<f64>,
+}
+
+/// [`next_question`] with its buffers in `work`.
+pub fn next_question_in(
+    rb: &RuleBase,
+    answers: &Answers,
+    eval: &Evaluation,
+    work: &mut Workspace,
+) -> Option<FactId> {
     if eval.flag_urgency(rb) == Some(Urgency::Emergency) {
         return None;
     }
     // A group of warning signs answered yes without saying which sign: its
     // checklist again, before anything else.
     if yes_groups(rb, answers).next().is_some() {
-        let drill =
-            best_warning_question(rb, answers, eval, |f| answers.get(f) == Some(Answer::Yes));
+        let drill = best_warning_question(rb, answers, eval, work, |f| {
+            answers.get(f) == Some(Answer::Yes)
+        });
         if drill.is_some() {
             return drill;
         }
@@ -49,7 +77,7 @@ pub fn next_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Opt
     if let Some(&f) = rb.opening.iter().find(|&&f| is_open(rb, answers, f)) {
         return Some(f);
     }
-    if let Some(f) = best_warning_question(rb, answers, eval, |_| true) {
+    if let Some(f) = best_warning_question(rb, answers, eval, work, |_| true) {
         return Some(f);
     }
     if let Some(f) = required_question(rb, answers, eval) {
@@ -59,7 +87,7 @@ pub fn next_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Opt
     // that could raise the urgency is asked; the cap never cuts one.
     let capped = prompts_answered(rb, answers) >= rb.settings.max_questions
         || eval.urgency(rb) >= Urgency::Urgent;
-    cause_question(rb, answers, eval, capped)
+    cause_question(rb, answers, eval, capped, work)
 }
 
 /// How many prompts the answers stand for: each answered finding outside a
@@ -125,11 +153,14 @@ fn best_warning_question(
     rb: &RuleBase,
     answers: &Answers,
     eval: &Evaluation,
+    work: &mut Workspace,
     allowed: impl Fn(FactId) -> bool,
 ) -> Option<FactId> {
-    // Per fact: how many unsettled red flags of the level it could settle.
-    let mut counts: Vec<u16> = Vec::new();
-    let mut found = Vec::new();
+    // Per fact: how many unsettled red flags of the level it could settle
+    // (sized at the first such question).
+    let counts = &mut work.counts;
+    let found = &mut work.found;
+    counts.clear();
     for level in [Urgency::Emergency, Urgency::Urgent, Urgency::Doctor] {
         let unsettled = rb
             .red_flags
@@ -138,7 +169,7 @@ fn best_warning_question(
             .filter(|(rule, truth)| rule.urgency == level && **truth == Tri::Unknown);
         for (rule, _) in unsettled {
             found.clear();
-            open_leaves(rb, answers, &eval.state, &rule.when, &mut found);
+            open_leaves(rb, answers, &eval.state, &rule.when, found);
             for &f in found.iter().filter(|&&f| allowed(f)) {
                 if counts.is_empty() {
                     counts.resize(rb.facts.len(), 0);
@@ -311,14 +342,49 @@ fn level(u: Urgency) -> usize {
     }
 }
 
+/// The buffers of a [`WhatIf`], kept between question choices.
+#[derive(Debug, Clone, Default)]
+struct Spare {
+    hypo: Hypothesis,
+    state: State,
+    score: Vec<f64>,
+    support: Vec<f64>,
+    touched: Vec<CauseId>,
+    is_touched: Vec<bool>,
+    ranked: Vec<CauseId>,
+    merged: Vec<CauseId>,
+    top: Vec<CauseId>,
+    now_top: Vec<CauseId>,
+}
+
 impl<'a> WhatIf<'a> {
+    /// No hypothesis yet on top of `answers`, in the buffers of `spare`.
     fn new(
         rb: &'a RuleBase,
         answers: &Answers,
         base: &'a Evaluation,
         flag_urgency: Option<Urgency>,
+        spare: Spare,
     ) -> WhatIf<'a> {
-        let mut ranked = Vec::new();
+        let Spare {
+            mut hypo,
+            mut state,
+            mut score,
+            mut support,
+            mut touched,
+            mut is_touched,
+            mut ranked,
+            merged,
+            top: top_space,
+            now_top: mut top,
+        } = spare;
+        hypo.restart(answers);
+        state.copy_from(&base.state);
+        score.clone_from(&base.scores);
+        support.clone_from(&base.supports);
+        touched.clear();
+        is_touched.clear();
+        is_touched.resize(rb.causes.len(), false);
         rank_into(&base.scores, &mut ranked);
         let mut strong = [0; 4];
         for (cause, &support) in rb.causes.iter().zip(&base.supports) {
@@ -326,11 +392,8 @@ impl<'a> WhatIf<'a> {
                 strong[level(cause.urgency)] += 1;
             }
         }
-        let mut top: Vec<CauseId> = ranked
-            .iter()
-            .take(rb.settings.top_causes)
-            .copied()
-            .collect();
+        top.clear();
+        top.extend(ranked.iter().take(rb.settings.top_causes).copied());
         top.sort_unstable();
         let now = Outcome {
             urgency: combined_urgency(flag_urgency, cause_urgency(rb, &base.supports)),
@@ -340,17 +403,33 @@ impl<'a> WhatIf<'a> {
             rb,
             base,
             flag_urgency,
-            hypo: Hypothesis::new(answers),
-            state: base.state.clone(),
-            score: base.scores.clone(),
-            support: base.supports.clone(),
-            touched: Vec::new(),
-            is_touched: vec![false; rb.causes.len()],
+            hypo,
+            state,
+            score,
+            support,
+            touched,
+            is_touched,
             ranked,
             strong,
             now,
-            merged: Vec::new(),
-            top: Vec::new(),
+            merged,
+            top: top_space,
+        }
+    }
+
+    /// The buffers, for the next [`WhatIf::new`].
+    fn into_spare(self) -> Spare {
+        Spare {
+            hypo: self.hypo,
+            state: self.state,
+            score: self.score,
+            support: self.support,
+            touched: self.touched,
+            is_touched: self.is_touched,
+            ranked: self.ranked,
+            merged: self.merged,
+            top: self.top,
+            now_top: self.now.top,
         }
     }
 
@@ -582,11 +661,13 @@ fn urgency_relevant(
     answers: &Answers,
     eval: &Evaluation,
     now: Urgency,
-) -> Vec<bool> {
+    relevant: &mut Vec<bool>,
+    raise: &mut Vec<FactId>,
+) {
     let rb = what_if.rb;
     let strong = rb.settings.strong_support;
-    let mut relevant = vec![false; rb.facts.len()];
-    let mut raise: Vec<FactId> = Vec::new();
+    relevant.clear();
+    relevant.resize(rb.facts.len(), false);
     for (c, cause) in rb.causes.iter().enumerate() {
         if cause.urgency <= now || eval.supports[c] >= strong {
             continue;
@@ -602,7 +683,7 @@ fn urgency_relevant(
             continue;
         }
         what_if.reset();
-        for &f in &raise {
+        for &f in raise.iter() {
             if let Some(g) = rb.finding(f).and_then(|i| i.group) {
                 what_if.assume(g, Answer::Yes);
             }
@@ -612,7 +693,7 @@ fn urgency_relevant(
             what_if.assume(f, Answer::No);
         }
         if what_if.rescore_one(CauseId::at(c)).2 >= strong {
-            for &f in &raise {
+            for &f in raise.iter() {
                 relevant[usize::from(f)] = true;
                 if let Some(g) = rb.finding(f).and_then(|i| i.group) {
                     relevant[usize::from(g)] = true;
@@ -621,7 +702,6 @@ fn urgency_relevant(
         }
     }
     what_if.reset();
-    relevant
 }
 
 /// Whether a cause could still reach strong support: its `urgency_when`
@@ -665,16 +745,19 @@ fn cause_question(
     answers: &Answers,
     eval: &Evaluation,
     capped: bool,
+    work: &mut Workspace,
 ) -> Option<FactId> {
     let flag_urgency = eval.warning_urgency(rb);
-    let mut what_if = WhatIf::new(rb, answers, eval, flag_urgency);
+    let spare = std::mem::take(&mut work.spare);
+    let mut what_if = WhatIf::new(rb, answers, eval, flag_urgency, spare);
     let now = what_if.now.urgency;
-    let relevant = urgency_relevant(&mut what_if, answers, eval, now);
+    let relevant = &mut work.relevant;
+    urgency_relevant(&mut what_if, answers, eval, now, relevant, &mut work.raise);
     // (changes urgency, chance of a change, movement, question)
     let mut best: Option<(bool, f64, f64, FactId)> = None;
     // The "no" branch's rescored causes, and the causes either branch moved.
-    let mut no_scores: Vec<(CauseId, f64)> = Vec::new();
-    let mut moved_causes: Vec<CauseId> = Vec::new();
+    let no_scores = &mut work.no_scores;
+    let moved_causes = &mut work.moved;
 
     // Whether `f` turning yes (or no) could make a cause raise the urgency.
     let raises = |f: FactId, yes: bool| {
@@ -682,7 +765,7 @@ fn cause_question(
         let deps = if yes { on_yes } else { on_no };
         deps.iter().any(|&c| may_raise(rb, eval, c, now))
     };
-    let mut presences: Vec<f64> = Vec::new();
+    let presences = &mut work.presences;
 
     for f in rb.findings() {
         let Some(info) = rb.finding(f) else { continue };
@@ -749,7 +832,11 @@ fn cause_question(
         );
         let mut p_yes_changes: f64 = 0.0;
         let mut movement: f64 = 0.0;
-        for (&target, &p) in targets.iter().filter(|t| open_target(t)).zip(&presences) {
+        for (&target, &p) in targets
+            .iter()
+            .filter(|t| open_target(t))
+            .zip(presences.iter())
+        {
             let via = (target != f).then_some(f);
             what_if.hypothesis(&[(target, Answer::Yes)], via);
             let (yes_urgency, yes_same_top) = what_if.outcome();
@@ -795,6 +882,7 @@ fn cause_question(
             best = Some((urgency_changes, value, movement, f));
         }
     }
+    work.spare = what_if.into_spare();
     best.map(|(_, _, _, f)| f)
 }
 

@@ -9,7 +9,7 @@ use crate::triage::condition::{FactId, Facts, Tri};
 use crate::triage::rulebase::{FactBody, RuleBase};
 
 /// The value of every fact after the answers, groups and derived facts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct State {
     truth: Vec<Tri>,
     number: Vec<Option<f64>>,
@@ -44,7 +44,7 @@ pub struct Changes {
 /// answers and worked into a [`State`] with [`State::update`], and
 /// [`Hypothesis::reset`] takes them all back. Used to ask "what if this were
 /// answered so?" at the cost of what the answer touches.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Hypothesis {
     answers: Answers,
     changes: Changes,
@@ -63,6 +63,16 @@ impl Hypothesis {
             applied: Vec::new(),
             applied_ids: Vec::new(),
         }
+    }
+
+    /// No hypothetical answers, on top of `answers`: [`Hypothesis::new`]
+    /// reusing this one's buffers.
+    pub fn restart(&mut self, answers: &Answers) {
+        self.answers.copy_from(answers);
+        self.changes.undo.clear();
+        self.changes.queue.clear();
+        self.applied.clear();
+        self.applied_ids.clear();
     }
 
     /// Adds an answer and works it into `state`. False if it contradicts the
@@ -163,6 +173,12 @@ impl State {
         let mut state = State::empty(rb);
         state.fill(rb, answers);
         state
+    }
+
+    /// Becomes a copy of `other`, reusing the buffers.
+    pub fn copy_from(&mut self, other: &State) {
+        self.truth.clone_from(&other.truth);
+        self.number.clone_from(&other.number);
     }
 
     /// Recomputes every fact in place (reusing the buffers).
