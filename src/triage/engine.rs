@@ -106,6 +106,9 @@ pub struct Evaluation {
     /// The question choice's buffers, kept with the evaluation that batch
     /// mode reuses line after line (see [`crate::triage::assess_into`]).
     pub(crate) work: Workspace,
+    /// [`Evaluation::warning_urgency`], worked out once by
+    /// [`Evaluation::fill`]: an assessment asks for it several times.
+    warning: Option<Urgency>,
 }
 
 impl Evaluation {
@@ -127,6 +130,7 @@ impl Evaluation {
             rule_truth: vec![Tri::Unknown; rb.cause_rule_start.last().map_or(0, |&n| n as usize)],
             urgency_when_truth: vec![Tri::Yes; rb.causes.len()],
             work: Workspace::default(),
+            warning: None,
         }
     }
 
@@ -143,6 +147,7 @@ impl Evaluation {
             &self.flags,
             &mut self.possible,
         );
+        self.warning = self.worked_out_warning_urgency(rb);
         self.rule_truth.fill(Tri::Unknown);
         let state = &self.state;
         let truths = &mut self.rule_truth;
@@ -173,7 +178,11 @@ impl Evaluation {
 
     /// The most urgent level among the red flags that fired or that a group
     /// answered yes makes possible.
-    pub fn warning_urgency(&self, rb: &RuleBase) -> Option<Urgency> {
+    pub fn warning_urgency(&self, _rb: &RuleBase) -> Option<Urgency> {
+        self.warning
+    }
+
+    fn worked_out_warning_urgency(&self, rb: &RuleBase) -> Option<Urgency> {
         let possible = self
             .possible
             .iter()

@@ -52,6 +52,7 @@ pub struct Workspace {
     no_scores: Vec<(CauseId, f64)>,
     moved: Vec<CauseId>,
     presences: Vec<f64>,
+    raisers: Vec<u8>,
 }
 
 /// [`next_question`] with its buffers in `work`.
@@ -759,11 +760,21 @@ fn cause_question(
     let no_scores = &mut work.no_scores;
     let moved_causes = &mut work.moved;
 
-    // Whether `f` turning yes (or no) could make a cause raise the urgency.
-    let raises = |f: FactId, yes: bool| {
+    // Whether `f` turning yes (or no) could make a cause raise the urgency;
+    // per cause, [`may_raise`] is worked out once (0: not yet, 1: no, 2: yes).
+    let raisers = &mut work.raisers;
+    raisers.clear();
+    raisers.resize(rb.causes.len(), 0);
+    let mut raises = |f: FactId, yes: bool| {
         let (on_yes, on_no) = &rb.cause_deps_signed[usize::from(f)];
         let deps = if yes { on_yes } else { on_no };
-        deps.iter().any(|&c| may_raise(rb, eval, c, now))
+        deps.iter().any(|&c| {
+            let memo = &mut raisers[usize::from(c)];
+            if *memo == 0 {
+                *memo = 1 + u8::from(may_raise(rb, eval, c, now));
+            }
+            *memo == 2
+        })
     };
     let presences = &mut work.presences;
 

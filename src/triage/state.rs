@@ -241,6 +241,29 @@ impl State {
         self.number[i] = number;
     }
 
+    /// Puts a fact's new value, and queues the derived facts that use it,
+    /// only if the value changed: what did not change cannot change
+    /// anything downstream (the state is consistent before an update).
+    fn change(
+        &mut self,
+        rb: &RuleBase,
+        f: FactId,
+        (truth, number): (Tri, Option<f64>),
+        changes: &mut Changes,
+    ) {
+        let i = usize::from(f);
+        let bits = |n: Option<f64>| n.map(f64::to_bits);
+        if self.truth[i] == truth && bits(self.number[i]) == bits(number) {
+            return;
+        }
+        self.put(f, truth, number, changes);
+        for &d in &rb.derived_users[i] {
+            changes
+                .queue
+                .push(Reverse((rb.derived_position[usize::from(d)], d)));
+        }
+    }
+
     /// After the answer to finding `f` changed in `answers`, recomputes only
     /// what depends on it: the finding, its group or its members, and the
     /// derived facts downstream. The old values go to `changes`, for
@@ -249,48 +272,31 @@ impl State {
     pub fn update(&mut self, rb: &RuleBase, answers: &Answers, f: FactId, changes: &mut Changes) {
         let Some(info) = rb.finding(f) else { return };
         if info.members.is_empty() {
-            let (truth, number) = self.finding_value(rb, answers, f);
-            self.put(f, truth, number, changes);
+            let value = self.finding_value(rb, answers, f);
+            self.change(rb, f, value, changes);
             if let Some(g) = info.group {
                 let value = self.group_value(rb, answers, g);
-                self.put(g, value, None, changes);
+                self.change(rb, g, (value, None), changes);
             }
         } else {
             for &m in &info.members {
-                let (truth, number) = self.finding_value(rb, answers, m);
-                self.put(m, truth, number, changes);
+                let value = self.finding_value(rb, answers, m);
+                self.change(rb, m, value, changes);
             }
             let value = self.group_value(rb, answers, f);
-            self.put(f, value, None, changes);
+            self.change(rb, f, (value, None), changes);
         }
         // Derived facts downstream, in evaluation order, and only as far as
         // values change: a heap keyed on each derived fact's place in
         // `derived_order` (duplicates pop one after the other).
-        let mut heap = std::mem::take(&mut changes.queue);
-        let push_users = |heap: &mut BinaryHeap<Reverse<(u32, FactId)>>, c: FactId| {
-            for &d in &rb.derived_users[usize::from(c)] {
-                heap.push(Reverse((rb.derived_position[usize::from(d)], d)));
-            }
-        };
-        push_users(&mut heap, f);
-        if let Some(g) = info.group {
-            push_users(&mut heap, g);
-        }
-        for &m in &info.members {
-            push_users(&mut heap, m);
-        }
         let mut last = None;
-        while let Some(Reverse((_, d))) = heap.pop() {
+        while let Some(Reverse((_, d))) = changes.queue.pop() {
             if last.replace(d) == Some(d) {
                 continue;
             }
             let value = self.derived_value(rb, d);
-            if value != self.truth[usize::from(d)] {
-                self.put(d, value, None, changes);
-                push_users(&mut heap, d);
-            }
+            self.change(rb, d, (value, None), changes);
         }
-        changes.queue = heap;
     }
 
     /// Puts back the values recorded by [`State::update`], newest first.
