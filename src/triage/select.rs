@@ -553,6 +553,15 @@ impl<'a> WhatIf<'a> {
         .find(|&u| strong[level(u)] > 0)
         .unwrap_or(Urgency::SelfCare);
         let urgency = combined_urgency(self.flag_urgency, causes);
+        // The ranking depends on the scores alone: none moved, none reordered.
+        let base = &self.base.scores;
+        if self
+            .touched
+            .iter()
+            .all(|&c| self.score[usize::from(c)].to_bits() == base[usize::from(c)].to_bits())
+        {
+            return (urgency, true);
+        }
 
         // The ranking's order: score, highest first, then rule order
         // (`rank_into`'s stable sort).

@@ -184,9 +184,22 @@ impl State {
     /// Recomputes every fact in place (reusing the buffers).
     pub fn fill(&mut self, rb: &RuleBase, answers: &Answers) {
         for f in rb.findings() {
-            let (truth, number) = self.finding_value(rb, answers, f);
+            let (truth, number) = answer_value(answers, f);
             self.truth[usize::from(f)] = truth;
             self.number[usize::from(f)] = number;
+        }
+        // As [`State::finding_value`] says, group by group: a "no" to a
+        // group makes its members with no value of their own no.
+        for &g in &rb.groups {
+            if answers.get(g) != Some(Answer::No) {
+                continue;
+            }
+            for &m in rb.finding(g).map_or(&[][..], |i| &i.members) {
+                let m = usize::from(m);
+                if self.truth[m] == Tri::Unknown && self.number[m].is_none() {
+                    self.truth[m] = Tri::No;
+                }
+            }
         }
         for &g in &rb.groups {
             self.truth[usize::from(g)] = self.group_value(rb, answers, g);
