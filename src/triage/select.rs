@@ -28,7 +28,7 @@ use crate::triage::engine::{
 use crate::triage::ids::CauseId;
 use crate::triage::rulebase::{FactBody, RuleBase};
 use crate::triage::schema::{FindingKind, Urgency};
-use crate::triage::state::{Hypothesis, State, yes_groups};
+use crate::triage::state::{Hypothesis, Mark, State, yes_groups};
 
 /// The next question to ask after these answers, or `None` when done. A
 /// group is asked as one checklist of its members, which are never asked
@@ -437,6 +437,11 @@ impl<'a> WhatIf<'a> {
     /// Takes the current hypothesis back.
     fn reset(&mut self) {
         self.hypo.reset(&mut self.state);
+        self.reset_scores();
+    }
+
+    /// Puts the rescored causes back to the base's values.
+    fn reset_scores(&mut self) {
         for c in self.touched.drain(..) {
             let i = usize::from(c);
             self.score[i] = self.base.scores[i];
@@ -524,6 +529,34 @@ impl<'a> WhatIf<'a> {
                 self.reset();
                 return;
             }
+        }
+        self.rescore();
+    }
+
+    /// [`WhatIf::hypothesis`] for member `m` of group `g` answered yes
+    /// through the group, trying the members one after another: the
+    /// group's "yes" is kept from one member to the next (`kept`, `None`
+    /// before the first) rather than worked out for each.
+    fn member_yes(&mut self, g: FactId, m: FactId, kept: &mut Option<Mark>) {
+        self.reset_scores();
+        let reaches = |f: FactId| !self.rb.cause_deps_signed[usize::from(f)].0.is_empty();
+        if !reaches(g) && !reaches(m) {
+            self.hypo.reset(&mut self.state);
+            *kept = None;
+            return;
+        }
+        match *kept {
+            Some(mark) => self.hypo.reset_to(&mut self.state, mark),
+            None => {
+                self.hypo.reset(&mut self.state);
+                self.assume(g, Answer::Yes);
+                *kept = Some(self.hypo.mark());
+            }
+        }
+        if !self.assume(m, Answer::Yes) {
+            self.hypo.reset(&mut self.state);
+            *kept = None;
+            return;
         }
         self.rescore();
     }
@@ -852,13 +885,18 @@ fn cause_question(
         );
         let mut p_yes_changes: f64 = 0.0;
         let mut movement: f64 = 0.0;
+        // The group's "yes", kept while its members are tried in turn.
+        let mut kept = None;
         for (&target, &p) in targets
             .iter()
             .filter(|t| open_target(t))
             .zip(presences.iter())
         {
-            let via = (target != f).then_some(f);
-            what_if.hypothesis(&[(target, Answer::Yes)], via);
+            if target == f {
+                what_if.hypothesis(&[(f, Answer::Yes)], None);
+            } else {
+                what_if.member_yes(f, target, &mut kept);
+            }
             let (yes_urgency, yes_same_top) = what_if.outcome();
             urgency_changes |= yes_urgency != now;
             if yes_urgency != now || !yes_same_top {

@@ -130,6 +130,26 @@ impl Hypothesis {
         self.applied_ids.clear();
     }
 
+    /// How far the hypothesis has gone, for [`Hypothesis::reset_to`].
+    pub fn mark(&self) -> Mark {
+        Mark {
+            undo: self.changes.undo.len(),
+            applied: self.applied.len(),
+        }
+    }
+
+    /// Takes back the answers added since `mark`, from the answers and
+    /// `state`, newest first: as if they had never been assumed.
+    pub fn reset_to(&mut self, state: &mut State, mark: Mark) {
+        state.undo_to(&mut self.changes, mark.undo);
+        while self.applied.len() > mark.applied {
+            if let Some((f, before)) = self.applied.pop() {
+                self.answers.replace(f, before);
+            }
+        }
+        self.applied_ids.truncate(mark.applied);
+    }
+
     /// The findings the current hypothesis answered.
     pub fn applied(&self) -> &[FactId] {
         &self.applied_ids
@@ -139,6 +159,13 @@ impl Hypothesis {
     pub fn answer(&self, f: FactId) -> Option<Answer> {
         self.answers.get(f)
     }
+}
+
+/// A point in a [`Hypothesis`], from [`Hypothesis::mark`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    undo: usize,
+    applied: usize,
 }
 
 /// The groups that were answered yes.
@@ -314,9 +341,16 @@ impl State {
 
     /// Puts back the values recorded by [`State::update`], newest first.
     pub fn undo(&mut self, changes: &mut Changes) {
-        while let Some((f, truth, number)) = changes.undo.pop() {
-            self.truth[usize::from(f)] = truth;
-            self.number[usize::from(f)] = number;
+        self.undo_to(changes, 0);
+    }
+
+    /// Puts back the values recorded after the first `len`, newest first.
+    fn undo_to(&mut self, changes: &mut Changes, len: usize) {
+        while changes.undo.len() > len {
+            if let Some((f, truth, number)) = changes.undo.pop() {
+                self.truth[usize::from(f)] = truth;
+                self.number[usize::from(f)] = number;
+            }
         }
     }
 }
