@@ -93,10 +93,14 @@ fn next_question_one(bencher: divan::Bencher, state: &str) {
 }
 
 /// The real rule base repeated `times` times, each copy with its own ids.
+/// The question cap grows with it, as a rule base with `times` as many
+/// questions would set it: otherwise the answers given to every copy pass
+/// the cap and the cause stage is never reached.
 fn scaled(times: usize) -> RuleBase {
     let texts = embedded::texts();
     let base = load::parse(&texts).expect("the embedded rule base parses");
     let mut files: RuleFiles = base.clone();
+    files.settings.settings.max_questions *= times;
     for k in 1..times {
         let id = |s: &str| format!("{s}_x{k}");
         for f in &base.findings.findings {
@@ -211,6 +215,24 @@ fn assess_scaled(bencher: divan::Bencher, times: usize) {
     let rb = scaled(times);
     let a = answers_everywhere(&rb, times, STRAIN);
     bench_assess_into(bencher, &rb, &a);
+}
+
+/// A cause-stage question chosen (warning signs screened and clear, the cap
+/// not reached), as the rule base grows: every candidate question is tried
+/// with each answer, so this is where the choice's cost shows. Each copy is
+/// answered alike, so the chosen question is in the first copy.
+#[divan::bench(args = [1, 10, 100])]
+fn cause_question_scaled(bencher: divan::Bencher, times: usize) {
+    let rb = scaled(times);
+    let a = answers_everywhere(&rb, times, STRAIN);
+    let eval = Evaluation::new(&rb, &a);
+    let q = select::next_question(&rb, &a, &eval);
+    assert!(
+        q.is_some_and(|q| !rb.fact(q).id.ends_with("_warning_signs")),
+        "a cause-stage question: {:?}",
+        q.map(|q| &rb.fact(q).id)
+    );
+    bencher.bench(|| select::next_question(divan::black_box(&rb), divan::black_box(&a), &eval));
 }
 
 /// A warning-sign question chosen after the opening, as the rule base grows.

@@ -128,7 +128,7 @@ impl fmt::Display for AnswerError {
 impl std::error::Error for AnswerError {}
 
 /// The answers given so far, one slot per finding.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Answers {
     values: Vec<Option<Answer>>,
     /// Groups whose answers disagreed, made "don't know" by
@@ -148,6 +148,12 @@ impl Answers {
     /// The answer to a finding, if it was given.
     pub fn get(&self, f: FactId) -> Option<Answer> {
         self.values.get(usize::from(f)).copied().flatten()
+    }
+
+    /// Becomes a copy of `other`, reusing the buffers.
+    pub fn copy_from(&mut self, other: &Answers) {
+        self.values.clone_from(&other.values);
+        self.disagreed.clone_from(&other.disagreed);
     }
 
     /// Forgets every answer, keeping the buffer (batch mode reuses it).

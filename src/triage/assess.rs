@@ -233,7 +233,9 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
     fitting_advice(rb, out.urgency, &out.causes, state, &mut out.advice);
     out.decided_by = decider(rb, out);
     unchecked_questions(rb, answers, eval, out);
-    out.next_question = select::next_question(rb, answers, eval);
+    let mut work = std::mem::take(&mut eval.work);
+    out.next_question = select::next_question_in(rb, answers, eval, &mut work);
+    eval.work = work;
     out.next_options.clear();
     if let Some(q) = out.next_question {
         out.next_options
@@ -290,12 +292,18 @@ fn decider(rb: &RuleBase, a: &Assessment) -> Decider {
 fn unchecked_questions(rb: &RuleBase, answers: &Answers, eval: &Evaluation, out: &mut Assessment) {
     out.unchecked_questions.clear();
     let mut leaves = Vec::new();
+    // Only a "don't know" makes a question unsure: without one, there is
+    // nothing to look for.
+    let any_unsure = answers.iter().any(|(_, a)| a == Answer::Unknown);
     for &r in &out.unchecked_red_flags {
         let rule = &rb.red_flags[usize::from(r)];
         if rule.urgency < Urgency::Urgent {
             continue;
         }
         for unsure in [true, false] {
+            if unsure && !any_unsure {
+                continue;
+            }
             leaves.clear();
             if unsure {
                 select::unsure_leaves(rb, answers, &eval.state, &rule.when, &mut leaves);

@@ -305,7 +305,17 @@ impl Cond {
     }
 
     /// Kleene evaluation: unknown only when the known facts do not settle it.
+    /// Most conditions name a single fact: that case is read inline, at the
+    /// caller, and only the others enter the tree walk.
+    #[inline]
     pub fn eval(&self, facts: &impl Facts) -> Tri {
+        match self {
+            Cond::Fact(f) => facts.truth(*f),
+            _ => self.eval_tree(facts),
+        }
+    }
+
+    fn eval_tree(&self, facts: &impl Facts) -> Tri {
         // Children are mostly plain facts: read those here rather than recurse.
         let child = |c: &Cond| match c {
             Cond::Fact(f) => facts.truth(*f),

@@ -10,27 +10,43 @@
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::{Cond, FactId, Facts, Tri};
 use crate::triage::ids::CauseId;
-use crate::triage::rulebase::RuleBase;
+use crate::triage::rulebase::{RuleBase, Weighted};
 use crate::triage::schema::Urgency;
+use crate::triage::select::Workspace;
 use crate::triage::state::{Hypothesis, State, yes_groups};
 
-/// Combines certainty factors: `a + b(1 - a)` for each that holds.
-fn combine<'a>(rules: impl Iterator<Item = (&'a Cond, f64)>, state: &State) -> f64 {
+/// Combines certainty factors: `a + b(1 - a)` for each rule that holds
+/// (`holds` is given each rule's place in its list).
+fn combine(rules: &[Weighted], mut holds: impl FnMut(usize, &Cond) -> bool) -> f64 {
     rules
-        .filter(|(when, _)| when.holds(state))
-        .fold(0.0, |acc, (_, w)| acc + w * (1.0 - acc))
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| holds(*i, &w.when))
+        .fold(0.0, |acc, (_, w)| acc + w.weight * (1.0 - acc))
 }
 
 /// The MYCIN certainty of one cause: `(for - against) / (1 - min(for, against))`,
 /// with (score, for, against). A cause with no support scores 0: evidence
 /// against is only weighed against evidence for (and is then not evaluated).
 pub fn cause_score(rb: &RuleBase, cause: CauseId, state: &State) -> (f64, f64, f64) {
+    certainty(rb, cause, |_, when| when.holds(state))
+}
+
+/// [`cause_score`] with whether each rule holds given by `holds`, which is
+/// told the rule's place in [`RuleBase::cause_rule_start`]'s numbering.
+pub fn certainty(
+    rb: &RuleBase,
+    cause: CauseId,
+    mut holds: impl FnMut(usize, &Cond) -> bool,
+) -> (f64, f64, f64) {
     let rule = &rb.causes[usize::from(cause)];
-    let for_ = combine(rule.support.iter().map(|w| (&w.when, w.weight)), state);
+    let start = rb.cause_rule_start[usize::from(cause)] as usize;
+    let for_ = combine(&rule.support, |i, when| holds(start + i, when));
     if for_ == 0.0 {
         return (0.0, 0.0, 0.0);
     }
-    let against = combine(rule.against.iter().map(|w| (&w.when, w.weight)), state);
+    let against_start = start + rule.support.len();
+    let against = combine(&rule.against, |i, when| holds(against_start + i, when));
     let denominator = 1.0 - for_.min(against);
     let score = if denominator <= f64::EPSILON {
         0.0
@@ -43,9 +59,19 @@ pub fn cause_score(rb: &RuleBase, cause: CauseId, state: &State) -> (f64, f64, f
 /// The support of a cause that counts toward the urgency: its certainty
 /// `for_`, or 0 while its `urgency_when` does not hold.
 pub fn urgency_support(rb: &RuleBase, cause: CauseId, state: &State, for_: f64) -> f64 {
+    support_when(rb, cause, for_, |when| when.holds(state))
+}
+
+/// [`urgency_support`] with whether `urgency_when` holds given by `holds`.
+pub fn support_when(
+    rb: &RuleBase,
+    cause: CauseId,
+    for_: f64,
+    holds: impl FnOnce(&Cond) -> bool,
+) -> f64 {
     let rule = &rb.causes[usize::from(cause)];
     match &rule.urgency_when {
-        Some(when) if !when.holds(state) => 0.0,
+        Some(when) if !holds(when) => 0.0,
         _ => for_,
     }
 }
@@ -70,6 +96,19 @@ pub struct Evaluation {
     /// against a cause changes its rank, never the urgency: a "yes" must never
     /// lower the urgency.
     pub supports: Vec<f64>,
+    /// Per cause rule (numbered as [`RuleBase::cause_rule_start`] says): its
+    /// value, or unknown where it was not evaluated (the rules against a
+    /// cause without support). A value that is yes or no stays so whatever
+    /// else is answered: hypothetical answers re-evaluate only the unknown.
+    pub rule_truth: Vec<Tri>,
+    /// Per cause: the value of its `urgency_when` (yes when it has none).
+    pub urgency_when_truth: Vec<Tri>,
+    /// The question choice's buffers, kept with the evaluation that batch
+    /// mode reuses line after line (see [`crate::triage::assess_into`]).
+    pub(crate) work: Workspace,
+    /// [`Evaluation::warning_urgency`], worked out once by
+    /// [`Evaluation::fill`]: an assessment asks for it several times.
+    warning: Option<Urgency>,
 }
 
 impl Evaluation {
@@ -88,6 +127,10 @@ impl Evaluation {
             possible: vec![Vec::new(); rb.red_flags.len()],
             scores: vec![0.0; rb.causes.len()],
             supports: vec![0.0; rb.causes.len()],
+            rule_truth: vec![Tri::Unknown; rb.cause_rule_start.last().map_or(0, |&n| n as usize)],
+            urgency_when_truth: vec![Tri::Yes; rb.causes.len()],
+            work: Workspace::default(),
+            warning: None,
         }
     }
 
@@ -104,10 +147,22 @@ impl Evaluation {
             &self.flags,
             &mut self.possible,
         );
+        self.warning = self.worked_out_warning_urgency(rb);
+        self.rule_truth.fill(Tri::Unknown);
+        let state = &self.state;
+        let truths = &mut self.rule_truth;
         for (c, (score, support)) in self.scores.iter_mut().zip(&mut self.supports).enumerate() {
-            let (s, for_, _) = cause_score(rb, CauseId::at(c), &self.state);
+            let (s, for_, _) = certainty(rb, CauseId::at(c), |i, when| {
+                let t = when.eval(state);
+                truths[i] = t;
+                t == Tri::Yes
+            });
             *score = s;
-            *support = urgency_support(rb, CauseId::at(c), &self.state, for_);
+            let when_truth = &mut self.urgency_when_truth[c];
+            *support = support_when(rb, CauseId::at(c), for_, |when| {
+                *when_truth = when.eval(state);
+                *when_truth == Tri::Yes
+            });
         }
     }
 
@@ -123,7 +178,11 @@ impl Evaluation {
 
     /// The most urgent level among the red flags that fired or that a group
     /// answered yes makes possible.
-    pub fn warning_urgency(&self, rb: &RuleBase) -> Option<Urgency> {
+    pub fn warning_urgency(&self, _rb: &RuleBase) -> Option<Urgency> {
+        self.warning
+    }
+
+    fn worked_out_warning_urgency(&self, rb: &RuleBase) -> Option<Urgency> {
         let possible = self
             .possible
             .iter()

@@ -234,6 +234,16 @@ pub struct RuleBase {
     /// Per cause: the findings its support rules need present, and those
     /// its rules against it need present.
     pub cause_findings: Vec<(Vec<FactId>, Vec<FactId>)>,
+    /// Per fact: the causes of `cause_deps` whose score or urgency support
+    /// can change when the fact turns yes (`.0`) and when it turns no
+    /// (`.1`). A condition's value only goes from unknown to yes or no as
+    /// facts become known (Kleene logic keeps what is settled), so a fact
+    /// named only outside a `not` cannot make a rule hold by turning no.
+    pub cause_deps_signed: Vec<(Vec<CauseId>, Vec<CauseId>)>,
+    /// Per cause: where its rules start in one numbering of every cause's
+    /// rules, support rules first, then those against it (one more entry at
+    /// the end: the number of rules).
+    pub cause_rule_start: Vec<u32>,
     #[serde(skip)]
     index: IdTable,
 }
@@ -274,6 +284,8 @@ impl RuleBase {
             derived_position: Vec::new(),
             support_links: Vec::new(),
             cause_findings: Vec::new(),
+            cause_deps_signed: Vec::new(),
+            cause_rule_start: Vec::new(),
             index: IdTable::default(),
         };
         rb.build_index();
@@ -302,6 +314,14 @@ impl RuleBase {
                 });
             }
         }
+        rb.cause_deps_signed = rb.signed_cause_deps();
+        let mut start = 0u32;
+        rb.cause_rule_start = std::iter::once(0)
+            .chain(rb.causes.iter().map(|c| {
+                start += (c.support.len() + c.against.len()) as u32;
+                start
+            }))
+            .collect();
         rb.support_links = rb.links();
         rb.cause_findings = rb
             .causes
@@ -319,6 +339,95 @@ impl RuleBase {
             })
             .collect();
         rb
+    }
+
+    /// [`RuleBase::cause_deps_signed`]: for each fact and each direction
+    /// (turning yes, turning no), the causes it reaches through groups and
+    /// derived facts where a condition names it with the sign that can make
+    /// the condition hold, kept only where `cause_deps` has them.
+    fn signed_cause_deps(&self) -> Vec<(Vec<CauseId>, Vec<CauseId>)> {
+        let n = self.facts.len();
+        // A change is a node `2 * fact + d`, d = 0 for "turns yes" and 1 for
+        // "turns no"; edges say which changes it can cause.
+        let node = |f: FactId, no: bool| 2 * usize::from(f) + usize::from(no);
+        let mut next: Vec<Vec<usize>> = vec![Vec::new(); 2 * n];
+        for f in self.findings() {
+            let Some(info) = self.finding(f) else {
+                continue;
+            };
+            for &m in &info.members {
+                // A member turning yes or no can turn its group so. (A group
+                // answered no makes its members no: that is where a change
+                // starts, below, not a step: a group turning no because its
+                // members did changes no other member.)
+                next[node(m, false)].push(node(f, false));
+                next[node(m, true)].push(node(f, true));
+            }
+        }
+        for &d in &self.derived_order {
+            if let FactBody::Derived { when, .. } = &self.fact(d).body {
+                when.visit_facts(false, &mut |used, negated| {
+                    next[node(used, false)].push(node(d, negated));
+                    next[node(used, true)].push(node(d, !negated));
+                });
+            }
+        }
+        // The causes each change can make a rule of hold for.
+        let mut sinks: Vec<Vec<CauseId>> = vec![Vec::new(); 2 * n];
+        for (c, cause) in self.causes.iter().enumerate() {
+            let conds = cause
+                .support
+                .iter()
+                .chain(&cause.against)
+                .map(|w| &w.when)
+                .chain(cause.urgency_when.as_ref());
+            for cond in conds {
+                cond.visit_facts(false, &mut |f, negated| {
+                    // Turning yes makes a plain mention hold; turning no, a negated one.
+                    let sink = &mut sinks[node(f, negated)];
+                    if !sink.contains(&CauseId::at(c)) {
+                        sink.push(CauseId::at(c));
+                    }
+                });
+            }
+        }
+        let mut seen = vec![false; 2 * n];
+        let mut stack = Vec::new();
+        let mut reached = Vec::new();
+        let mut reach = |start: usize, deps: &[CauseId]| -> Vec<CauseId> {
+            reached.clear();
+            stack.clear();
+            stack.push(start);
+            // A group answered no: its members turn no with it.
+            if start % 2 == 1
+                && let Some(info) = self.finding(FactId::at(start / 2))
+            {
+                stack.extend(info.members.iter().map(|&m| node(m, true)));
+            }
+            let mut visited = Vec::new();
+            while let Some(x) = stack.pop() {
+                if std::mem::replace(&mut seen[x], true) {
+                    continue;
+                }
+                visited.push(x);
+                reached.extend_from_slice(&sinks[x]);
+                stack.extend_from_slice(&next[x]);
+            }
+            for x in visited {
+                seen[x] = false;
+            }
+            deps.iter()
+                .copied()
+                .filter(|c| reached.contains(c))
+                .collect()
+        };
+        (0..n)
+            .map(|f| {
+                let deps = &self.cause_deps[f];
+                let f = FactId::at(f);
+                (reach(node(f, false), deps), reach(node(f, true), deps))
+            })
+            .collect()
     }
 
     /// Which causes each finding supports, and how strongly.

@@ -23,25 +23,54 @@
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::{Cond, FactId, Facts, Tri};
 use crate::triage::engine::{
-    Evaluation, cause_score, cause_urgency, combined_urgency, rank_into, urgency_support,
+    Evaluation, cause_urgency, certainty, combined_urgency, rank_into, support_when,
 };
 use crate::triage::ids::CauseId;
 use crate::triage::rulebase::{FactBody, RuleBase};
 use crate::triage::schema::{FindingKind, Urgency};
-use crate::triage::state::{Hypothesis, State, yes_groups};
+use crate::triage::state::{Hypothesis, Mark, State, yes_groups};
 
 /// The next question to ask after these answers, or `None` when done. A
 /// group is asked as one checklist of its members, which are never asked
 /// one by one.
 pub fn next_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option<FactId> {
+    next_question_in(rb, answers, eval, &mut Workspace::default())
+}
+
+/// Buffers for choosing a question, kept from one choice to the next (batch
+/// mode chooses line after line), so that choosing allocates nothing once
+/// warmed up.
+#[derive(Debug, Clone, Default)]
+pub struct Workspace {
+    /// For [`best_warning_question`].
+    counts: Vec<u16>,
+    found: Vec<FactId>,
+    /// For [`cause_question`].
+    spare: Spare,
+    relevant: Vec<bool>,
+    raise: Vec<FactId>,
+    no_scores: Vec<(CauseId, f64)>,
+    moved: Vec<CauseId>,
+    presences: Vec<f64>,
+    raisers: Vec<u8>,
+}
+
+/// [`next_question`] with its buffers in `work`.
+pub fn next_question_in(
+    rb: &RuleBase,
+    answers: &Answers,
+    eval: &Evaluation,
+    work: &mut Workspace,
+) -> Option<FactId> {
     if eval.flag_urgency(rb) == Some(Urgency::Emergency) {
         return None;
     }
     // A group of warning signs answered yes without saying which sign: its
     // checklist again, before anything else.
     if yes_groups(rb, answers).next().is_some() {
-        let drill =
-            best_warning_question(rb, answers, eval, |f| answers.get(f) == Some(Answer::Yes));
+        let drill = best_warning_question(rb, answers, eval, work, |f| {
+            answers.get(f) == Some(Answer::Yes)
+        });
         if drill.is_some() {
             return drill;
         }
@@ -49,7 +78,7 @@ pub fn next_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Opt
     if let Some(&f) = rb.opening.iter().find(|&&f| is_open(rb, answers, f)) {
         return Some(f);
     }
-    if let Some(f) = best_warning_question(rb, answers, eval, |_| true) {
+    if let Some(f) = best_warning_question(rb, answers, eval, work, |_| true) {
         return Some(f);
     }
     if let Some(f) = required_question(rb, answers, eval) {
@@ -59,7 +88,7 @@ pub fn next_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Opt
     // that could raise the urgency is asked; the cap never cuts one.
     let capped = prompts_answered(rb, answers) >= rb.settings.max_questions
         || eval.urgency(rb) >= Urgency::Urgent;
-    cause_question(rb, answers, eval, capped)
+    cause_question(rb, answers, eval, capped, work)
 }
 
 /// How many prompts the answers stand for: each answered finding outside a
@@ -125,11 +154,14 @@ fn best_warning_question(
     rb: &RuleBase,
     answers: &Answers,
     eval: &Evaluation,
+    work: &mut Workspace,
     allowed: impl Fn(FactId) -> bool,
 ) -> Option<FactId> {
-    // Per fact: how many unsettled red flags of the level it could settle.
-    let mut counts: Vec<u16> = Vec::new();
-    let mut found = Vec::new();
+    // Per fact: how many unsettled red flags of the level it could settle
+    // (sized at the first such question).
+    let counts = &mut work.counts;
+    let found = &mut work.found;
+    counts.clear();
     for level in [Urgency::Emergency, Urgency::Urgent, Urgency::Doctor] {
         let unsettled = rb
             .red_flags
@@ -138,7 +170,7 @@ fn best_warning_question(
             .filter(|(rule, truth)| rule.urgency == level && **truth == Tri::Unknown);
         for (rule, _) in unsettled {
             found.clear();
-            open_leaves(rb, answers, &eval.state, &rule.when, &mut found);
+            open_leaves(rb, answers, &eval.state, &rule.when, found);
             for &f in found.iter().filter(|&&f| allowed(f)) {
                 if counts.is_empty() {
                     counts.resize(rb.facts.len(), 0);
@@ -263,67 +295,158 @@ fn unsure_fact(rb: &RuleBase, answers: &Answers, state: &State, f: FactId, out: 
     }
 }
 
-/// What a set of answers decides: the urgency and the top causes.
+/// What a set of answers decides: the urgency and the top causes (in
+/// index order).
 #[derive(Debug, PartialEq)]
 struct Outcome {
     urgency: Urgency,
     top: Vec<CauseId>,
 }
 
-fn outcome(rb: &RuleBase, flag_urgency: Option<Urgency>, scores: &Scores) -> Outcome {
-    let mut top = Vec::new();
-    rank_into(&scores.score, &mut top);
-    top.truncate(rb.settings.top_causes);
-    top.sort_unstable();
-    Outcome {
-        urgency: combined_urgency(flag_urgency, cause_urgency(rb, &scores.support)),
-        top,
-    }
-}
-
-/// Per cause: its score (for ranking) and the certainty of its support
-/// alone (for the urgency), as [`Evaluation`] holds them.
-#[derive(Debug, Clone)]
-struct Scores {
-    score: Vec<f64>,
-    support: Vec<f64>,
-}
-
-/// Hypothetical answers, tried on copies of the state and the scores and
-/// then taken back. Each hypothesis costs what it touches (the facts
-/// downstream of its answers and the causes they feed), not the whole rule
-/// base, so choosing a question grows with the rule base, not its square.
+/// Hypothetical answers, tried on a copy of the state and the scores and
+/// then taken back. Each hypothesis costs what it touches, not the whole
+/// rule base: the facts downstream of its answers; the causes whose rules
+/// those can make hold (`cause_deps_signed`), re-evaluating only their
+/// rules still unknown; and a merge of those causes into the ranking. So
+/// choosing a question grows with the rule base, not its square.
 struct WhatIf<'a> {
     rb: &'a RuleBase,
     base: &'a Evaluation,
+    flag_urgency: Option<Urgency>,
     hypo: Hypothesis,
     state: State,
-    scores: Scores,
-    /// Causes rescored by the current hypothesis.
+    /// Per cause: its score (for ranking) and the certainty of its support
+    /// alone (for the urgency), as [`Evaluation`] holds them: the base
+    /// values except for the causes in `touched`.
+    score: Vec<f64>,
+    support: Vec<f64>,
+    /// Causes rescored by the current hypothesis, and per cause whether it is.
     touched: Vec<CauseId>,
+    is_touched: Vec<bool>,
+    /// The base answers' ranking: causes with a score above zero, best first.
+    ranked: Vec<CauseId>,
+    /// Per urgency level: how many causes have strong support in the base.
+    strong: [u32; 4],
+    /// What the base answers decide.
+    now: Outcome,
+    /// Work space for [`WhatIf::outcome`].
+    merged: Vec<CauseId>,
+    top: Vec<CauseId>,
+}
+
+fn level(u: Urgency) -> usize {
+    match u {
+        Urgency::SelfCare => 0,
+        Urgency::Doctor => 1,
+        Urgency::Urgent => 2,
+        Urgency::Emergency => 3,
+    }
+}
+
+/// The buffers of a [`WhatIf`], kept between question choices.
+#[derive(Debug, Clone, Default)]
+struct Spare {
+    hypo: Hypothesis,
+    state: State,
+    score: Vec<f64>,
+    support: Vec<f64>,
+    touched: Vec<CauseId>,
+    is_touched: Vec<bool>,
+    ranked: Vec<CauseId>,
+    merged: Vec<CauseId>,
+    top: Vec<CauseId>,
+    now_top: Vec<CauseId>,
 }
 
 impl<'a> WhatIf<'a> {
-    fn new(rb: &'a RuleBase, answers: &Answers, base: &'a Evaluation) -> WhatIf<'a> {
+    /// No hypothesis yet on top of `answers`, in the buffers of `spare`.
+    fn new(
+        rb: &'a RuleBase,
+        answers: &Answers,
+        base: &'a Evaluation,
+        flag_urgency: Option<Urgency>,
+        spare: Spare,
+    ) -> WhatIf<'a> {
+        let Spare {
+            mut hypo,
+            mut state,
+            mut score,
+            mut support,
+            mut touched,
+            mut is_touched,
+            mut ranked,
+            merged,
+            top: top_space,
+            now_top: mut top,
+        } = spare;
+        hypo.restart(answers);
+        state.copy_from(&base.state);
+        score.clone_from(&base.scores);
+        support.clone_from(&base.supports);
+        touched.clear();
+        is_touched.clear();
+        is_touched.resize(rb.causes.len(), false);
+        rank_into(&base.scores, &mut ranked);
+        let mut strong = [0; 4];
+        for (cause, &support) in rb.causes.iter().zip(&base.supports) {
+            if support >= rb.settings.strong_support {
+                strong[level(cause.urgency)] += 1;
+            }
+        }
+        top.clear();
+        top.extend(ranked.iter().take(rb.settings.top_causes).copied());
+        top.sort_unstable();
+        let now = Outcome {
+            urgency: combined_urgency(flag_urgency, cause_urgency(rb, &base.supports)),
+            top,
+        };
         WhatIf {
             rb,
             base,
-            hypo: Hypothesis::new(answers),
-            state: base.state.clone(),
-            scores: Scores {
-                score: base.scores.clone(),
-                support: base.supports.clone(),
-            },
-            touched: Vec::new(),
+            flag_urgency,
+            hypo,
+            state,
+            score,
+            support,
+            touched,
+            is_touched,
+            ranked,
+            strong,
+            now,
+            merged,
+            top: top_space,
+        }
+    }
+
+    /// The buffers, for the next [`WhatIf::new`].
+    fn into_spare(self) -> Spare {
+        Spare {
+            hypo: self.hypo,
+            state: self.state,
+            score: self.score,
+            support: self.support,
+            touched: self.touched,
+            is_touched: self.is_touched,
+            ranked: self.ranked,
+            merged: self.merged,
+            top: self.top,
+            now_top: self.now.top,
         }
     }
 
     /// Takes the current hypothesis back.
     fn reset(&mut self) {
         self.hypo.reset(&mut self.state);
+        self.reset_scores();
+    }
+
+    /// Puts the rescored causes back to the base's values.
+    fn reset_scores(&mut self) {
         for c in self.touched.drain(..) {
-            self.scores.score[usize::from(c)] = self.base.scores[usize::from(c)];
-            self.scores.support[usize::from(c)] = self.base.supports[usize::from(c)];
+            let i = usize::from(c);
+            self.score[i] = self.base.scores[i];
+            self.support[i] = self.base.supports[i];
+            self.is_touched[i] = false;
         }
     }
 
@@ -332,25 +455,71 @@ impl<'a> WhatIf<'a> {
         self.hypo.assume(self.rb, &mut self.state, f, answer)
     }
 
-    /// Rescores the causes the hypothesis can change.
+    /// A cause's score and support in the hypothetical state: the rules
+    /// already yes or no in the base stay so; only the unknown ones are
+    /// evaluated. Returns (score, for, support).
+    fn rescore_one(&self, c: CauseId) -> (f64, f64, f64) {
+        let (rb, base, state) = (self.rb, self.base, &self.state);
+        let (score, for_, _) = certainty(rb, c, |i, when| match base.rule_truth[i] {
+            Tri::Yes => true,
+            Tri::No => false,
+            Tri::Unknown => when.holds(state),
+        });
+        let support = support_when(rb, c, for_, |when| {
+            match base.urgency_when_truth[usize::from(c)] {
+                Tri::Yes => true,
+                Tri::No => false,
+                Tri::Unknown => when.holds(state),
+            }
+        });
+        (score, for_, support)
+    }
+
+    /// Rescores the causes the hypothesis can change: for each answer, the
+    /// causes its direction can reach.
     fn rescore(&mut self) {
-        for &f in self.hypo.applied() {
-            for &c in &self.rb.cause_deps[usize::from(f)] {
-                if !self.touched.contains(&c) {
+        let rb = self.rb;
+        for k in 0..self.hypo.applied().len() {
+            let f = self.hypo.applied()[k];
+            let (yes, no) = &rb.cause_deps_signed[usize::from(f)];
+            let deps = match self.hypo.answer(f) {
+                Some(Answer::Yes) => yes,
+                Some(Answer::No) => no,
+                _ => &rb.cause_deps[usize::from(f)],
+            };
+            for &c in deps {
+                let i = usize::from(c);
+                if !self.is_touched[i] {
+                    self.is_touched[i] = true;
                     self.touched.push(c);
-                    let (score, for_, _) = cause_score(self.rb, c, &self.state);
-                    self.scores.score[usize::from(c)] = score;
-                    self.scores.support[usize::from(c)] =
-                        urgency_support(self.rb, c, &self.state, for_);
+                    let (score, _, support) = self.rescore_one(c);
+                    self.score[i] = score;
+                    self.support[i] = support;
                 }
             }
         }
     }
 
-    /// The scores if each finding in `set` had its answer (and the group
-    /// `via`, if given, were answered yes).
-    fn scores(&mut self, set: &[(FactId, Answer)], via: Option<FactId>) -> &Scores {
+    /// Tries the answers in `set` (and the group `via`, if given, answered
+    /// yes): afterwards `score` and `support` hold their effect, or the
+    /// base values if they contradict the answers.
+    fn hypothesis(&mut self, set: &[(FactId, Answer)], via: Option<FactId>) {
         self.reset();
+        // Answers that can make no rule of any cause hold leave every score
+        // as it is (whether or not they contradict the answers).
+        let reaches = |f: FactId, answer: Answer| {
+            let (yes, no) = &self.rb.cause_deps_signed[usize::from(f)];
+            match answer {
+                Answer::Yes => !yes.is_empty(),
+                Answer::No => !no.is_empty(),
+                _ => true,
+            }
+        };
+        if !via.is_some_and(|g| reaches(g, Answer::Yes))
+            && !set.iter().any(|&(f, answer)| reaches(f, answer))
+        {
+            return;
+        }
         if let Some(g) = via {
             // The finding is answered through its group: the group becomes yes too.
             self.assume(g, Answer::Yes);
@@ -358,11 +527,124 @@ impl<'a> WhatIf<'a> {
         for &(f, answer) in set {
             if !self.assume(f, answer) {
                 self.reset();
-                return &self.scores;
+                return;
             }
         }
         self.rescore();
-        &self.scores
+    }
+
+    /// [`WhatIf::hypothesis`] for member `m` of group `g` answered yes
+    /// through the group, trying the members one after another: the
+    /// group's "yes" is kept from one member to the next (`kept`, `None`
+    /// before the first) rather than worked out for each.
+    fn member_yes(&mut self, g: FactId, m: FactId, kept: &mut Option<Mark>) {
+        self.reset_scores();
+        let reaches = |f: FactId| !self.rb.cause_deps_signed[usize::from(f)].0.is_empty();
+        if !reaches(g) && !reaches(m) {
+            self.hypo.reset(&mut self.state);
+            *kept = None;
+            return;
+        }
+        match *kept {
+            Some(mark) => self.hypo.reset_to(&mut self.state, mark),
+            None => {
+                self.hypo.reset(&mut self.state);
+                self.assume(g, Answer::Yes);
+                *kept = Some(self.hypo.mark());
+            }
+        }
+        if !self.assume(m, Answer::Yes) {
+            self.hypo.reset(&mut self.state);
+            *kept = None;
+            return;
+        }
+        self.rescore();
+    }
+
+    /// The current hypothesis's urgency, and whether its top causes are the
+    /// base's: the base ranking with the touched causes merged back in.
+    fn outcome(&mut self) -> (Urgency, bool) {
+        let rb = self.rb;
+        let mut strong = self.strong;
+        for &c in &self.touched {
+            let i = usize::from(c);
+            let u = level(rb.causes[i].urgency);
+            if self.base.supports[i] >= rb.settings.strong_support {
+                strong[u] -= 1;
+            }
+            if self.support[i] >= rb.settings.strong_support {
+                strong[u] += 1;
+            }
+        }
+        let causes = [
+            Urgency::Emergency,
+            Urgency::Urgent,
+            Urgency::Doctor,
+            Urgency::SelfCare,
+        ]
+        .into_iter()
+        .find(|&u| strong[level(u)] > 0)
+        .unwrap_or(Urgency::SelfCare);
+        let urgency = combined_urgency(self.flag_urgency, causes);
+        // The ranking depends on the scores alone: none moved, none reordered.
+        let base = &self.base.scores;
+        if self
+            .touched
+            .iter()
+            .all(|&c| self.score[usize::from(c)].to_bits() == base[usize::from(c)].to_bits())
+        {
+            return (urgency, true);
+        }
+
+        // The ranking's order: score, highest first, then rule order
+        // (`rank_into`'s stable sort).
+        let score = &self.score;
+        let first = |a: CauseId, b: CauseId| {
+            score[usize::from(b)]
+                .total_cmp(&score[usize::from(a)])
+                .then(a.cmp(&b))
+                == std::cmp::Ordering::Less
+        };
+        self.merged.clear();
+        self.merged.extend(
+            self.touched
+                .iter()
+                .copied()
+                .filter(|&c| score[usize::from(c)] > 0.0),
+        );
+        self.merged.sort_unstable_by(|&a, &b| {
+            score[usize::from(b)]
+                .total_cmp(&score[usize::from(a)])
+                .then(a.cmp(&b))
+        });
+        self.top.clear();
+        let k = rb.settings.top_causes;
+        let mut base = self
+            .ranked
+            .iter()
+            .copied()
+            .filter(|&c| !self.is_touched[usize::from(c)]);
+        let mut moved = self.merged.iter().copied();
+        let (mut b, mut m) = (base.next(), moved.next());
+        while self.top.len() < k {
+            match (b, m) {
+                (Some(x), Some(y)) if first(y, x) => {
+                    self.top.push(y);
+                    m = moved.next();
+                }
+                (Some(x), _) => {
+                    self.top.push(x);
+                    b = base.next();
+                }
+                (None, Some(y)) => {
+                    self.top.push(y);
+                    m = moved.next();
+                }
+                (None, None) => break,
+            }
+        }
+        self.top.sort_unstable();
+        (urgency, self.top == self.now.top)
     }
 }
 
@@ -414,27 +696,37 @@ fn unconditioned(rb: &RuleBase, scores: &[f64], f: FactId) -> f64 {
 /// them, could raise the urgency. For each cause more urgent than the
 /// result now, it answers the cause's open supporting findings yes and its
 /// open contrary findings no; if that makes the cause strong, each of those
-/// supporting findings (and its group) could change the urgency.
+/// supporting findings (and its group) could change the urgency. A cause
+/// whose support rules still able to hold cannot reach strong support is
+/// passed over: answers only settle what is unknown.
 fn urgency_relevant(
     what_if: &mut WhatIf<'_>,
     answers: &Answers,
     eval: &Evaluation,
     now: Urgency,
-) -> Vec<bool> {
+    relevant: &mut Vec<bool>,
+    raise: &mut Vec<FactId>,
+) {
     let rb = what_if.rb;
-    let mut relevant = vec![false; rb.facts.len()];
+    let strong = rb.settings.strong_support;
+    relevant.clear();
+    relevant.resize(rb.facts.len(), false);
     for (c, cause) in rb.causes.iter().enumerate() {
-        if cause.urgency <= now || eval.supports[c] >= rb.settings.strong_support {
+        if cause.urgency <= now || eval.supports[c] >= strong {
+            continue;
+        }
+        if strong > 0.0 && !could_become_strong(rb, eval, CauseId::at(c)) {
             continue;
         }
         let (support, against) = &rb.cause_findings[c];
         let open = |f: &FactId| is_open(rb, answers, *f) && eval.state.truth(*f) == Tri::Unknown;
-        let raise: Vec<FactId> = support.iter().filter(|f| open(f)).copied().collect();
+        raise.clear();
+        raise.extend(support.iter().filter(|f| open(f)).copied());
         if raise.is_empty() {
             continue;
         }
         what_if.reset();
-        for &f in &raise {
+        for &f in raise.iter() {
             if let Some(g) = rb.finding(f).and_then(|i| i.group) {
                 what_if.assume(g, Answer::Yes);
             }
@@ -443,9 +735,8 @@ fn urgency_relevant(
         for &f in against.iter().filter(|f| open(f) && !raise.contains(f)) {
             what_if.assume(f, Answer::No);
         }
-        let for_ = cause_score(rb, CauseId::at(c), &what_if.state).1;
-        if urgency_support(rb, CauseId::at(c), &what_if.state, for_) >= rb.settings.strong_support {
-            for &f in &raise {
+        if what_if.rescore_one(CauseId::at(c)).2 >= strong {
+            for &f in raise.iter() {
                 relevant[usize::from(f)] = true;
                 if let Some(g) = rb.finding(f).and_then(|i| i.group) {
                     relevant[usize::from(g)] = true;
@@ -454,7 +745,33 @@ fn urgency_relevant(
         }
     }
     what_if.reset();
-    relevant
+}
+
+/// Whether a cause could still reach strong support: its `urgency_when`
+/// not ruled out, and its support rules not ruled out, all holding, strong
+/// enough (with a margin far above rounding, so that a borderline case is
+/// worked out in full).
+fn could_become_strong(rb: &RuleBase, eval: &Evaluation, c: CauseId) -> bool {
+    if eval.urgency_when_truth[usize::from(c)] == Tri::No {
+        return false;
+    }
+    let start = rb.cause_rule_start[usize::from(c)] as usize;
+    let most = rb.causes[usize::from(c)]
+        .support
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| eval.rule_truth[start + i] != Tri::No)
+        .fold(0.0, |acc, (_, w)| acc + w.weight * (1.0 - acc));
+    most >= rb.settings.strong_support - 1e-9
+}
+
+/// Whether some answers could make a cause raise the urgency above `now`:
+/// it is more urgent, not yet strong, and could still become strong.
+fn may_raise(rb: &RuleBase, eval: &Evaluation, c: CauseId, now: Urgency) -> bool {
+    let strong = rb.settings.strong_support;
+    rb.causes[usize::from(c)].urgency > now
+        && eval.supports[usize::from(c)] < strong
+        && could_become_strong(rb, eval, c)
 }
 
 /// The next cause question, or `None` when none is worth asking.
@@ -471,20 +788,37 @@ fn cause_question(
     answers: &Answers,
     eval: &Evaluation,
     capped: bool,
+    work: &mut Workspace,
 ) -> Option<FactId> {
     let flag_urgency = eval.warning_urgency(rb);
-    let now = outcome(
-        rb,
-        flag_urgency,
-        &Scores {
-            score: eval.scores.clone(),
-            support: eval.supports.clone(),
-        },
-    );
-    let mut what_if = WhatIf::new(rb, answers, eval);
-    let relevant = urgency_relevant(&mut what_if, answers, eval, now.urgency);
+    let spare = std::mem::take(&mut work.spare);
+    let mut what_if = WhatIf::new(rb, answers, eval, flag_urgency, spare);
+    let now = what_if.now.urgency;
+    let relevant = &mut work.relevant;
+    urgency_relevant(&mut what_if, answers, eval, now, relevant, &mut work.raise);
     // (changes urgency, chance of a change, movement, question)
     let mut best: Option<(bool, f64, f64, FactId)> = None;
+    // The "no" branch's rescored causes, and the causes either branch moved.
+    let no_scores = &mut work.no_scores;
+    let moved_causes = &mut work.moved;
+
+    // Whether `f` turning yes (or no) could make a cause raise the urgency;
+    // per cause, [`may_raise`] is worked out once (0: not yet, 1: no, 2: yes).
+    let raisers = &mut work.raisers;
+    raisers.clear();
+    raisers.resize(rb.causes.len(), 0);
+    let mut raises = |f: FactId, yes: bool| {
+        let (on_yes, on_no) = &rb.cause_deps_signed[usize::from(f)];
+        let deps = if yes { on_yes } else { on_no };
+        deps.iter().any(|&c| {
+            let memo = &mut raisers[usize::from(c)];
+            if *memo == 0 {
+                *memo = 1 + u8::from(may_raise(rb, eval, c, now));
+            }
+            *memo == 2
+        })
+    };
+    let presences = &mut work.presences;
 
     for f in rb.findings() {
         let Some(info) = rb.finding(f) else { continue };
@@ -498,41 +832,96 @@ fn cause_question(
         if info.group.is_some() {
             continue;
         }
-        let no = what_if.scores(&[(f, Answer::No)], None).clone();
-        let no_outcome = outcome(rb, flag_urgency, &no);
-        let mut urgency_changes = relevant[usize::from(f)] || no_outcome.urgency != now.urgency;
-        let no_changes = no_outcome != now;
         // For a group, "yes" means one of its members: try each.
-        let yes_cases: Vec<(FactId, Option<FactId>)> = if info.members.is_empty() {
-            vec![(f, None)]
+        let single = [f];
+        let targets = if info.members.is_empty() {
+            &single[..]
         } else {
-            info.members
-                .iter()
-                .filter(|&&m| answers.get(m).is_none())
-                .map(|&m| (m, Some(f)))
-                .collect()
+            &info.members[..]
         };
-        let mut p_absent_all = 1.0;
+        let open_target = |&t: &FactId| t == f || answers.get(t).is_none();
+        // Whether a "yes" could raise the urgency: through a cause that an
+        // answer could still make strong (answers only add support).
+        let yes_raises = targets
+            .iter()
+            .filter(|t| open_target(t))
+            .any(|&t| raises(t, true) || (t != f && raises(f, true)));
+        if capped && !relevant[usize::from(f)] && !yes_raises && !raises(f, false) {
+            // Past the cap only the urgency counts, and no answer moves it.
+            continue;
+        }
+        what_if.hypothesis(&[(f, Answer::No)], None);
+        let (no_urgency, no_same_top) = what_if.outcome();
+        let mut urgency_changes = relevant[usize::from(f)] || no_urgency != now;
+        let no_changes = no_urgency != now || !no_same_top;
+        presences.clear();
+        presences.extend(
+            targets
+                .iter()
+                .filter(|t| open_target(t))
+                .map(|&t| presence(rb, answers, eval, t)),
+        );
+        let p_yes = 1.0 - presences.iter().fold(1.0, |absent, p| absent * (1.0 - p));
+        // The most a "yes" can add to the value: its chance (through a
+        // group, the chance that any member is present).
+        let yes_at_most = if info.members.is_empty() {
+            presences.first().copied().unwrap_or(0.0)
+        } else {
+            p_yes
+        };
+        if !urgency_changes
+            && !yes_raises
+            && (capped || (!no_changes && yes_at_most < rb.settings.min_question_value))
+        {
+            // Whatever a "yes" does, the question is not worth asking.
+            continue;
+        }
+        no_scores.clear();
+        no_scores.extend(
+            what_if
+                .touched
+                .iter()
+                .map(|&c| (c, what_if.score[usize::from(c)])),
+        );
         let mut p_yes_changes: f64 = 0.0;
         let mut movement: f64 = 0.0;
-        for (target, via) in yes_cases {
-            let p = presence(rb, answers, eval, target);
-            p_absent_all *= 1.0 - p;
-            let yes = what_if.scores(&[(target, Answer::Yes)], via);
-            let yes_outcome = outcome(rb, flag_urgency, yes);
-            urgency_changes |= yes_outcome.urgency != now.urgency;
-            if yes_outcome != now {
+        // The group's "yes", kept while its members are tried in turn.
+        let mut kept = None;
+        for (&target, &p) in targets
+            .iter()
+            .filter(|t| open_target(t))
+            .zip(presences.iter())
+        {
+            if target == f {
+                what_if.hypothesis(&[(f, Answer::Yes)], None);
+            } else {
+                what_if.member_yes(f, target, &mut kept);
+            }
+            let (yes_urgency, yes_same_top) = what_if.outcome();
+            urgency_changes |= yes_urgency != now;
+            if yes_urgency != now || !yes_same_top {
                 p_yes_changes = p_yes_changes.max(p);
             }
-            let moved: f64 = yes
-                .score
+            // How far the scores move between the two answers: only causes
+            // one of the branches rescored can differ; summed in rule order.
+            moved_causes.clear();
+            moved_causes.extend_from_slice(&what_if.touched);
+            moved_causes.extend(no_scores.iter().map(|&(c, _)| c));
+            moved_causes.sort_unstable();
+            moved_causes.dedup();
+            let moved: f64 = moved_causes
                 .iter()
-                .zip(&no.score)
-                .map(|(a, b)| (a - b).abs())
+                .map(|&c| {
+                    let yes = what_if.score[usize::from(c)];
+                    let no = no_scores
+                        .iter()
+                        .find(|&&(n, _)| n == c)
+                        .map_or(eval.scores[usize::from(c)], |&(_, s)| s);
+                    (yes - no).abs()
+                })
                 .sum();
             movement = movement.max(moved);
         }
-        let p_yes = 1.0 - p_absent_all;
         // Through a group, any member that would change things is reached.
         let yes_value = match (info.members.is_empty(), p_yes_changes > 0.0) {
             (true, _) => p_yes_changes,
@@ -551,6 +940,7 @@ fn cause_question(
             best = Some((urgency_changes, value, movement, f));
         }
     }
+    work.spare = what_if.into_spare();
     best.map(|(_, _, _, f)| f)
 }
 

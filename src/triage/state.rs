@@ -9,19 +9,21 @@ use crate::triage::condition::{FactId, Facts, Tri};
 use crate::triage::rulebase::{FactBody, RuleBase};
 
 /// The value of every fact after the answers, groups and derived facts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct State {
     truth: Vec<Tri>,
     number: Vec<Option<f64>>,
 }
 
 impl Facts for State {
+    #[inline]
     fn truth(&self, f: FactId) -> Tri {
         self.truth
             .get(usize::from(f))
             .copied()
             .unwrap_or(Tri::Unknown)
     }
+    #[inline]
     fn number(&self, f: FactId) -> Option<f64> {
         self.number.get(usize::from(f)).copied().flatten()
     }
@@ -42,7 +44,7 @@ pub struct Changes {
 /// answers and worked into a [`State`] with [`State::update`], and
 /// [`Hypothesis::reset`] takes them all back. Used to ask "what if this were
 /// answered so?" at the cost of what the answer touches.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Hypothesis {
     answers: Answers,
     changes: Changes,
@@ -61,6 +63,16 @@ impl Hypothesis {
             applied: Vec::new(),
             applied_ids: Vec::new(),
         }
+    }
+
+    /// No hypothetical answers, on top of `answers`: [`Hypothesis::new`]
+    /// reusing this one's buffers.
+    pub fn restart(&mut self, answers: &Answers) {
+        self.answers.copy_from(answers);
+        self.changes.undo.clear();
+        self.changes.queue.clear();
+        self.applied.clear();
+        self.applied_ids.clear();
     }
 
     /// Adds an answer and works it into `state`. False if it contradicts the
@@ -118,10 +130,42 @@ impl Hypothesis {
         self.applied_ids.clear();
     }
 
+    /// How far the hypothesis has gone, for [`Hypothesis::reset_to`].
+    pub fn mark(&self) -> Mark {
+        Mark {
+            undo: self.changes.undo.len(),
+            applied: self.applied.len(),
+        }
+    }
+
+    /// Takes back the answers added since `mark`, from the answers and
+    /// `state`, newest first: as if they had never been assumed.
+    pub fn reset_to(&mut self, state: &mut State, mark: Mark) {
+        state.undo_to(&mut self.changes, mark.undo);
+        while self.applied.len() > mark.applied {
+            if let Some((f, before)) = self.applied.pop() {
+                self.answers.replace(f, before);
+            }
+        }
+        self.applied_ids.truncate(mark.applied);
+    }
+
     /// The findings the current hypothesis answered.
     pub fn applied(&self) -> &[FactId] {
         &self.applied_ids
     }
+
+    /// The answer to a finding, given or assumed.
+    pub fn answer(&self, f: FactId) -> Option<Answer> {
+        self.answers.get(f)
+    }
+}
+
+/// A point in a [`Hypothesis`], from [`Hypothesis::mark`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    undo: usize,
+    applied: usize,
 }
 
 /// The groups that were answered yes.
@@ -158,12 +202,31 @@ impl State {
         state
     }
 
+    /// Becomes a copy of `other`, reusing the buffers.
+    pub fn copy_from(&mut self, other: &State) {
+        self.truth.clone_from(&other.truth);
+        self.number.clone_from(&other.number);
+    }
+
     /// Recomputes every fact in place (reusing the buffers).
     pub fn fill(&mut self, rb: &RuleBase, answers: &Answers) {
         for f in rb.findings() {
-            let (truth, number) = self.finding_value(rb, answers, f);
+            let (truth, number) = answer_value(answers, f);
             self.truth[usize::from(f)] = truth;
             self.number[usize::from(f)] = number;
+        }
+        // As [`State::finding_value`] says, group by group: a "no" to a
+        // group makes its members with no value of their own no.
+        for &g in &rb.groups {
+            if answers.get(g) != Some(Answer::No) {
+                continue;
+            }
+            for &m in rb.finding(g).map_or(&[][..], |i| &i.members) {
+                let m = usize::from(m);
+                if self.truth[m] == Tri::Unknown && self.number[m].is_none() {
+                    self.truth[m] = Tri::No;
+                }
+            }
         }
         for &g in &rb.groups {
             self.truth[usize::from(g)] = self.group_value(rb, answers, g);
@@ -218,6 +281,29 @@ impl State {
         self.number[i] = number;
     }
 
+    /// Puts a fact's new value, and queues the derived facts that use it,
+    /// only if the value changed: what did not change cannot change
+    /// anything downstream (the state is consistent before an update).
+    fn change(
+        &mut self,
+        rb: &RuleBase,
+        f: FactId,
+        (truth, number): (Tri, Option<f64>),
+        changes: &mut Changes,
+    ) {
+        let i = usize::from(f);
+        let bits = |n: Option<f64>| n.map(f64::to_bits);
+        if self.truth[i] == truth && bits(self.number[i]) == bits(number) {
+            return;
+        }
+        self.put(f, truth, number, changes);
+        for &d in &rb.derived_users[i] {
+            changes
+                .queue
+                .push(Reverse((rb.derived_position[usize::from(d)], d)));
+        }
+    }
+
     /// After the answer to finding `f` changed in `answers`, recomputes only
     /// what depends on it: the finding, its group or its members, and the
     /// derived facts downstream. The old values go to `changes`, for
@@ -226,55 +312,45 @@ impl State {
     pub fn update(&mut self, rb: &RuleBase, answers: &Answers, f: FactId, changes: &mut Changes) {
         let Some(info) = rb.finding(f) else { return };
         if info.members.is_empty() {
-            let (truth, number) = self.finding_value(rb, answers, f);
-            self.put(f, truth, number, changes);
+            let value = self.finding_value(rb, answers, f);
+            self.change(rb, f, value, changes);
             if let Some(g) = info.group {
                 let value = self.group_value(rb, answers, g);
-                self.put(g, value, None, changes);
+                self.change(rb, g, (value, None), changes);
             }
         } else {
             for &m in &info.members {
-                let (truth, number) = self.finding_value(rb, answers, m);
-                self.put(m, truth, number, changes);
+                let value = self.finding_value(rb, answers, m);
+                self.change(rb, m, value, changes);
             }
             let value = self.group_value(rb, answers, f);
-            self.put(f, value, None, changes);
+            self.change(rb, f, (value, None), changes);
         }
         // Derived facts downstream, in evaluation order, and only as far as
         // values change: a heap keyed on each derived fact's place in
         // `derived_order` (duplicates pop one after the other).
-        let mut heap = std::mem::take(&mut changes.queue);
-        let push_users = |heap: &mut BinaryHeap<Reverse<(u32, FactId)>>, c: FactId| {
-            for &d in &rb.derived_users[usize::from(c)] {
-                heap.push(Reverse((rb.derived_position[usize::from(d)], d)));
-            }
-        };
-        push_users(&mut heap, f);
-        if let Some(g) = info.group {
-            push_users(&mut heap, g);
-        }
-        for &m in &info.members {
-            push_users(&mut heap, m);
-        }
         let mut last = None;
-        while let Some(Reverse((_, d))) = heap.pop() {
+        while let Some(Reverse((_, d))) = changes.queue.pop() {
             if last.replace(d) == Some(d) {
                 continue;
             }
             let value = self.derived_value(rb, d);
-            if value != self.truth[usize::from(d)] {
-                self.put(d, value, None, changes);
-                push_users(&mut heap, d);
-            }
+            self.change(rb, d, (value, None), changes);
         }
-        changes.queue = heap;
     }
 
     /// Puts back the values recorded by [`State::update`], newest first.
     pub fn undo(&mut self, changes: &mut Changes) {
-        while let Some((f, truth, number)) = changes.undo.pop() {
-            self.truth[usize::from(f)] = truth;
-            self.number[usize::from(f)] = number;
+        self.undo_to(changes, 0);
+    }
+
+    /// Puts back the values recorded after the first `len`, newest first.
+    fn undo_to(&mut self, changes: &mut Changes, len: usize) {
+        while changes.undo.len() > len {
+            if let Some((f, truth, number)) = changes.undo.pop() {
+                self.truth[usize::from(f)] = truth;
+                self.number[usize::from(f)] = number;
+            }
         }
     }
 }
