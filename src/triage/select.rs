@@ -883,45 +883,16 @@ fn cause_question(
                 .iter()
                 .map(|&c| (c, what_if.score[usize::from(c)])),
         );
-        let mut p_yes_changes: f64 = 0.0;
-        let mut movement: f64 = 0.0;
-        // The group's "yes", kept while its members are tried in turn.
-        let mut kept = None;
-        for (&target, &p) in targets
-            .iter()
-            .filter(|t| open_target(t))
-            .zip(presences.iter())
-        {
-            if target == f {
-                what_if.hypothesis(&[(f, Answer::Yes)], None);
-            } else {
-                what_if.member_yes(f, target, &mut kept);
-            }
-            let (yes_urgency, yes_same_top) = what_if.outcome();
-            urgency_changes |= yes_urgency != now;
-            if yes_urgency != now || !yes_same_top {
-                p_yes_changes = p_yes_changes.max(p);
-            }
-            // How far the scores move between the two answers: only causes
-            // one of the branches rescored can differ; summed in rule order.
-            moved_causes.clear();
-            moved_causes.extend_from_slice(&what_if.touched);
-            moved_causes.extend(no_scores.iter().map(|&(c, _)| c));
-            moved_causes.sort_unstable();
-            moved_causes.dedup();
-            let moved: f64 = moved_causes
-                .iter()
-                .map(|&c| {
-                    let yes = what_if.score[usize::from(c)];
-                    let no = no_scores
-                        .iter()
-                        .find(|&&(n, _)| n == c)
-                        .map_or(eval.scores[usize::from(c)], |&(_, s)| s);
-                    (yes - no).abs()
-                })
-                .sum();
-            movement = movement.max(moved);
-        }
+        let (yes_urgency_changes, p_yes_changes, movement) = yes_branches(
+            &mut what_if,
+            eval,
+            f,
+            targets.iter().copied().filter(|t| open_target(t)),
+            presences,
+            no_scores,
+            moved_causes,
+        );
+        urgency_changes |= yes_urgency_changes;
         // Through a group, any member that would change things is reached.
         let yes_value = match (info.members.is_empty(), p_yes_changes > 0.0) {
             (true, _) => p_yes_changes,
@@ -942,6 +913,60 @@ fn cause_question(
     }
     work.spare = what_if.into_spare();
     best.map(|(_, _, _, f)| f)
+}
+
+/// What the "yes" branches of question `f` do, one per open target (`f`
+/// itself, or each member of a group, with its chance in `presences`):
+/// whether one changes the urgency, the largest chance of a "yes" that
+/// changes the outcome, and the most the scores move between "yes" and the
+/// "no" already tried (whose rescored causes are `no_scores`).
+fn yes_branches(
+    what_if: &mut WhatIf<'_>,
+    eval: &Evaluation,
+    f: FactId,
+    targets: impl Iterator<Item = FactId>,
+    presences: &[f64],
+    no_scores: &[(CauseId, f64)],
+    moved_causes: &mut Vec<CauseId>,
+) -> (bool, f64, f64) {
+    let now = what_if.now.urgency;
+    let mut urgency_changes = false;
+    let mut p_yes_changes: f64 = 0.0;
+    let mut movement: f64 = 0.0;
+    // The group's "yes", kept while its members are tried in turn.
+    let mut kept = None;
+    for (target, &p) in targets.zip(presences) {
+        if target == f {
+            what_if.hypothesis(&[(f, Answer::Yes)], None);
+        } else {
+            what_if.member_yes(f, target, &mut kept);
+        }
+        let (yes_urgency, yes_same_top) = what_if.outcome();
+        urgency_changes |= yes_urgency != now;
+        if yes_urgency != now || !yes_same_top {
+            p_yes_changes = p_yes_changes.max(p);
+        }
+        // How far the scores move between the two answers: only causes
+        // one of the branches rescored can differ; summed in rule order.
+        moved_causes.clear();
+        moved_causes.extend_from_slice(&what_if.touched);
+        moved_causes.extend(no_scores.iter().map(|&(c, _)| c));
+        moved_causes.sort_unstable();
+        moved_causes.dedup();
+        let moved: f64 = moved_causes
+            .iter()
+            .map(|&c| {
+                let yes = what_if.score[usize::from(c)];
+                let no = no_scores
+                    .iter()
+                    .find(|&&(n, _)| n == c)
+                    .map_or(eval.scores[usize::from(c)], |&(_, s)| s);
+                (yes - no).abs()
+            })
+            .sum();
+        movement = movement.max(moved);
+    }
+    (urgency_changes, p_yes_changes, movement)
 }
 
 /// Runs the interview, answering from `script` and with `fallback` for
