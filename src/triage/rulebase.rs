@@ -24,10 +24,15 @@ pub struct IdTable {
 }
 
 fn word(bytes: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    let n = bytes.len().min(8);
-    w[..n].copy_from_slice(&bytes[..n]);
-    u64::from_le_bytes(w)
+    // Eight bytes are one load; a shorter id is gathered byte by byte (a
+    // copy of a length known only at run time would call memcpy).
+    if let Some(eight) = bytes.first_chunk::<8>() {
+        return u64::from_le_bytes(*eight);
+    }
+    bytes
+        .iter()
+        .rev()
+        .fold(0, |w, &b| (w << 8) | u64::from(b))
 }
 
 fn id_hash(id: &str) -> usize {
