@@ -29,10 +29,7 @@ fn word(bytes: &[u8]) -> u64 {
     if let Some(eight) = bytes.first_chunk::<8>() {
         return u64::from_le_bytes(*eight);
     }
-    bytes
-        .iter()
-        .rev()
-        .fold(0, |w, &b| (w << 8) | u64::from(b))
+    bytes.iter().rev().fold(0, |w, &b| (w << 8) | u64::from(b))
 }
 
 fn id_hash(id: &str) -> usize {
