@@ -68,6 +68,8 @@ pub struct Assessment {
     pub disagreements: Vec<FactId>,
     reasons: Vec<FactId>,
     ranked: Vec<CauseId>,
+    /// The question choice's buffers, kept for the next assessment.
+    choice: select::Workspace,
 }
 
 impl Default for Assessment {
@@ -86,6 +88,7 @@ impl Default for Assessment {
             disagreements: Vec::new(),
             reasons: Vec::new(),
             ranked: Vec::new(),
+            choice: select::Workspace::default(),
         }
     }
 }
@@ -233,9 +236,7 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
     fitting_advice(rb, out.urgency, &out.causes, state, &mut out.advice);
     out.decided_by = decider(rb, out);
     unchecked_questions(rb, answers, eval, out);
-    let mut work = std::mem::take(&mut eval.work);
-    out.next_question = select::next_question_in(rb, answers, eval, &mut work);
-    eval.work = work;
+    out.next_question = select::next_question_in(rb, answers, eval, &mut out.choice);
     out.next_options.clear();
     if let Some(q) = out.next_question {
         out.next_options

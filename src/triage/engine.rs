@@ -12,7 +12,6 @@ use crate::triage::condition::{Cond, FactId, Facts, Tri};
 use crate::triage::ids::CauseId;
 use crate::triage::rulebase::{RuleBase, Weighted};
 use crate::triage::schema::Urgency;
-use crate::triage::select::Workspace;
 use crate::triage::state::{Hypothesis, State, yes_groups};
 
 /// Combines certainty factors: `a + b(1 - a)` for each rule that holds
@@ -103,9 +102,6 @@ pub struct Evaluation {
     pub rule_truth: Vec<Tri>,
     /// Per cause: the value of its `urgency_when` (yes when it has none).
     pub urgency_when_truth: Vec<Tri>,
-    /// The question choice's buffers, kept with the evaluation that batch
-    /// mode reuses line after line (see [`crate::triage::assess_into`]).
-    pub(crate) work: Workspace,
     /// [`Evaluation::warning_urgency`], worked out once by
     /// [`Evaluation::fill`]: an assessment asks for it several times.
     warning: Option<Urgency>,
@@ -129,7 +125,6 @@ impl Evaluation {
             supports: vec![0.0; rb.causes.len()],
             rule_truth: vec![Tri::Unknown; rb.cause_rule_start.last().map_or(0, |&n| n as usize)],
             urgency_when_truth: vec![Tri::Yes; rb.causes.len()],
-            work: Workspace::default(),
             warning: None,
         }
     }

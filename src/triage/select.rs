@@ -37,9 +37,9 @@ pub fn next_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Opt
     next_question_in(rb, answers, eval, &mut Workspace::default())
 }
 
-/// Buffers for choosing a question, kept from one choice to the next (batch
-/// mode chooses line after line), so that choosing allocates nothing once
-/// warmed up.
+/// Buffers for choosing a question, kept from one choice to the next (in
+/// the [`crate::triage::Assessment`] that batch mode reuses line after
+/// line), so that choosing allocates nothing once warmed up.
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
     /// For [`best_warning_question`].
@@ -53,6 +53,14 @@ pub struct Workspace {
     moved: Vec<CauseId>,
     presences: Vec<f64>,
     raisers: Vec<u8>,
+}
+
+/// Buffers only: whatever they hold, two workspaces are interchangeable, so
+/// an [`crate::triage::Assessment`] that keeps one compares by its results.
+impl PartialEq for Workspace {
+    fn eq(&self, _: &Workspace) -> bool {
+        true
+    }
 }
 
 /// [`next_question`] with its buffers in `work`.
