@@ -23,6 +23,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use crate::triage::load::kind_of;
+
 /// Where the summary goes, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Target {
@@ -46,27 +48,6 @@ impl std::error::Error for Interrupted {}
 
 fn refused(message: impl Into<String>) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, message.into())
-}
-
-/// What kind of thing other than a regular file a path is, for messages.
-fn kind_of(file_type: fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if file_type.is_fifo() {
-            return "a FIFO (named pipe)";
-        }
-        if file_type.is_socket() {
-            return "a socket";
-        }
-        if file_type.is_char_device() || file_type.is_block_device() {
-            return "a device";
-        }
-    }
-    if file_type.is_symlink() {
-        return "a symbolic link";
-    }
-    "not a regular file"
 }
 
 /// Whether the destination may be written: absent, or (with `force`) a

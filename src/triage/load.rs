@@ -99,8 +99,9 @@ pub fn read_dir(dir: &Path) -> Result<Vec<RuleText>, Vec<Problem>> {
     }
 }
 
-/// What a path is when it is not a regular file, for messages.
-fn kind_of(file_type: fs::FileType) -> &'static str {
+/// What a path is when it is not a regular file, for messages (rule and
+/// case files here, and `--save`'s destination).
+pub(crate) fn kind_of(file_type: fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -116,6 +117,9 @@ fn kind_of(file_type: fs::FileType) -> &'static str {
     }
     if file_type.is_dir() {
         return "a folder";
+    }
+    if file_type.is_symlink() {
+        return "a symbolic link";
     }
     "not a regular file"
 }
