@@ -25,15 +25,6 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
-fn level_index(u: Urgency) -> usize {
-    match u {
-        Urgency::SelfCare => 0,
-        Urgency::Doctor => 1,
-        Urgency::Urgent => 2,
-        Urgency::Emergency => 3,
-    }
-}
-
 fn fact_id_json(rb: &RuleBase, f: FactId) -> String {
     json(&rb.fact(f).id)
 }
@@ -186,7 +177,7 @@ impl Texts<'_> {
         }
     }
     fn head(&self, out: &mut Vec<u8>, level: Urgency) {
-        out.extend_from_slice(self.head[level_index(level)].as_bytes());
+        out.extend_from_slice(self.head[level.index()].as_bytes());
     }
     fn tail(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(self.tail.as_bytes());

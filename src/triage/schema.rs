@@ -35,6 +35,16 @@ impl Urgency {
         Urgency::SelfCare,
     ];
 
+    /// Its place from least urgent (0) to most (3), for tables by level.
+    pub fn index(self) -> usize {
+        match self {
+            Urgency::SelfCare => 0,
+            Urgency::Doctor => 1,
+            Urgency::Urgent => 2,
+            Urgency::Emergency => 3,
+        }
+    }
+
     /// The id used in JSON and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -342,15 +342,6 @@ struct WhatIf<'a> {
     top: Vec<CauseId>,
 }
 
-fn level(u: Urgency) -> usize {
-    match u {
-        Urgency::SelfCare => 0,
-        Urgency::Doctor => 1,
-        Urgency::Urgent => 2,
-        Urgency::Emergency => 3,
-    }
-}
-
 /// The buffers of a [`WhatIf`], kept between question choices.
 #[derive(Debug, Clone, Default)]
 struct Spare {
@@ -398,7 +389,7 @@ impl<'a> WhatIf<'a> {
         let mut strong = [0; 4];
         for (cause, &support) in rb.causes.iter().zip(&base.supports) {
             if support >= rb.settings.strong_support {
-                strong[level(cause.urgency)] += 1;
+                strong[cause.urgency.index()] += 1;
             }
         }
         top.clear();
@@ -576,7 +567,7 @@ impl<'a> WhatIf<'a> {
         let mut strong = self.strong;
         for &c in &self.touched {
             let i = usize::from(c);
-            let u = level(rb.causes[i].urgency);
+            let u = rb.causes[i].urgency.index();
             if self.base.supports[i] >= rb.settings.strong_support {
                 strong[u] -= 1;
             }
@@ -591,7 +582,7 @@ impl<'a> WhatIf<'a> {
             Urgency::SelfCare,
         ]
         .into_iter()
-        .find(|&u| strong[level(u)] > 0)
+        .find(|&u| strong[u.index()] > 0)
         .unwrap_or(Urgency::SelfCare);
         let urgency = combined_urgency(self.flag_urgency, causes);
         // The ranking depends on the scores alone: none moved, none reordered.
