@@ -12,7 +12,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::output::view::{QuestionKind, SCHEMA_VERSION, TOOL_VERSION, question_view, round3};
+use crate::output::view::{QuestionKind, SCHEMA_VERSION, TOOL_VERSION, question_kind, round3};
 use crate::triage::Assessment;
 use crate::triage::condition::FactId;
 use crate::triage::explain::Explanation;
@@ -131,7 +131,7 @@ impl<'a> CompactLine<'a> {
                 .map(|&i| rb.advice[usize::from(i)].id.as_str())
                 .collect(),
             next_question: a.next_question.map(|f| {
-                let kind = question_view(rb, f, &[]).kind;
+                let kind = question_kind(rb, f);
                 CompactQuestion {
                     id: &rb.fact(f).id,
                     kind,

@@ -654,19 +654,23 @@ fn why_line(
     fill(&text.why, &[("reason", &reason)])
 }
 
+/// How a finding's question is answered.
+pub fn question_kind(rb: &RuleBase, f: FactId) -> QuestionKind {
+    match rb.finding(f) {
+        Some(i) if !i.members.is_empty() => QuestionKind::Checklist,
+        Some(i) if i.kind == FindingKind::Number => QuestionKind::Number,
+        _ => QuestionKind::YesNo,
+    }
+}
+
 /// The next question as JSON shows it. A group is a `checklist` whose
 /// `options` are its members still to answer.
 pub fn question_view<'a>(rb: &'a RuleBase, f: FactId, options: &[FactId]) -> QuestionView<'a> {
-    let info = rb.finding(f);
-    let group = info.filter(|i| !i.members.is_empty());
+    let group = rb.finding(f).filter(|i| !i.members.is_empty());
     QuestionView {
         id: &rb.fact(f).id,
         text: rb.question(f),
-        kind: match (group, info) {
-            (Some(_), _) => QuestionKind::Checklist,
-            (None, Some(i)) if i.kind == FindingKind::Number => QuestionKind::Number,
-            _ => QuestionKind::YesNo,
-        },
+        kind: question_kind(rb, f),
         any_of: group.map(|i| i.members.iter().map(|&m| rb.fact(m).id.as_str()).collect()),
         options: group.map(|_| {
             options
