@@ -207,25 +207,37 @@ pub fn open_leaves(
     cond: &Cond,
     out: &mut Vec<FactId>,
 ) {
+    unknown_leaves(rb, answers, state, cond, out, open_fact);
+}
+
+/// What [`open_leaves`] and [`unsure_leaves`] do at each fact still
+/// unknown in a condition.
+type AtFact = fn(&RuleBase, &Answers, &State, FactId, &mut Vec<FactId>);
+
+/// Walks the parts of a condition that are still unknown, calling `at_fact`
+/// on each fact there (a number is unknown until answered).
+fn unknown_leaves(
+    rb: &RuleBase,
+    answers: &Answers,
+    state: &State,
+    cond: &Cond,
+    out: &mut Vec<FactId>,
+    at_fact: AtFact,
+) {
     match cond {
-        Cond::Fact(f) => {
-            if state.truth(*f) == Tri::Unknown {
-                open_fact(rb, answers, state, *f, out);
-            }
-        }
-        Cond::Number(f, _) => {
-            if state.number(*f).is_none() {
-                open_fact(rb, answers, state, *f, out);
+        Cond::Fact(f) | Cond::Number(f, _) => {
+            if cond.eval(state) == Tri::Unknown {
+                at_fact(rb, answers, state, *f, out);
             }
         }
         Cond::All(items) | Cond::Any(items) | Cond::AtLeast(_, items) => {
             for c in items {
                 if c.eval(state) == Tri::Unknown {
-                    open_leaves(rb, answers, state, c, out);
+                    unknown_leaves(rb, answers, state, c, out, at_fact);
                 }
             }
         }
-        Cond::Not(c) => open_leaves(rb, answers, state, c, out),
+        Cond::Not(c) => unknown_leaves(rb, answers, state, c, out, at_fact),
     }
 }
 
@@ -264,21 +276,7 @@ pub fn unsure_leaves(
     cond: &Cond,
     out: &mut Vec<FactId>,
 ) {
-    match cond {
-        Cond::Fact(f) | Cond::Number(f, _) => {
-            if cond.eval(state) == Tri::Unknown {
-                unsure_fact(rb, answers, state, *f, out);
-            }
-        }
-        Cond::All(items) | Cond::Any(items) | Cond::AtLeast(_, items) => {
-            for c in items {
-                if c.eval(state) == Tri::Unknown {
-                    unsure_leaves(rb, answers, state, c, out);
-                }
-            }
-        }
-        Cond::Not(c) => unsure_leaves(rb, answers, state, c, out),
-    }
+    unknown_leaves(rb, answers, state, cond, out, unsure_fact);
 }
 
 fn unsure_fact(rb: &RuleBase, answers: &Answers, state: &State, f: FactId, out: &mut Vec<FactId>) {
