@@ -205,14 +205,7 @@ fn nested_flow_collections_are_refused_before_parsing() {
 /// Runs `backtriage args` with stdin a pipe kept open, and fails (rather
 /// than hang the test run) if it has not ended after a minute.
 fn run_with_open_stdin(args: &[&str]) -> crate::common::Out {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(crate::common::BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = crate::common::spawn_piped(args);
     let stdin = child.stdin.take();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while child.try_wait().unwrap().is_none() {

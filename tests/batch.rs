@@ -315,13 +315,7 @@ fn a_closed_output_pipe_is_an_error_with_status_141() {
 
 fn closed_output_pipe(jobs: &str) {
     let line = "{\"id\": \"x\", \"answers\": {\"fever\": \"no\"}}\n";
-    let mut child = std::process::Command::new(crate::common::BIN)
-        .args(["assess", "--batch", "-", "--jobs", jobs])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = crate::common::spawn_piped(["assess", "--batch", "-", "--jobs", jobs]);
     drop(child.stdout.take());
     let mut stdin = child.stdin.take().unwrap();
     // Written from a thread: the child may stop reading at its first write.
@@ -481,12 +475,7 @@ fn jobs_write_the_same_bytes_in_the_same_order_as_one_job() {
 fn results_come_out_while_the_input_is_still_open() {
     use std::io::{BufRead, BufReader, Write};
     for jobs in ["1", "2"] {
-        let mut child = std::process::Command::new(crate::common::BIN)
-            .args(["assess", "--batch", "-", "--jobs", jobs])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = crate::common::spawn_piped(["assess", "--batch", "-", "--jobs", jobs]);
         let mut stdin = child.stdin.take().unwrap();
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         for id in ["first", "second"] {

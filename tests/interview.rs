@@ -519,13 +519,7 @@ fn save_to_a_name_ending_in_a_slash_fails_before_any_question() {
 fn the_summary_is_saved_even_when_stdout_is_closed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.md");
-    let mut child = std::process::Command::new(BIN)
-        .args(["interview", "--save", path.to_str().unwrap()])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = crate::common::spawn_piped(["interview", "--save", path.to_str().unwrap()]);
     // The reader goes away before the result is written.
     drop(child.stdout.take());
     let mut stdin = child.stdin.take().unwrap();
@@ -591,13 +585,7 @@ fn sigterm_ends_the_interview_with_130_and_leaves_no_file() {
     use std::io::Read;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.md");
-    let mut child = std::process::Command::new(BIN)
-        .args(["interview", "--save", path.to_str().unwrap()])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = crate::common::spawn_piped(["interview", "--save", path.to_str().unwrap()]);
     let mut stdin = child.stdin.take().unwrap();
     std::io::Write::write_all(&mut stdin, b"1\n3\n").unwrap();
     // Wait until the third question is asked: the handler is installed.
