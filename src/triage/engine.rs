@@ -173,7 +173,7 @@ impl Evaluation {
 
     /// The most urgent level among the red flags that fired or that a group
     /// answered yes makes possible.
-    pub fn warning_urgency(&self, _rb: &RuleBase) -> Option<Urgency> {
+    pub fn warning_urgency(&self) -> Option<Urgency> {
         self.warning
     }
 
@@ -192,7 +192,7 @@ impl Evaluation {
     /// possible and every cause with strong support; self-care when none.
     /// One never switches the other off.
     pub fn urgency(&self, rb: &RuleBase) -> Urgency {
-        combined_urgency(self.warning_urgency(rb), cause_urgency(rb, &self.supports))
+        combined_urgency(self.warning_urgency(), cause_urgency(rb, &self.supports))
     }
 
     /// Causes with some support, most likely first (ties in rule order).

@@ -120,7 +120,7 @@ pub fn explain(rb: &RuleBase, eval: &Evaluation) -> Explanation {
             }
         })
         .collect();
-    let warning = eval.warning_urgency(rb);
+    let warning = eval.warning_urgency();
     let from_causes = cause_urgency(rb, &eval.supports);
     let level = combined_urgency(warning, from_causes);
     let urgency = match warning {

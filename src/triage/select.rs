@@ -787,7 +787,7 @@ fn cause_question(
     capped: bool,
     work: &mut Workspace,
 ) -> Option<FactId> {
-    let flag_urgency = eval.warning_urgency(rb);
+    let flag_urgency = eval.warning_urgency();
     let spare = std::mem::take(&mut work.spare);
     let mut what_if = WhatIf::new(rb, answers, eval, flag_urgency, spare);
     let now = what_if.now.urgency;
