@@ -19,6 +19,23 @@ pub(crate) enum Line {
     Endless,
 }
 
+/// The reader's buffered bytes, reading more if none are left (empty at the
+/// end of the input); a read interrupted by a signal is tried again.
+pub(crate) fn fill_buf<R: BufRead>(reader: &mut R) -> io::Result<&[u8]> {
+    loop {
+        match reader.fill_buf() {
+            // The end of the input: read no further (a terminal would wait).
+            Ok([]) => return Ok(&[]),
+            Ok(_) => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // Bytes are buffered, so this hands them over without reading. (Taken
+    // again because a borrow returned from inside the loop would outlive it.)
+    reader.fill_buf()
+}
+
 /// Reads one line into `buf` (without its newline), holding at most `keep`
 /// bytes; the rest of a longer line is read and dropped, up to `give_up`
 /// bytes in all (`usize::MAX` for no limit).
@@ -33,11 +50,7 @@ pub(crate) fn read_line_capped<R: BufRead>(
     let mut any = false;
     let mut seen = 0usize;
     loop {
-        let chunk = match reader.fill_buf() {
-            Ok(chunk) => chunk,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
+        let chunk = fill_buf(reader)?;
         if chunk.is_empty() {
             return Ok(match (any, too_long) {
                 (false, _) => Line::Eof,

@@ -141,13 +141,7 @@ fn fill<R: Read>(
     long: &mut Vec<u8>,
 ) -> io::Result<bool> {
     loop {
-        let buffered = loop {
-            match reader.fill_buf() {
-                Ok(buffered) => break buffered,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        };
+        let buffered = lines::fill_buf(reader)?;
         if buffered.is_empty() {
             return Ok(false);
         }

@@ -242,13 +242,7 @@ pub fn run<R: Read, W: Write>(
         }
         // A line wholly inside the read buffer is assessed where it lies;
         // only a line that crosses the buffer's end is copied out first.
-        let chunk = loop {
-            match reader.fill_buf() {
-                Ok(chunk) => break chunk,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        };
+        let chunk = lines::fill_buf(&mut reader)?;
         if chunk.is_empty() {
             break;
         }
