@@ -338,7 +338,18 @@ struct WhatIf<'a> {
     /// Work space for [`WhatIf::outcome`].
     merged: Vec<CauseId>,
     top: Vec<CauseId>,
+    /// Per cause: [`WhatIf::score_range`], worked out when first needed
+    /// (NaN until then).
+    ranges: Vec<(f64, f64)>,
+    /// The lowest base score among the top causes (infinite when none),
+    /// and the highest among the others (0 when none is above 0).
+    weakest_top: f64,
+    strongest_other: f64,
 }
+
+/// How far apart [`WhatIf::top_fixed`] wants scores before it trusts a
+/// bound: far above the rounding of a few certainty factors.
+const RANGE_MARGIN: f64 = 1e-9;
 
 /// The buffers of a [`WhatIf`], kept between question choices.
 #[derive(Debug, Clone, Default)]
@@ -353,6 +364,7 @@ struct Spare {
     merged: Vec<CauseId>,
     top: Vec<CauseId>,
     now_top: Vec<CauseId>,
+    ranges: Vec<(f64, f64)>,
 }
 
 impl<'a> WhatIf<'a> {
@@ -375,7 +387,10 @@ impl<'a> WhatIf<'a> {
             merged,
             top: top_space,
             now_top: mut top,
+            mut ranges,
         } = spare;
+        ranges.clear();
+        ranges.resize(rb.causes.len(), (f64::NAN, f64::NAN));
         hypo.restart(answers);
         state.copy_from(&base.state);
         score.clone_from(&base.scores);
@@ -393,6 +408,12 @@ impl<'a> WhatIf<'a> {
         top.clear();
         top.extend(ranked.iter().take(rb.settings.top_causes).copied());
         top.sort_unstable();
+        let k = rb.settings.top_causes.min(ranked.len());
+        let weakest_top = ranked[..k]
+            .iter()
+            .map(|&c| base.scores[usize::from(c)])
+            .fold(f64::INFINITY, f64::min);
+        let strongest_other = ranked.get(k).map_or(0.0, |&c| base.scores[usize::from(c)]);
         let now = Outcome {
             urgency: combined_urgency(flag_urgency, cause_urgency(rb, &base.supports)),
             top,
@@ -412,6 +433,9 @@ impl<'a> WhatIf<'a> {
             now,
             merged,
             top: top_space,
+            ranges,
+            weakest_top,
+            strongest_other,
         }
     }
 
@@ -428,6 +452,7 @@ impl<'a> WhatIf<'a> {
             merged: self.merged,
             top: self.top,
             now_top: self.now.top,
+            ranges: self.ranges,
         }
     }
 
@@ -556,6 +581,72 @@ impl<'a> WhatIf<'a> {
             return;
         }
         self.rescore();
+    }
+
+    /// The least and most a cause's ranking score (its score, or 0 when
+    /// not above 0) can become, whatever the open rules turn out to be:
+    /// support rules counted only where yes (least) or wherever not no
+    /// (most), and the rules against it the other way round. A score grows
+    /// with its support and shrinks with the evidence against it.
+    fn score_range(&mut self, c: CauseId) -> (f64, f64) {
+        let memo = self.ranges[usize::from(c)];
+        if !memo.0.is_nan() {
+            return memo;
+        }
+        let (rb, base) = (self.rb, self.base);
+        let start = rb.cause_rule_start[usize::from(c)] as usize;
+        let against = start + rb.causes[usize::from(c)].support.len();
+        let count = |open_holds: fn(bool) -> bool| {
+            certainty(rb, c, |i, _| match base.rule_truth[i] {
+                Tri::Yes => true,
+                Tri::No => false,
+                Tri::Unknown => open_holds(i >= against),
+            })
+        };
+        let (least, _, _) = count(|against| against);
+        let (most, most_for, _) = count(|against| !against);
+        // A cause without any support scores exactly 0; otherwise one that
+        // is not clearly below 0 may come out above it.
+        let most = if most_for == 0.0 || most < -RANGE_MARGIN {
+            0.0
+        } else {
+            most.max(2.0 * RANGE_MARGIN)
+        };
+        let range = (least.max(0.0), most);
+        self.ranges[usize::from(c)] = range;
+        range
+    }
+
+    /// Whether answers that can change only the causes in `a` and `b`
+    /// surely leave the top causes as they are: every top cause at its
+    /// least still beats every other cause at its most, by a margin far
+    /// above rounding. A cheap bound, so that a branch it settles need not
+    /// be tried. (A cause's range holds its base score, so the base's
+    /// weakest top cause and strongest other one stand in for those not
+    /// changed.)
+    fn top_fixed(&mut self, a: &[CauseId], b: &[CauseId]) -> bool {
+        if a.is_empty() && b.is_empty() {
+            return true;
+        }
+        let (mut least, mut most) = (self.weakest_top, self.strongest_other);
+        for &c in a.iter().chain(b) {
+            let (lo, hi) = self.score_range(c);
+            if self.is_top(c) {
+                least = least.min(lo);
+            } else {
+                most = most.max(hi);
+            }
+        }
+        if self.now.top.len() < self.rb.settings.top_causes {
+            // Every cause above 0 is in the top: none may join it, none leave.
+            return most == 0.0 && least > RANGE_MARGIN;
+        }
+        least > RANGE_MARGIN && least > most + RANGE_MARGIN
+    }
+
+    /// Whether a cause is among the base's top causes.
+    fn is_top(&self, c: CauseId) -> bool {
+        self.now.top.binary_search(&c).is_ok()
     }
 
     /// The current hypothesis's urgency, and whether its top causes are the
@@ -847,8 +938,17 @@ fn cause_question(
             // Past the cap only the urgency counts, and no answer moves it.
             continue;
         }
-        what_if.hypothesis(&[(f, Answer::No)], None);
-        let (no_urgency, no_same_top) = what_if.outcome();
+        // A "no" that can neither raise the urgency nor (by the bound of
+        // `top_fixed`) move the top causes need not be tried yet.
+        let no_fixed = !relevant[usize::from(f)]
+            && !raises(f, false)
+            && what_if.top_fixed(&rb.cause_deps_signed[usize::from(f)].1, &[]);
+        let (no_urgency, no_same_top) = if no_fixed {
+            (now, true)
+        } else {
+            what_if.hypothesis(&[(f, Answer::No)], None);
+            what_if.outcome()
+        };
         let mut urgency_changes = relevant[usize::from(f)] || no_urgency != now;
         let no_changes = no_urgency != now || !no_same_top;
         presences.clear();
@@ -873,6 +973,33 @@ fn cause_question(
             // Whatever a "yes" does, the question is not worth asking.
             continue;
         }
+        // The question's value from the largest chance of a "yes" that
+        // changes the outcome; through a group, any member that would
+        // change things is reached.
+        let value_of = |p_yes_changes: f64| {
+            let yes_value = match (info.members.is_empty(), p_yes_changes > 0.0) {
+                (true, _) => p_yes_changes,
+                (false, true) => p_yes,
+                (false, false) => 0.0,
+            };
+            yes_value + if no_changes { 1.0 - p_yes } else { 0.0 }
+        };
+        let open_targets = || targets.iter().copied().filter(|t| open_target(t));
+        if !yes_raises {
+            // First without the movement, trying only the branches the
+            // bound cannot settle: most questions end here.
+            let (yes_urgency_changes, p_yes_changes) =
+                yes_changes(&mut what_if, f, open_targets(), presences);
+            if !(urgency_changes || yes_urgency_changes)
+                && (capped || value_of(p_yes_changes) < rb.settings.min_question_value)
+            {
+                continue;
+            }
+        }
+        if no_fixed {
+            // The movement needs the "no" branch's scores after all.
+            what_if.hypothesis(&[(f, Answer::No)], None);
+        }
         no_scores.clear();
         no_scores.extend(
             what_if
@@ -884,19 +1011,13 @@ fn cause_question(
             &mut what_if,
             eval,
             f,
-            targets.iter().copied().filter(|t| open_target(t)),
+            open_targets(),
             presences,
             no_scores,
             moved_causes,
         );
         urgency_changes |= yes_urgency_changes;
-        // Through a group, any member that would change things is reached.
-        let yes_value = match (info.members.is_empty(), p_yes_changes > 0.0) {
-            (true, _) => p_yes_changes,
-            (false, true) => p_yes,
-            (false, false) => 0.0,
-        };
-        let value = yes_value + if no_changes { 1.0 - p_yes } else { 0.0 };
+        let value = value_of(p_yes_changes);
         if !urgency_changes && (capped || value < rb.settings.min_question_value) {
             continue;
         }
@@ -910,6 +1031,46 @@ fn cause_question(
     }
     work.spare = what_if.into_spare();
     best.map(|(_, _, _, f)| f)
+}
+
+/// Whether a "yes" branch of question `f` changes the urgency, and the
+/// largest chance of one that changes the outcome: [`yes_branches`] without
+/// the movement, trying only the branches [`WhatIf::top_fixed`] cannot
+/// settle. Meant for a question whose "yes" cannot raise the urgency; a
+/// settled branch changes nothing, so the answer is exact.
+fn yes_changes(
+    what_if: &mut WhatIf<'_>,
+    f: FactId,
+    targets: impl Iterator<Item = FactId>,
+    presences: &[f64],
+) -> (bool, f64) {
+    let rb = what_if.rb;
+    let now = what_if.now.urgency;
+    let mut urgency_changes = false;
+    let mut p_yes_changes: f64 = 0.0;
+    let mut kept = None;
+    for (target, &p) in targets.zip(presences) {
+        let own = &rb.cause_deps_signed[usize::from(target)].0;
+        let via = if target == f {
+            &[][..]
+        } else {
+            &rb.cause_deps_signed[usize::from(f)].0[..]
+        };
+        if what_if.top_fixed(own, via) {
+            continue;
+        }
+        if target == f {
+            what_if.hypothesis(&[(f, Answer::Yes)], None);
+        } else {
+            what_if.member_yes(f, target, &mut kept);
+        }
+        let (yes_urgency, yes_same_top) = what_if.outcome();
+        urgency_changes |= yes_urgency != now;
+        if yes_urgency != now || !yes_same_top {
+            p_yes_changes = p_yes_changes.max(p);
+        }
+    }
+    (urgency_changes, p_yes_changes)
 }
 
 /// What the "yes" branches of question `f` do, one per open target (`f`
@@ -1051,4 +1212,100 @@ pub fn remaining_estimate(rb: &RuleBase, answers: &Answers) -> usize {
     simulate_from(rb, answers.clone(), &Answers::new(rb), Answer::No)
         .1
         .len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// For every question and answer on top of `answers`: where
+    /// [`WhatIf::top_fixed`] settles the branch, trying it must leave the
+    /// top causes as they are. Returns how many branches it settled.
+    fn check_bound(rb: &RuleBase, answers: &Answers) -> Result<usize, String> {
+        let eval = Evaluation::new(rb, answers);
+        let spare = Spare::default();
+        let mut what_if = WhatIf::new(rb, answers, &eval, eval.warning_urgency(), spare);
+        let mut settled = 0;
+        for f in rb.findings() {
+            let Some(info) = rb.finding(f) else { continue };
+            if info.kind != FindingKind::YesNo || info.group.is_some() {
+                continue;
+            }
+            let (yes, no) = &rb.cause_deps_signed[usize::from(f)];
+            let mut branches = vec![(f, Answer::No, None, &no[..], &[][..])];
+            if info.members.is_empty() {
+                branches.push((f, Answer::Yes, None, &yes[..], &[][..]));
+            }
+            for &m in &info.members {
+                let own = &rb.cause_deps_signed[usize::from(m)].0;
+                branches.push((m, Answer::Yes, Some(f), &own[..], &yes[..]));
+            }
+            for (t, answer, via, a, b) in branches {
+                if !what_if.top_fixed(a, b) {
+                    continue;
+                }
+                settled += 1;
+                what_if.hypothesis(&[(t, answer)], via);
+                let (_, same_top) = what_if.outcome();
+                if !same_top {
+                    return Err(format!(
+                        "{} = {answer} was settled but moves the top causes",
+                        rb.fact(t).id
+                    ));
+                }
+            }
+        }
+        Ok(settled)
+    }
+
+    /// Answers from per-finding choices: not asked, yes, no, don't know
+    /// (numbers from `x`), mostly "no" so that the cause stage is reached.
+    fn answers_from(rb: &RuleBase, raw: &[(u8, f64)]) -> Answers {
+        let mut answers = Answers::new(rb);
+        for (i, &(choice, x)) in raw.iter().enumerate() {
+            let f = FactId::at(i);
+            let Some(info) = rb.finding(f) else { continue };
+            let answer = match (info.kind, choice) {
+                (_, 0..30) => continue,
+                (FindingKind::Number, _) => Answer::Number((x * 120.0).round()),
+                (FindingKind::YesNo, 30..75) => Answer::No,
+                (FindingKind::YesNo, 75..95) => Answer::Yes,
+                (FindingKind::YesNo, _) => Answer::Unknown,
+            };
+            let _ = answers.set(rb, f, answer);
+        }
+        answers
+    }
+
+    #[test]
+    fn the_top_causes_bound_settles_branches_and_only_those_that_change_nothing() {
+        let rb = crate::embedded::for_tests();
+        let mut answers = Answers::new(rb);
+        for (id, answer) in [
+            ("lower_back_pain", Answer::Yes),
+            ("lifting_or_strain", Answer::Yes),
+            ("muscle_spasm", Answer::Yes),
+            ("worse_with_movement", Answer::Yes),
+            ("age", Answer::Number(40.0)),
+            ("days", Answer::Number(3.0)),
+        ] {
+            let f = rb.fact_id(id).expect(id);
+            answers.set(rb, f, answer).expect(id);
+        }
+        let settled = check_bound(rb, &answers).unwrap();
+        assert!(settled > 0, "the bound settled no branch at all");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn the_top_causes_bound_never_settles_a_branch_that_moves_them(
+            raw in prop::collection::vec((0u8..100, 0.0f64..1.0), crate::embedded::for_tests().n_findings)
+        ) {
+            let rb = crate::embedded::for_tests();
+            let answers = answers_from(rb, &raw);
+            check_bound(rb, &answers).map_err(TestCaseError::fail)?;
+        }
+    }
 }
