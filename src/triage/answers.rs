@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::triage::condition::FactId;
+use crate::triage::condition::{FactId, Tri};
 use crate::triage::rulebase::RuleBase;
 use crate::triage::schema::FindingKind;
 
@@ -131,6 +131,11 @@ impl std::error::Error for AnswerError {}
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Answers {
     values: Vec<Option<Answer>>,
+    /// Per finding: what its answer alone says, yes, no or unknown (kept
+    /// with `values`, so that a state is filled by one copy).
+    truths: Vec<Tri>,
+    /// Per finding: its number, if answered with one.
+    numbers: Vec<Option<f64>>,
     /// Groups whose answers disagreed, made "don't know" by
     /// [`Answers::settle_disagreements`].
     disagreed: Vec<FactId>,
@@ -141,6 +146,8 @@ impl Answers {
     pub fn new(rb: &RuleBase) -> Answers {
         Answers {
             values: vec![None; rb.n_findings],
+            truths: vec![Tri::Unknown; rb.n_findings],
+            numbers: vec![None; rb.n_findings],
             disagreed: Vec::new(),
         }
     }
@@ -153,12 +160,16 @@ impl Answers {
     /// Becomes a copy of `other`, reusing the buffers.
     pub fn copy_from(&mut self, other: &Answers) {
         self.values.clone_from(&other.values);
+        self.truths.clone_from(&other.truths);
+        self.numbers.clone_from(&other.numbers);
         self.disagreed.clone_from(&other.disagreed);
     }
 
     /// Forgets every answer, keeping the buffer (batch mode reuses it).
     pub fn clear(&mut self) {
         self.values.fill(None);
+        self.truths.fill(Tri::Unknown);
+        self.numbers.fill(None);
         self.disagreed.clear();
     }
 
@@ -178,7 +189,7 @@ impl Answers {
                     .all(|&m| self.get(m) == Some(Answer::No));
             if self.get(g) == Some(Answer::Yes) && all_no {
                 for &m in &info.members {
-                    self.values[usize::from(m)] = Some(Answer::Unknown);
+                    self.put(m, Some(Answer::Unknown));
                 }
                 self.disagreed.push(g);
             }
@@ -249,21 +260,46 @@ impl Answers {
                 group: id.clone(),
             });
         }
-        self.values[usize::from(f)] = Some(answer);
+        self.put(f, Some(answer));
         Ok(())
     }
 
     /// Puts `answer` in a finding's slot as it is, without any check, and
     /// returns what was there: for hypothetical answers that are taken back.
     pub fn replace(&mut self, f: FactId, answer: Option<Answer>) -> Option<Answer> {
-        let slot = self.values.get_mut(usize::from(f))?;
-        std::mem::replace(slot, answer)
+        let before = *self.values.get(usize::from(f))?;
+        self.put(f, answer);
+        before
+    }
+
+    /// What each finding's answer alone says, in finding order: yes, no,
+    /// or unknown (not answered, "don't know", or a number).
+    pub fn truths(&self) -> &[Tri] {
+        &self.truths
+    }
+
+    /// Each finding's number, in finding order, where answered with one.
+    pub fn numbers(&self) -> &[Option<f64>] {
+        &self.numbers
+    }
+
+    /// Puts an answer in a finding's slot, keeping `truths` and `numbers`
+    /// in step.
+    fn put(&mut self, f: FactId, answer: Option<Answer>) {
+        let i = usize::from(f);
+        self.values[i] = answer;
+        (self.truths[i], self.numbers[i]) = match answer {
+            Some(Answer::Yes) => (Tri::Yes, None),
+            Some(Answer::No) => (Tri::No, None),
+            Some(Answer::Number(x)) => (Tri::Unknown, Some(x)),
+            Some(Answer::Unknown) | None => (Tri::Unknown, None),
+        };
     }
 
     /// Takes an answer back (the interview's `back`).
     pub fn unset(&mut self, f: FactId) {
-        if let Some(slot) = self.values.get_mut(usize::from(f)) {
-            *slot = None;
+        if usize::from(f) < self.values.len() {
+            self.put(f, None);
         }
     }
 }

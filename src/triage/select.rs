@@ -210,20 +210,19 @@ pub fn open_leaves(
     unknown_leaves(rb, answers, state, cond, out, open_fact);
 }
 
-/// What [`open_leaves`] and [`unsure_leaves`] do at each fact still
-/// unknown in a condition.
-type AtFact = fn(&RuleBase, &Answers, &State, FactId, &mut Vec<FactId>);
-
 /// Walks the parts of a condition that are still unknown, calling `at_fact`
-/// on each fact there (a number is unknown until answered).
-fn unknown_leaves(
+/// on each fact there (a number is unknown until answered): what
+/// [`open_leaves`] and [`unsure_leaves`] do at each such fact.
+fn unknown_leaves<F>(
     rb: &RuleBase,
     answers: &Answers,
     state: &State,
     cond: &Cond,
     out: &mut Vec<FactId>,
-    at_fact: AtFact,
-) {
+    at_fact: F,
+) where
+    F: Fn(&RuleBase, &Answers, &State, FactId, &mut Vec<FactId>) + Copy,
+{
     match cond {
         Cond::Fact(f) | Cond::Number(f, _) => {
             if cond.eval(state) == Tri::Unknown {
@@ -232,8 +231,16 @@ fn unknown_leaves(
         }
         Cond::All(items) | Cond::Any(items) | Cond::AtLeast(_, items) => {
             for c in items {
-                if c.eval(state) == Tri::Unknown {
-                    unknown_leaves(rb, answers, state, c, out, at_fact);
+                match c {
+                    // A plain fact is read once, here.
+                    Cond::Fact(f) if state.truth(*f) == Tri::Unknown => {
+                        at_fact(rb, answers, state, *f, out);
+                    }
+                    Cond::Fact(_) => {}
+                    _ if c.eval(state) == Tri::Unknown => {
+                        unknown_leaves(rb, answers, state, c, out, at_fact);
+                    }
+                    _ => {}
                 }
             }
         }

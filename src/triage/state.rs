@@ -210,10 +210,21 @@ impl State {
 
     /// Recomputes every fact in place (reusing the buffers).
     pub fn fill(&mut self, rb: &RuleBase, answers: &Answers) {
-        for f in rb.findings() {
-            let (truth, number) = answer_value(answers, f);
-            self.truth[usize::from(f)] = truth;
-            self.number[usize::from(f)] = number;
+        let n = rb.n_findings;
+        match (self.truth.get_mut(..n), self.number.get_mut(..n)) {
+            (Some(truth), Some(number))
+                if answers.truths().len() == n && answers.numbers().len() == n =>
+            {
+                truth.copy_from_slice(answers.truths());
+                number.copy_from_slice(answers.numbers());
+            }
+            _ => {
+                for f in rb.findings() {
+                    let (truth, number) = answer_value(answers, f);
+                    self.truth[usize::from(f)] = truth;
+                    self.number[usize::from(f)] = number;
+                }
+            }
         }
         // As [`State::finding_value`] says, group by group: a "no" to a
         // group makes its members with no value of their own no.
@@ -257,14 +268,18 @@ impl State {
         let Some(info) = rb.finding(g) else {
             return Tri::Unknown;
         };
-        let members = info.members.iter().map(|&m| self.truth[usize::from(m)]);
-        if answers.get(g) == Some(Answer::Yes) || members.clone().any(|t| t == Tri::Yes) {
-            Tri::Yes
-        } else if members.clone().all(|t| t == Tri::No) {
-            Tri::No
-        } else {
-            Tri::Unknown
+        if answers.get(g) == Some(Answer::Yes) {
+            return Tri::Yes;
         }
+        let mut all_no = true;
+        for &m in &info.members {
+            match self.truth[usize::from(m)] {
+                Tri::Yes => return Tri::Yes,
+                Tri::No => {}
+                Tri::Unknown => all_no = false,
+            }
+        }
+        if all_no { Tri::No } else { Tri::Unknown }
     }
 
     fn derived_value(&self, rb: &RuleBase, d: FactId) -> Tri {
