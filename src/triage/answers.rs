@@ -342,6 +342,13 @@ pub fn interpret(rb: &RuleBase, f: FactId, raw: RawAnswer<'_>) -> Result<Answer,
         expected: info.kind,
         got: raw.to_string(),
     };
+    // The usual words as usually written, before the general reading.
+    match (raw, info.kind) {
+        (RawAnswer::Word("yes"), FindingKind::YesNo) => return Ok(Answer::Yes),
+        (RawAnswer::Word("no"), FindingKind::YesNo) => return Ok(Answer::No),
+        (RawAnswer::Word("unknown"), _) => return Ok(Answer::Unknown),
+        _ => {}
+    }
     let word = match raw {
         RawAnswer::Word(w) => Some(w.trim_ascii()),
         _ => None,

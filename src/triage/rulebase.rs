@@ -246,6 +246,17 @@ pub struct RuleBase {
     /// rules, support rules first, then those against it (one more entry at
     /// the end: the number of rules).
     pub cause_rule_start: Vec<u32>,
+    /// The findings a cause question may ask: yes/no, outside any group's
+    /// checklist, named by some cause's rules (built with the index).
+    #[serde(skip)]
+    pub cause_candidates: Vec<FactId>,
+    /// The findings with an `ask_when` (built with the index).
+    #[serde(skip)]
+    pub required: Vec<FactId>,
+    /// The findings outside any group: one prompt each (built with the
+    /// index).
+    #[serde(skip)]
+    pub prompts: Vec<FactId>,
     #[serde(skip)]
     index: IdTable,
 }
@@ -288,9 +299,11 @@ impl RuleBase {
             cause_findings: Vec::new(),
             cause_deps_signed: Vec::new(),
             cause_rule_start: Vec::new(),
+            cause_candidates: Vec::new(),
+            required: Vec::new(),
+            prompts: Vec::new(),
             index: IdTable::default(),
         };
-        rb.build_index();
         rb.groups = rb
             .findings()
             .filter(|&f| rb.finding(f).is_some_and(|i| !i.members.is_empty()))
@@ -340,6 +353,7 @@ impl RuleBase {
                 (support, against)
             })
             .collect();
+        rb.build_index();
         rb
     }
 
@@ -500,9 +514,29 @@ impl RuleBase {
         }
     }
 
-    /// Rebuilds the id index after deserializing the compiled form.
+    /// Builds what is not stored with a rule base: the id table and the
+    /// lists of findings by role (after decoding, and at the end of
+    /// [`RuleBase::new`]).
     pub fn build_index(&mut self) {
         self.index = IdTable::new(self.facts.iter().map(|f| f.id.as_str()));
+        let (mut prompts, mut required, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
+        for f in self.findings() {
+            let Some(info) = self.finding(f) else {
+                continue;
+            };
+            if info.group.is_none() {
+                prompts.push(f);
+                if info.kind == FindingKind::YesNo && !self.cause_deps[usize::from(f)].is_empty() {
+                    candidates.push(f);
+                }
+            }
+            if info.ask_when.is_some() {
+                required.push(f);
+            }
+        }
+        self.prompts = prompts;
+        self.required = required;
+        self.cause_candidates = candidates;
     }
 
     /// The fact with this id.

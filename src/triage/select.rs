@@ -102,15 +102,13 @@ pub fn next_question_in(
 /// How many prompts the answers stand for: each answered finding outside a
 /// group, and each group with any answer (one checklist settles all of it).
 pub fn prompts_answered(rb: &RuleBase, answers: &Answers) -> usize {
-    rb.findings()
-        .filter(|&f| {
-            let Some(info) = rb.finding(f) else {
-                return false;
-            };
-            if info.group.is_some() {
-                return false;
-            }
-            answers.get(f).is_some() || info.members.iter().any(|&m| answers.get(m).is_some())
+    rb.prompts
+        .iter()
+        .filter(|&&f| {
+            answers.get(f).is_some()
+                || rb
+                    .finding(f)
+                    .is_some_and(|info| info.members.iter().any(|&m| answers.get(m).is_some()))
         })
         .count()
 }
@@ -118,7 +116,7 @@ pub fn prompts_answered(rb: &RuleBase, answers: &Answers) -> usize {
 /// The first open finding whose `ask_when` holds: a question the rule base
 /// requires in this situation, whatever it would change.
 fn required_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Option<FactId> {
-    rb.findings().find(|&f| {
+    rb.required.iter().copied().find(|&f| {
         rb.finding(f).is_some_and(|info| {
             info.ask_when.as_ref().is_some_and(|w| w.holds(&eval.state)) && is_open(rb, answers, f)
         })
@@ -348,6 +346,9 @@ struct WhatIf<'a> {
     /// Per cause: [`WhatIf::score_range`], worked out when first needed
     /// (NaN until then).
     ranges: Vec<(f64, f64)>,
+    /// The scores and supports of the causes a kept group's "yes"
+    /// rescored, in the order of `touched`.
+    group_scores: Vec<(f64, f64)>,
     /// The lowest base score among the top causes (infinite when none),
     /// and the highest among the others (0 when none is above 0).
     weakest_top: f64,
@@ -357,6 +358,15 @@ struct WhatIf<'a> {
 /// How far apart [`WhatIf::top_fixed`] wants scores before it trusts a
 /// bound: far above the rounding of a few certainty factors.
 const RANGE_MARGIN: f64 = 1e-9;
+
+/// A group's "yes" kept while its members are tried (see
+/// [`WhatIf::member_yes`]): where the hypothesis stood, and how many of the
+/// touched causes the group rescored (their values in `group_scores`).
+#[derive(Debug, Clone, Copy)]
+struct KeptGroup {
+    mark: Mark,
+    touched: usize,
+}
 
 /// The buffers of a [`WhatIf`], kept between question choices.
 #[derive(Debug, Clone, Default)]
@@ -372,6 +382,7 @@ struct Spare {
     top: Vec<CauseId>,
     now_top: Vec<CauseId>,
     ranges: Vec<(f64, f64)>,
+    group_scores: Vec<(f64, f64)>,
 }
 
 impl<'a> WhatIf<'a> {
@@ -395,6 +406,7 @@ impl<'a> WhatIf<'a> {
             top: top_space,
             now_top: mut top,
             mut ranges,
+            group_scores,
         } = spare;
         ranges.clear();
         ranges.resize(rb.causes.len(), (f64::NAN, f64::NAN));
@@ -441,6 +453,7 @@ impl<'a> WhatIf<'a> {
             merged,
             top: top_space,
             ranges,
+            group_scores,
             weakest_top,
             strongest_other,
         }
@@ -460,6 +473,7 @@ impl<'a> WhatIf<'a> {
             top: self.top,
             now_top: self.now.top,
             ranges: self.ranges,
+            group_scores: self.group_scores,
         }
     }
 
@@ -564,30 +578,65 @@ impl<'a> WhatIf<'a> {
 
     /// [`WhatIf::hypothesis`] for member `m` of group `g` answered yes
     /// through the group, trying the members one after another: the
-    /// group's "yes" is kept from one member to the next (`kept`, `None`
-    /// before the first) rather than worked out for each.
-    fn member_yes(&mut self, g: FactId, m: FactId, kept: &mut Option<Mark>) {
-        self.reset_scores();
-        let reaches = |f: FactId| !self.rb.cause_deps_signed[usize::from(f)].0.is_empty();
+    /// group's "yes" and the causes it rescores are kept from one member to
+    /// the next (`kept`, `None` before the first), and each member rescores
+    /// only the causes its own "yes" can reach (for the others, a member's
+    /// "yes" changes no rule that could hold).
+    fn member_yes(&mut self, g: FactId, m: FactId, kept: &mut Option<KeptGroup>) {
+        let rb = self.rb;
+        let reaches = |f: FactId| !rb.cause_deps_signed[usize::from(f)].0.is_empty();
         if !reaches(g) && !reaches(m) {
-            self.hypo.reset(&mut self.state);
+            self.reset();
             *kept = None;
             return;
         }
         match *kept {
-            Some(mark) => self.hypo.reset_to(&mut self.state, mark),
+            Some(k) => self.back_to_group(k),
             None => {
-                self.hypo.reset(&mut self.state);
+                self.reset();
                 self.assume(g, Answer::Yes);
-                *kept = Some(self.hypo.mark());
+                self.rescore();
+                self.group_scores.clear();
+                for &c in &self.touched {
+                    let i = usize::from(c);
+                    self.group_scores.push((self.score[i], self.support[i]));
+                }
+                *kept = Some(KeptGroup {
+                    mark: self.hypo.mark(),
+                    touched: self.touched.len(),
+                });
             }
         }
         if !self.assume(m, Answer::Yes) {
-            self.hypo.reset(&mut self.state);
+            self.reset();
             *kept = None;
             return;
         }
-        self.rescore();
+        for &c in &rb.cause_deps_signed[usize::from(m)].0 {
+            let i = usize::from(c);
+            if !self.is_touched[i] {
+                self.is_touched[i] = true;
+                self.touched.push(c);
+            }
+            let (score, _, support) = self.rescore_one(c);
+            self.score[i] = score;
+            self.support[i] = support;
+        }
+    }
+
+    /// Takes the last member's "yes" back, to the group's "yes" alone.
+    fn back_to_group(&mut self, k: KeptGroup) {
+        self.hypo.reset_to(&mut self.state, k.mark);
+        for c in self.touched.drain(k.touched..) {
+            let i = usize::from(c);
+            self.score[i] = self.base.scores[i];
+            self.support[i] = self.base.supports[i];
+            self.is_touched[i] = false;
+        }
+        for (&c, &(score, support)) in self.touched.iter().zip(&self.group_scores) {
+            self.score[usize::from(c)] = score;
+            self.support[usize::from(c)] = support;
+        }
     }
 
     /// The least and most a cause's ranking score (its score, or 0 when
@@ -915,16 +964,11 @@ fn cause_question(
     };
     let presences = &mut work.presences;
 
-    for f in rb.findings() {
+    // Yes/no findings that bear on a cause, outside any checklist (members
+    // are asked through their group's).
+    for &f in &rb.cause_candidates {
         let Some(info) = rb.finding(f) else { continue };
-        if info.kind != FindingKind::YesNo
-            || rb.cause_deps[usize::from(f)].is_empty()
-            || !is_open(rb, answers, f)
-        {
-            continue;
-        }
-        // Members are asked through their group's checklist.
-        if info.group.is_some() {
+        if !is_open(rb, answers, f) {
             continue;
         }
         // For a group, "yes" means one of its members: try each.
