@@ -340,35 +340,35 @@ fn fitting_advice(
     state: &State,
     out: &mut Vec<AdviceId>,
 ) {
-    let top = || {
-        causes
-            .iter()
-            .take(rb.settings.top_causes)
-            .filter(|c| c.score >= rb.settings.advice_min_score)
-            .map(|c| c.cause)
+    if level == Urgency::Emergency {
+        return;
+    }
+    let top = &causes[..rb.settings.top_causes.min(causes.len())];
+    let is_top = |c: CauseId| {
+        top.iter()
+            .any(|t| t.cause == c && t.score >= rb.settings.advice_min_score)
     };
-    let for_level = |kind: AdviceKind| match level {
-        Urgency::SelfCare => kind != AdviceKind::UntilSeen,
-        Urgency::Doctor | Urgency::Urgent => kind == AdviceKind::UntilSeen,
-        Urgency::Emergency => false,
-    };
-    for core in [true, false] {
-        for (i, a) in rb.advice.iter().enumerate() {
-            if a.core != core || !for_level(a.kind) {
-                continue;
-            }
-            let wanted = a.core
-                || a.kind == AdviceKind::SafetyNet
-                || a.for_causes.iter().any(|c| top().any(|t| t == *c))
-                || a.when.as_ref().is_some_and(|w| w.holds(state));
-            let needed = a.needs.as_ref().is_none_or(|w| w.holds(state));
-            let held_back = a
-                .avoid_when
-                .as_ref()
-                .is_some_and(|w| w.eval(state) != Tri::No);
-            if wanted && needed && (a.kind == AdviceKind::SafetyNet || !held_back) {
-                out.push(AdviceId::at(i));
-            }
+    for (i, a) in rb.advice.iter().enumerate() {
+        let for_level = match level {
+            Urgency::SelfCare => a.kind != AdviceKind::UntilSeen,
+            _ => a.kind == AdviceKind::UntilSeen,
+        };
+        if !for_level {
+            continue;
+        }
+        let wanted = a.core
+            || a.kind == AdviceKind::SafetyNet
+            || a.for_causes.iter().any(|&c| is_top(c))
+            || a.when.as_ref().is_some_and(|w| w.holds(state));
+        let needed = a.needs.as_ref().is_none_or(|w| w.holds(state));
+        let held_back = a
+            .avoid_when
+            .as_ref()
+            .is_some_and(|w| w.eval(state) != Tri::No);
+        if wanted && needed && (a.kind == AdviceKind::SafetyNet || !held_back) {
+            out.push(AdviceId::at(i));
         }
     }
+    // Core items first, each part in rule order.
+    out.sort_by_key(|&a| !rb.advice[usize::from(a)].core);
 }
