@@ -232,7 +232,7 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
     }
     out.ranked = ranked;
 
-    out.urgency = eval.urgency(rb);
+    out.urgency = eval.urgency();
     fitting_advice(rb, out.urgency, &out.causes, state, &mut out.advice);
     out.decided_by = decider(rb, out);
     unchecked_questions(rb, answers, eval, out);

@@ -105,6 +105,8 @@ pub struct Evaluation {
     /// [`Evaluation::warning_urgency`], worked out once by
     /// [`Evaluation::fill`]: an assessment asks for it several times.
     warning: Option<Urgency>,
+    /// [`cause_urgency`] of the supports, worked out once likewise.
+    causes_urgency: Urgency,
 }
 
 impl Evaluation {
@@ -126,6 +128,7 @@ impl Evaluation {
             rule_truth: vec![Tri::Unknown; rb.cause_rule_start.last().map_or(0, |&n| n as usize)],
             urgency_when_truth: vec![Tri::Yes; rb.causes.len()],
             warning: None,
+            causes_urgency: Urgency::SelfCare,
         }
     }
 
@@ -159,6 +162,12 @@ impl Evaluation {
                 *when_truth == Tri::Yes
             });
         }
+        self.causes_urgency = cause_urgency(rb, &self.supports);
+    }
+
+    /// The urgency the causes ask for ([`cause_urgency`] of the supports).
+    pub fn causes_urgency(&self) -> Urgency {
+        self.causes_urgency
     }
 
     /// The most urgent level among the red flags that fired (confirmed).
@@ -191,8 +200,8 @@ impl Evaluation {
     /// The urgency: the highest of every red flag that fired or is
     /// possible and every cause with strong support; self-care when none.
     /// One never switches the other off.
-    pub fn urgency(&self, rb: &RuleBase) -> Urgency {
-        combined_urgency(self.warning_urgency(), cause_urgency(rb, &self.supports))
+    pub fn urgency(&self) -> Urgency {
+        combined_urgency(self.warning_urgency(), self.causes_urgency)
     }
 
     /// Causes with some support, most likely first (ties in rule order).

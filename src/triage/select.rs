@@ -23,7 +23,7 @@
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::{Cond, FactId, Facts, Tri};
 use crate::triage::engine::{
-    Evaluation, cause_urgency, certainty, combined_urgency, rank_into, support_when,
+    Evaluation, certainty, combined_urgency, rank_into, support_when,
 };
 use crate::triage::ids::CauseId;
 use crate::triage::rulebase::{FactBody, RuleBase};
@@ -95,7 +95,7 @@ pub fn next_question_in(
     // Once the urgency is urgent or higher, or past the cap, only a question
     // that could raise the urgency is asked; the cap never cuts one.
     let capped = prompts_answered(rb, answers) >= rb.settings.max_questions
-        || eval.urgency(rb) >= Urgency::Urgent;
+        || eval.urgency() >= Urgency::Urgent;
     cause_question(rb, answers, eval, capped, work)
 }
 
@@ -434,7 +434,7 @@ impl<'a> WhatIf<'a> {
             .fold(f64::INFINITY, f64::min);
         let strongest_other = ranked.get(k).map_or(0.0, |&c| base.scores[usize::from(c)]);
         let now = Outcome {
-            urgency: combined_urgency(flag_urgency, cause_urgency(rb, &base.supports)),
+            urgency: combined_urgency(flag_urgency, base.causes_urgency()),
             top,
         };
         WhatIf {
