@@ -181,13 +181,16 @@ impl Answers {
     /// once every answer is in.
     pub fn settle_disagreements(&mut self, rb: &RuleBase) {
         for &g in &rb.groups {
+            if self.get(g) != Some(Answer::Yes) {
+                continue;
+            }
             let Some(info) = rb.finding(g) else { continue };
             let all_no = !info.members.is_empty()
                 && info
                     .members
                     .iter()
                     .all(|&m| self.get(m) == Some(Answer::No));
-            if self.get(g) == Some(Answer::Yes) && all_no {
+            if all_no {
                 for &m in &info.members {
                     self.put(m, Some(Answer::Unknown));
                 }
