@@ -4,7 +4,7 @@
 
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::{Cond, FactId, Facts, Tri};
-use crate::triage::engine::{Evaluation, rank_into};
+use crate::triage::engine::Evaluation;
 use crate::triage::ids::{AdviceId, CauseId, FlagId};
 use crate::triage::rulebase::{RuleBase, Weighted};
 use crate::triage::schema::{AdviceKind, Urgency};
@@ -67,7 +67,6 @@ pub struct Assessment {
     /// were counted as "don't know" (see `Answers::settle_disagreements`).
     pub disagreements: Vec<FactId>,
     reasons: Vec<FactId>,
-    ranked: Vec<CauseId>,
     /// The question choice's buffers, kept for the next assessment.
     choice: select::Workspace,
 }
@@ -87,7 +86,6 @@ impl Default for Assessment {
             unchecked_questions: Vec::new(),
             disagreements: Vec::new(),
             reasons: Vec::new(),
-            ranked: Vec::new(),
             choice: select::Workspace::default(),
         }
     }
@@ -217,9 +215,7 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
     out.red_flags
         .sort_by_key(|f| std::cmp::Reverse(rb.red_flags[usize::from(f.flag)].urgency));
 
-    let mut ranked = std::mem::take(&mut out.ranked);
-    rank_into(&eval.scores, &mut ranked);
-    for &c in &ranked {
+    for &c in eval.ranked() {
         let rule = &rb.causes[usize::from(c)];
         let because = out.add_reasons(holding_conds(&rule.support, state), state);
         let against = out.add_reasons(holding_conds(&rule.against, state), state);
@@ -230,7 +226,6 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
             against,
         });
     }
-    out.ranked = ranked;
 
     out.urgency = eval.urgency();
     fitting_advice(rb, out.urgency, &out.causes, state, &mut out.advice);

@@ -107,6 +107,8 @@ pub struct Evaluation {
     warning: Option<Urgency>,
     /// [`cause_urgency`] of the supports, worked out once likewise.
     causes_urgency: Urgency,
+    /// The causes with a score above 0, highest first (see [`rank_into`]).
+    ranking: Vec<CauseId>,
 }
 
 impl Evaluation {
@@ -129,6 +131,7 @@ impl Evaluation {
             urgency_when_truth: vec![Tri::Yes; rb.causes.len()],
             warning: None,
             causes_urgency: Urgency::SelfCare,
+            ranking: Vec::new(),
         }
     }
 
@@ -163,6 +166,7 @@ impl Evaluation {
             });
         }
         self.causes_urgency = cause_urgency(rb, &self.supports);
+        rank_into(&self.scores, &mut self.ranking);
     }
 
     /// The urgency the causes ask for ([`cause_urgency`] of the supports).
@@ -204,11 +208,9 @@ impl Evaluation {
         combined_urgency(self.warning_urgency(), self.causes_urgency)
     }
 
-    /// Causes with some support, most likely first (ties in rule order).
-    pub fn ranked(&self) -> Vec<CauseId> {
-        let mut ranked = Vec::new();
-        rank_into(&self.scores, &mut ranked);
-        ranked
+    /// Causes with a score above 0, most likely first (ties in rule order).
+    pub fn ranked(&self) -> &[CauseId] {
+        &self.ranking
     }
 }
 

@@ -106,7 +106,8 @@ pub fn explain(rb: &RuleBase, eval: &Evaluation) -> Explanation {
     };
     let causes = eval
         .ranked()
-        .into_iter()
+        .iter()
+        .copied()
         .map(|c| {
             let rule = &rb.causes[usize::from(c)];
             let (score, certainty_for, certainty_against) = cause_score(rb, c, state);

@@ -22,9 +22,7 @@
 
 use crate::triage::answers::{Answer, Answers};
 use crate::triage::condition::{Cond, FactId, Facts, Tri};
-use crate::triage::engine::{
-    Evaluation, certainty, combined_urgency, rank_into, support_when,
-};
+use crate::triage::engine::{Evaluation, certainty, combined_urgency, support_when};
 use crate::triage::ids::CauseId;
 use crate::triage::rulebase::{FactBody, RuleBase};
 use crate::triage::schema::{FindingKind, Urgency};
@@ -334,8 +332,6 @@ struct WhatIf<'a> {
     /// Causes rescored by the current hypothesis, and per cause whether it is.
     touched: Vec<CauseId>,
     is_touched: Vec<bool>,
-    /// The base answers' ranking: causes with a score above zero, best first.
-    ranked: Vec<CauseId>,
     /// Per urgency level: how many causes have strong support in the base.
     strong: [u32; 4],
     /// What the base answers decide.
@@ -377,7 +373,6 @@ struct Spare {
     support: Vec<f64>,
     touched: Vec<CauseId>,
     is_touched: Vec<bool>,
-    ranked: Vec<CauseId>,
     merged: Vec<CauseId>,
     top: Vec<CauseId>,
     now_top: Vec<CauseId>,
@@ -401,7 +396,6 @@ impl<'a> WhatIf<'a> {
             mut support,
             mut touched,
             mut is_touched,
-            mut ranked,
             merged,
             top: top_space,
             now_top: mut top,
@@ -417,7 +411,7 @@ impl<'a> WhatIf<'a> {
         touched.clear();
         is_touched.clear();
         is_touched.resize(rb.causes.len(), false);
-        rank_into(&base.scores, &mut ranked);
+        let ranked = base.ranked();
         let mut strong = [0; 4];
         for (cause, &support) in rb.causes.iter().zip(&base.supports) {
             if support >= rb.settings.strong_support {
@@ -447,7 +441,6 @@ impl<'a> WhatIf<'a> {
             support,
             touched,
             is_touched,
-            ranked,
             strong,
             now,
             merged,
@@ -468,7 +461,6 @@ impl<'a> WhatIf<'a> {
             support: self.support,
             touched: self.touched,
             is_touched: self.is_touched,
-            ranked: self.ranked,
             merged: self.merged,
             top: self.top,
             now_top: self.now.top,
@@ -764,7 +756,8 @@ impl<'a> WhatIf<'a> {
         self.top.clear();
         let k = rb.settings.top_causes;
         let mut base = self
-            .ranked
+            .base
+            .ranked()
             .iter()
             .copied()
             .filter(|&c| !self.is_touched[usize::from(c)]);
