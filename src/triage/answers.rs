@@ -136,6 +136,8 @@ pub struct Answers {
     truths: Vec<Tri>,
     /// Per finding: its number, if answered with one.
     numbers: Vec<Option<f64>>,
+    /// How many answers are "don't know".
+    unsure: usize,
     /// Groups whose answers disagreed, made "don't know" by
     /// [`Answers::settle_disagreements`].
     disagreed: Vec<FactId>,
@@ -148,6 +150,7 @@ impl Answers {
             values: vec![None; rb.n_findings],
             truths: vec![Tri::Unknown; rb.n_findings],
             numbers: vec![None; rb.n_findings],
+            unsure: 0,
             disagreed: Vec::new(),
         }
     }
@@ -162,6 +165,7 @@ impl Answers {
         self.values.clone_from(&other.values);
         self.truths.clone_from(&other.truths);
         self.numbers.clone_from(&other.numbers);
+        self.unsure = other.unsure;
         self.disagreed.clone_from(&other.disagreed);
     }
 
@@ -170,6 +174,7 @@ impl Answers {
         self.values.fill(None);
         self.truths.fill(Tri::Unknown);
         self.numbers.fill(None);
+        self.unsure = 0;
         self.disagreed.clear();
     }
 
@@ -275,6 +280,11 @@ impl Answers {
         before
     }
 
+    /// Whether any answer is "don't know".
+    pub fn any_unsure(&self) -> bool {
+        self.unsure > 0
+    }
+
     /// What each finding's answer alone says, in finding order: yes, no,
     /// or unknown (not answered, "don't know", or a number).
     pub fn truths(&self) -> &[Tri] {
@@ -290,6 +300,8 @@ impl Answers {
     /// in step.
     fn put(&mut self, f: FactId, answer: Option<Answer>) {
         let i = usize::from(f);
+        let unsure = |a: Option<Answer>| usize::from(a == Some(Answer::Unknown));
+        self.unsure = self.unsure - unsure(self.values[i]) + unsure(answer);
         self.values[i] = answer;
         (self.truths[i], self.numbers[i]) = match answer {
             Some(Answer::Yes) => (Tri::Yes, None),
@@ -393,7 +405,50 @@ pub fn interpret(rb: &RuleBase, f: FactId, raw: RawAnswer<'_>) -> Result<Answer,
 
 #[cfg(test)]
 mod tests {
-    use super::suggest;
+    use super::*;
+    use crate::triage::rulebase::RuleBase;
+
+    /// The kept columns and count agree with the answers themselves.
+    fn assert_in_step(rb: &RuleBase, answers: &Answers) {
+        let unsure = answers.iter().any(|(_, a)| a == Answer::Unknown);
+        assert_eq!(answers.any_unsure(), unsure);
+        for f in rb.findings() {
+            let (truth, number) = match answers.get(f) {
+                Some(Answer::Yes) => (Tri::Yes, None),
+                Some(Answer::No) => (Tri::No, None),
+                Some(Answer::Number(x)) => (Tri::Unknown, Some(x)),
+                Some(Answer::Unknown) | None => (Tri::Unknown, None),
+            };
+            assert_eq!(answers.truths()[usize::from(f)], truth);
+            assert_eq!(answers.numbers()[usize::from(f)], number);
+        }
+    }
+
+    #[test]
+    fn truths_numbers_and_the_unsure_count_follow_every_change() {
+        let rb = crate::embedded::for_tests();
+        let id = |s: &str| rb.fact_id(s).expect(s);
+        let mut answers = Answers::new(rb);
+        answers.set(rb, id("fever"), Answer::Unknown).unwrap();
+        answers.set(rb, id("age"), Answer::Number(52.0)).unwrap();
+        answers
+            .set(rb, id("lifting_or_strain"), Answer::Yes)
+            .unwrap();
+        assert_in_step(rb, &answers);
+        assert!(answers.any_unsure());
+        answers.replace(id("fever"), Some(Answer::No));
+        assert_in_step(rb, &answers);
+        assert!(!answers.any_unsure());
+        answers.replace(id("fever"), Some(Answer::Unknown));
+        answers.unset(id("age"));
+        assert_in_step(rb, &answers);
+        let mut copy = Answers::default();
+        copy.copy_from(&answers);
+        assert_in_step(rb, &copy);
+        answers.clear();
+        assert_in_step(rb, &answers);
+        assert!(!answers.any_unsure());
+    }
 
     const KNOWN: [&str; 3] = ["fever", "saddle_numbness", "lower_back_pain"];
 

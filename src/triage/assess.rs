@@ -2,7 +2,7 @@
 //! reasons behind each conclusion. The one place where evaluation and
 //! question choice meet.
 
-use crate::triage::answers::{Answer, Answers};
+use crate::triage::answers::Answers;
 use crate::triage::condition::{Cond, FactId, Facts, Tri};
 use crate::triage::engine::Evaluation;
 use crate::triage::ids::{AdviceId, CauseId, FlagId};
@@ -241,7 +241,7 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
     out.complete = out.next_question.is_none()
         && out.unchecked_red_flags.is_empty()
         && out.red_flags.iter().all(|f| !f.possible)
-        && answers.iter().all(|(_, a)| a != Answer::Unknown);
+        && !answers.any_unsure();
 }
 
 /// The only member of the groups behind a possible red flag that was not
@@ -290,7 +290,7 @@ fn unchecked_questions(rb: &RuleBase, answers: &Answers, eval: &Evaluation, out:
     let mut leaves = Vec::new();
     // Only a "don't know" makes a question unsure: without one, there is
     // nothing to look for.
-    let any_unsure = answers.iter().any(|(_, a)| a == Answer::Unknown);
+    let any_unsure = answers.any_unsure();
     for &r in &out.unchecked_red_flags {
         let rule = &rb.red_flags[usize::from(r)];
         if rule.urgency < Urgency::Urgent {

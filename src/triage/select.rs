@@ -50,7 +50,7 @@ pub struct Workspace {
     no_scores: Vec<(CauseId, f64)>,
     moved: Vec<CauseId>,
     presences: Vec<f64>,
-    raisers: Vec<u8>,
+    raisers: Vec<bool>,
 }
 
 /// Buffers only: whatever they hold, two workspaces are interchangeable, so
@@ -841,6 +841,7 @@ fn urgency_relevant(
     answers: &Answers,
     eval: &Evaluation,
     now: Urgency,
+    raisers: &[bool],
     relevant: &mut Vec<bool>,
     raise: &mut Vec<FactId>,
 ) {
@@ -852,7 +853,9 @@ fn urgency_relevant(
         if cause.urgency <= now || eval.supports[c] >= strong {
             continue;
         }
-        if strong > 0.0 && !could_become_strong(rb, eval, CauseId::at(c)) {
+        // Past those two tests, [`may_raise`] is whether it could still
+        // become strong.
+        if strong > 0.0 && !raisers[c] {
             continue;
         }
         let (support, against) = &rb.cause_findings[c];
@@ -932,28 +935,31 @@ fn cause_question(
     let mut what_if = WhatIf::new(rb, answers, eval, flag_urgency, spare);
     let now = what_if.now.urgency;
     let relevant = &mut work.relevant;
-    urgency_relevant(&mut what_if, answers, eval, now, relevant, &mut work.raise);
+    // Per cause, whether some answers could make it raise the urgency
+    // ([`may_raise`]), worked out once.
+    let raisers = &mut work.raisers;
+    raisers.clear();
+    raisers.extend((0..rb.causes.len()).map(|c| may_raise(rb, eval, CauseId::at(c), now)));
+    urgency_relevant(
+        &mut what_if,
+        answers,
+        eval,
+        now,
+        raisers,
+        relevant,
+        &mut work.raise,
+    );
     // (changes urgency, chance of a change, movement, question)
     let mut best: Option<(bool, f64, f64, FactId)> = None;
     // The "no" branch's rescored causes, and the causes either branch moved.
     let no_scores = &mut work.no_scores;
     let moved_causes = &mut work.moved;
 
-    // Whether `f` turning yes (or no) could make a cause raise the urgency;
-    // per cause, [`may_raise`] is worked out once (0: not yet, 1: no, 2: yes).
-    let raisers = &mut work.raisers;
-    raisers.clear();
-    raisers.resize(rb.causes.len(), 0);
-    let mut raises = |f: FactId, yes: bool| {
+    // Whether `f` turning yes (or no) could make a cause raise the urgency.
+    let raises = |f: FactId, yes: bool| {
         let (on_yes, on_no) = &rb.cause_deps_signed[usize::from(f)];
         let deps = if yes { on_yes } else { on_no };
-        deps.iter().any(|&c| {
-            let memo = &mut raisers[usize::from(c)];
-            if *memo == 0 {
-                *memo = 1 + u8::from(may_raise(rb, eval, c, now));
-            }
-            *memo == 2
-        })
+        deps.iter().any(|&c| raisers[usize::from(c)])
     };
     let presences = &mut work.presences;
 
