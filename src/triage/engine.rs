@@ -178,9 +178,9 @@ impl Evaluation {
     pub fn flag_urgency(&self, rb: &RuleBase) -> Option<Urgency> {
         self.flags
             .iter()
-            .zip(&rb.red_flags)
+            .zip(&rb.flag_levels)
             .filter(|(t, _)| **t == Tri::Yes)
-            .map(|(_, r)| r.urgency)
+            .map(|(_, &u)| u)
             .max()
     }
 
@@ -194,9 +194,9 @@ impl Evaluation {
         let possible = self
             .possible
             .iter()
-            .zip(&rb.red_flags)
+            .zip(&rb.flag_levels)
             .filter(|(groups, _)| !groups.is_empty())
-            .map(|(_, r)| r.urgency)
+            .map(|(_, &u)| u)
             .max();
         self.flag_urgency(rb).max(possible)
     }
@@ -260,9 +260,9 @@ fn possible_flags(
 pub fn cause_urgency(rb: &RuleBase, supports: &[f64]) -> Urgency {
     supports
         .iter()
-        .zip(&rb.causes)
+        .zip(&rb.cause_levels)
         .filter(|(s, _)| **s >= rb.settings.strong_support)
-        .map(|(_, c)| c.urgency)
+        .map(|(_, &u)| u)
         .max()
         .unwrap_or(Urgency::SelfCare)
 }

@@ -257,6 +257,12 @@ pub struct RuleBase {
     /// index).
     #[serde(skip)]
     pub prompts: Vec<FactId>,
+    /// Per red flag and per cause: its level, in an array of its own for
+    /// the loops that read only that (built with the index).
+    #[serde(skip)]
+    pub flag_levels: Vec<Urgency>,
+    #[serde(skip)]
+    pub cause_levels: Vec<Urgency>,
     #[serde(skip)]
     index: IdTable,
 }
@@ -299,6 +305,8 @@ impl RuleBase {
             cause_findings: Vec::new(),
             cause_deps_signed: Vec::new(),
             cause_rule_start: Vec::new(),
+            flag_levels: Vec::new(),
+            cause_levels: Vec::new(),
             cause_candidates: Vec::new(),
             required: Vec::new(),
             prompts: Vec::new(),
@@ -537,6 +545,8 @@ impl RuleBase {
         self.prompts = prompts;
         self.required = required;
         self.cause_candidates = candidates;
+        self.flag_levels = self.red_flags.iter().map(|r| r.urgency).collect();
+        self.cause_levels = self.causes.iter().map(|c| c.urgency).collect();
     }
 
     /// The fact with this id.

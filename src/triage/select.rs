@@ -167,14 +167,12 @@ fn best_warning_question(
     let found = &mut work.found;
     counts.clear();
     for level in [Urgency::Emergency, Urgency::Urgent, Urgency::Doctor] {
-        let unsettled = rb
-            .red_flags
-            .iter()
-            .zip(&eval.flags)
-            .filter(|(rule, truth)| rule.urgency == level && **truth == Tri::Unknown);
-        for (rule, _) in unsettled {
+        let unsettled = (rb.flag_levels.iter().zip(&eval.flags))
+            .enumerate()
+            .filter(|(_, (l, truth))| **l == level && **truth == Tri::Unknown);
+        for (i, _) in unsettled {
             found.clear();
-            open_leaves(rb, answers, &eval.state, &rule.when, found);
+            open_leaves(rb, answers, &eval.state, &rb.red_flags[i].when, found);
             for &f in found.iter().filter(|&&f| allowed(f)) {
                 if counts.is_empty() {
                     counts.resize(rb.facts.len(), 0);
@@ -413,9 +411,9 @@ impl<'a> WhatIf<'a> {
         is_touched.resize(rb.causes.len(), false);
         let ranked = base.ranked();
         let mut strong = [0; 4];
-        for (cause, &support) in rb.causes.iter().zip(&base.supports) {
+        for (level, &support) in rb.cause_levels.iter().zip(&base.supports) {
             if support >= rb.settings.strong_support {
-                strong[cause.urgency.index()] += 1;
+                strong[level.index()] += 1;
             }
         }
         top.clear();
@@ -704,7 +702,7 @@ impl<'a> WhatIf<'a> {
         let mut strong = self.strong;
         for &c in &self.touched {
             let i = usize::from(c);
-            let u = rb.causes[i].urgency.index();
+            let u = rb.cause_levels[i].index();
             if self.base.supports[i] >= rb.settings.strong_support {
                 strong[u] -= 1;
             }
@@ -849,8 +847,8 @@ fn urgency_relevant(
     let strong = rb.settings.strong_support;
     relevant.clear();
     relevant.resize(rb.facts.len(), false);
-    for (c, cause) in rb.causes.iter().enumerate() {
-        if cause.urgency <= now || eval.supports[c] >= strong {
+    for (c, &level) in rb.cause_levels.iter().enumerate() {
+        if level <= now || eval.supports[c] >= strong {
             continue;
         }
         // Past those two tests, [`may_raise`] is whether it could still
@@ -909,7 +907,7 @@ fn could_become_strong(rb: &RuleBase, eval: &Evaluation, c: CauseId) -> bool {
 /// it is more urgent, not yet strong, and could still become strong.
 fn may_raise(rb: &RuleBase, eval: &Evaluation, c: CauseId, now: Urgency) -> bool {
     let strong = rb.settings.strong_support;
-    rb.causes[usize::from(c)].urgency > now
+    rb.cause_levels[usize::from(c)] > now
         && eval.supports[usize::from(c)] < strong
         && could_become_strong(rb, eval, c)
 }
