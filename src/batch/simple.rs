@@ -64,11 +64,10 @@ fn stop(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const TOPS: u64 = 0x8080_8080_8080_8080;
     let zero = |x: u64| x.wrapping_sub(ONES) & !x & TOPS;
+    let mut chunks = bytes.chunks_exact(8);
     let mut at = 0;
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
+    for chunk in chunks.by_ref() {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
         let hits = zero(w ^ (ONES * u64::from(b'"')))
             | zero(w ^ (ONES * u64::from(b'\\')))
             | (w.wrapping_sub(ONES * 0x20) & !w & TOPS);
@@ -99,7 +98,9 @@ impl<'t> Parser<'t> {
 
     /// The next token is the byte `b`.
     fn byte(&mut self, b: u8) -> Option<()> {
-        self.space();
+        if self.bytes.get(self.at) != Some(&b) {
+            self.space();
+        }
         (self.bytes.get(self.at) == Some(&b)).then(|| self.at += 1)
     }
 
