@@ -102,8 +102,8 @@ pub struct Evaluation {
     pub rule_truth: Vec<Tri>,
     /// Per cause: the value of its `urgency_when` (yes when it has none).
     pub urgency_when_truth: Vec<Tri>,
-    /// [`Evaluation::warning_urgency`], worked out once by
-    /// [`Evaluation::fill`]: an assessment asks for it several times.
+    /// [`Evaluation::warning_urgency`], worked out by [`Evaluation::fill`]
+    /// as it goes: an assessment asks for it several times.
     warning: Option<Urgency>,
     /// [`cause_urgency`] of the supports, worked out once likewise.
     causes_urgency: Urgency,
@@ -138,17 +138,26 @@ impl Evaluation {
     /// Evaluates the rule base on the answers, reusing these buffers.
     pub fn fill(&mut self, rb: &RuleBase, answers: &Answers) {
         self.state.fill(rb, answers);
-        for (slot, rule) in self.flags.iter_mut().zip(&rb.red_flags) {
+        let mut fired = None;
+        for ((slot, rule), &level) in self
+            .flags
+            .iter_mut()
+            .zip(&rb.red_flags)
+            .zip(&rb.flag_levels)
+        {
             *slot = rule.when.eval(&self.state);
+            if *slot == Tri::Yes {
+                fired = fired.max(Some(level));
+            }
         }
-        possible_flags(
+        let possible = possible_flags(
             rb,
             answers,
             &mut self.state,
             &self.flags,
             &mut self.possible,
         );
-        self.warning = self.worked_out_warning_urgency(rb);
+        self.warning = fired.max(possible);
         self.rule_truth.fill(Tri::Unknown);
         let state = &self.state;
         let truths = &mut self.rule_truth;
@@ -190,17 +199,6 @@ impl Evaluation {
         self.warning
     }
 
-    fn worked_out_warning_urgency(&self, rb: &RuleBase) -> Option<Urgency> {
-        let possible = self
-            .possible
-            .iter()
-            .zip(&rb.flag_levels)
-            .filter(|(groups, _)| !groups.is_empty())
-            .map(|(_, &u)| u)
-            .max();
-        self.flag_urgency(rb).max(possible)
-    }
-
     /// The urgency: the highest of every red flag that fired or is
     /// possible and every cause with strong support; self-care when none.
     /// One never switches the other off.
@@ -215,7 +213,8 @@ impl Evaluation {
 }
 
 /// For each red flag that did not fire, the groups answered yes with an
-/// unknown member that would fire it on its own. Each member is tried on
+/// unknown member that would fire it on its own; returns the most urgent
+/// level among the flags so made possible. Each member is tried on
 /// `state` and put back, looking only at the red flags it can change.
 fn possible_flags(
     rb: &RuleBase,
@@ -223,13 +222,13 @@ fn possible_flags(
     state: &mut State,
     flags: &[Tri],
     possible: &mut [Vec<FactId>],
-) {
+) -> Option<Urgency> {
     for groups in possible.iter_mut() {
         groups.clear();
     }
-    if yes_groups(rb, answers).next().is_none() {
-        return;
-    }
+    // Without a group answered yes, no flag is made possible.
+    yes_groups(rb, answers).next()?;
+    let mut most = None;
     let mut hypo = Hypothesis::new(answers);
     for g in yes_groups(rb, answers) {
         let Some(info) = rb.finding(g) else { continue };
@@ -247,12 +246,14 @@ fn possible_flags(
                         && !possible[i].contains(&g)
                     {
                         possible[i].push(g);
+                        most = most.max(Some(rb.flag_levels[i]));
                     }
                 }
             }
             hypo.reset(state);
         }
     }
+    most
 }
 
 /// The urgency the causes ask for: only causes whose support is strong
