@@ -11,7 +11,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::lines::{self, Line};
-use crate::output::compact;
+use crate::output::compact::{self, CompactTexts};
 use crate::output::fast::{self, Texts};
 use crate::output::view::{ErrorLine, SCHEMA_VERSION, TOOL_VERSION};
 use crate::sanitize::escape_controls;
@@ -275,6 +275,7 @@ struct Work<'r> {
     rb: &'r RuleBase,
     options: Options,
     texts: Texts<'r>,
+    compact_texts: CompactTexts,
     answers: Answers,
     eval: Evaluation,
     assessment: Assessment,
@@ -286,6 +287,7 @@ impl<'r> Work<'r> {
             rb,
             options,
             texts: Texts::new(rb),
+            compact_texts: CompactTexts::new(rb),
             answers: Answers::new(rb),
             eval: Evaluation::empty(rb),
             assessment: Assessment::default(),
@@ -373,7 +375,13 @@ fn assess_line(
     let inert = inert_id(id);
     let id = inert.as_deref().unwrap_or(id);
     if work.options.compact {
-        compact::write_json(out, rb, &work.assessment, id, explanation.as_ref())?;
+        compact::write_json(
+            out,
+            &work.compact_texts,
+            &work.assessment,
+            id,
+            explanation.as_ref(),
+        )?;
     } else {
         fast::write_json(
             out,

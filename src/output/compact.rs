@@ -149,14 +149,225 @@ impl<'a> CompactLine<'a> {
     }
 }
 
-/// Writes an assessment as one compact JSON object (no newline).
+/// Every fixed fragment of a compact line written as JSON once per run (the
+/// ids, the levels, what to do at each level, the disclaimer, the emergency
+/// note), so that writing a line mostly copies bytes.
+#[derive(Debug)]
+pub struct CompactTexts {
+    /// Per urgency level, by [`Urgency::index`]: `"urgency":…,"action":…`.
+    head: Vec<String>,
+    fact_id: Vec<String>,
+    /// Per red flag: `{"id":…,"urgency":…,"because":[`.
+    flag_open: Vec<String>,
+    flag_id: Vec<String>,
+    /// Per cause: `{"id":…,"score":`.
+    cause_open: Vec<String>,
+    advice_id: Vec<String>,
+    /// Per fact: `{"id":…,"kind":…` of it as the next question, and
+    /// whether it is a checklist (which lists its open options).
+    question_open: Vec<String>,
+    checklist: Vec<bool>,
+    /// `,"disclaimer":…,"emergency_note":…`.
+    tail: String,
+    /// `,"schema_version":…,"tool_version":…,"rules_version":…`.
+    versions: String,
+}
+
+/// A value as JSON (ids, texts and levels always serialize; `null` only
+/// keeps this free of panics).
+fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+impl CompactTexts {
+    /// The fragments of a rule base.
+    pub fn new(rb: &RuleBase) -> CompactTexts {
+        let mut levels = [
+            Urgency::SelfCare,
+            Urgency::Doctor,
+            Urgency::Urgent,
+            Urgency::Emergency,
+        ];
+        levels.sort_by_key(|u| u.index());
+        let action = |u: Urgency| &rb.settings.urgency.get(u).action;
+        CompactTexts {
+            head: levels
+                .iter()
+                .map(|&u| format!("\"urgency\":{},\"action\":{}", json(&u), json(action(u))))
+                .collect(),
+            fact_id: rb.facts.iter().map(|f| json(&f.id)).collect(),
+            flag_open: rb
+                .red_flags
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{{\"id\":{},\"urgency\":{},\"because\":[",
+                        json(&r.id),
+                        json(&r.urgency)
+                    )
+                })
+                .collect(),
+            flag_id: rb.red_flags.iter().map(|r| json(&r.id)).collect(),
+            cause_open: rb
+                .causes
+                .iter()
+                .map(|c| format!("{{\"id\":{},\"score\":", json(&c.id)))
+                .collect(),
+            advice_id: rb.advice.iter().map(|a| json(&a.id)).collect(),
+            question_open: (0..rb.facts.len())
+                .map(FactId::at)
+                .map(|f| {
+                    let kind = question_kind(rb, f);
+                    format!("{{\"id\":{},\"kind\":{}", json(&rb.fact(f).id), json(&kind))
+                })
+                .collect(),
+            checklist: (0..rb.facts.len())
+                .map(|f| question_kind(rb, FactId::at(f)) == QuestionKind::Checklist)
+                .collect(),
+            tail: format!(
+                ",\"disclaimer\":{},\"emergency_note\":{}",
+                json(&rb.settings.disclaimer),
+                json(&rb.settings.emergency_note)
+            ),
+            versions: format!(
+                ",\"schema_version\":{SCHEMA_VERSION},\"tool_version\":{},\"rules_version\":{}",
+                json(TOOL_VERSION),
+                json(&rb.version)
+            ),
+        }
+    }
+}
+
+/// Writes an assessment as one compact JSON object (no newline), byte for
+/// byte what serializing its [`CompactLine`] writes (a test holds the two
+/// equal), from the fragments in `texts`.
 pub fn write_json(
     out: &mut Vec<u8>,
-    rb: &RuleBase,
+    texts: &CompactTexts,
     a: &Assessment,
     id: &RawValue,
     explanation: Option<&Explanation>,
 ) -> io::Result<()> {
-    serde_json::to_writer(out, &CompactLine::new(rb, a, id, explanation))?;
+    let put = |out: &mut Vec<u8>, text: &str| out.extend_from_slice(text.as_bytes());
+    let facts = |out: &mut Vec<u8>, facts: &[FactId]| {
+        list(out, facts, |out, f| {
+            put(out, &texts.fact_id[usize::from(f)])
+        });
+    };
+    put(out, "{\"id\":");
+    put(out, id.get());
+    out.push(b',');
+    put(out, &texts.head[a.urgency.index()]);
+    put(
+        out,
+        if a.complete {
+            ",\"complete\":true,\"red_flags\":["
+        } else {
+            ",\"complete\":false,\"red_flags\":["
+        },
+    );
+    for (i, f) in a.red_flags.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        put(out, &texts.flag_open[usize::from(f.flag)]);
+        facts(out, a.facts(f.because));
+        out.push(b']');
+        if f.possible {
+            put(out, ",\"possible\":true");
+        }
+        if let Some(m) = f.likely {
+            put(out, ",\"likely_sign\":");
+            put(out, &texts.fact_id[usize::from(m)]);
+        }
+        out.push(b'}');
+    }
+    put(out, "],\"unchecked_red_flags\":[");
+    list(out, &a.unchecked_red_flags, |out, r| {
+        put(out, &texts.flag_id[usize::from(r)])
+    });
+    put(out, "],\"causes\":[");
+    for (i, c) in a.causes.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        put(out, &texts.cause_open[usize::from(c.cause)]);
+        serde_json::to_writer(&mut *out, &round3(c.score))?;
+        put(out, ",\"because\":[");
+        facts(out, a.facts(c.because));
+        put(out, "],\"against\":[");
+        facts(out, a.facts(c.against));
+        put(out, "]}");
+    }
+    put(out, "],\"advice\":[");
+    list(out, &a.advice, |out, i| {
+        put(out, &texts.advice_id[usize::from(i)])
+    });
+    put(out, "],\"next_question\":");
+    match a.next_question {
+        Some(f) => {
+            put(out, &texts.question_open[usize::from(f)]);
+            if texts.checklist[usize::from(f)] {
+                put(out, ",\"options\":[");
+                facts(out, &a.next_options);
+                out.push(b']');
+            }
+            out.push(b'}');
+        }
+        None => put(out, "null"),
+    }
+    if !a.disagreements.is_empty() {
+        put(out, ",\"warnings\":[");
+        facts(out, &a.disagreements);
+        out.push(b']');
+    }
+    put(out, &texts.tail);
+    if let Some(explanation) = explanation {
+        put(out, ",\"explanation\":");
+        serde_json::to_writer(&mut *out, explanation)?;
+    }
+    put(out, &texts.versions);
+    out.push(b'}');
     Ok(())
+}
+
+/// Writes `items` separated by commas, each by `write`.
+fn list<T: Copy>(out: &mut Vec<u8>, items: &[T], mut write: impl FnMut(&mut Vec<u8>, T)) {
+    for (i, &item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::output::testing;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        /// The compact writer writes exactly what serializing its
+        /// [`CompactLine`] (the form its schema describes) writes.
+        #[test]
+        fn the_compact_writer_and_the_serde_form_write_the_same_bytes(
+            choices in testing::choices(),
+            explained in any::<bool>(),
+        ) {
+            let rb = crate::embedded::for_tests();
+            let (_, a, explanation) = testing::assessment(rb, &choices, explained);
+            let id = serde_json::value::to_raw_value("line-1").expect("an id");
+
+            let mut fast = Vec::new();
+            write_json(&mut fast, &CompactTexts::new(rb), &a, &id, explanation.as_ref())
+                .expect("writes");
+            let line = CompactLine::new(rb, &a, &id, explanation.as_ref());
+            let slow = serde_json::to_vec(&line).expect("serializes");
+            prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&slow));
+        }
+    }
 }

@@ -282,15 +282,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::output::testing;
     use crate::output::view::{Line, View};
-    use crate::triage::answers::{Answer, Answers};
-    use crate::triage::engine::Evaluation;
-    use crate::triage::schema::FindingKind;
-    use crate::triage::{assess_into, explain};
-
-    fn rb() -> &'static RuleBase {
-        crate::embedded::for_tests()
-    }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
@@ -298,28 +291,11 @@ mod tests {
         /// The fast path writes exactly what serializing the view writes.
         #[test]
         fn the_fast_path_and_the_serde_path_write_the_same_bytes(
-            choices in prop::collection::vec((0u8..6, 0u8..120), 120),
+            choices in testing::choices(),
             explained in any::<bool>(),
         ) {
-            let rb = rb();
-            let mut answers = Answers::new(rb);
-            for (f, &(choice, x)) in rb.findings().zip(&choices) {
-                let number = rb.finding(f).is_some_and(|i| i.kind == FindingKind::Number);
-                let answer = match (choice, number) {
-                    (0 | 1, _) => continue,
-                    (2, true) => Answer::Number(f64::from(x)),
-                    (2, false) | (5, _) => Answer::No,
-                    (3, _) => Answer::Unknown,
-                    _ if number => Answer::Number(f64::from(x) / 3.0),
-                    _ => Answer::Yes,
-                };
-                let _ = answers.set(rb, f, answer);
-            }
-            answers.settle_disagreements(rb);
-            let mut eval = Evaluation::empty(rb);
-            let mut a = Assessment::default();
-            assess_into(rb, &answers, &mut eval, &mut a);
-            let explanation = explained.then(|| explain::explain(rb, &eval));
+            let rb = crate::embedded::for_tests();
+            let (answers, a, explanation) = testing::assessment(rb, &choices, explained);
             let id = serde_json::value::to_raw_value("line-1").expect("an id");
 
             let mut fast = Vec::new();

@@ -12,6 +12,8 @@ pub mod json_schema;
 pub mod lines;
 pub mod listing;
 pub mod markdown;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod view;
 
