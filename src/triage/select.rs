@@ -839,11 +839,15 @@ fn urgency_relevant(
     answers: &Answers,
     eval: &Evaluation,
     now: Urgency,
-    raisers: &[bool],
-    relevant: &mut Vec<bool>,
-    raise: &mut Vec<FactId>,
+    work: &mut Workspace,
 ) {
     let rb = what_if.rb;
+    // Per cause, whether some answers could make it raise the urgency
+    // ([`may_raise`]), worked out once (the question choice reads it too).
+    let raisers = &mut work.raisers;
+    raisers.clear();
+    raisers.extend((0..rb.causes.len()).map(|c| may_raise(rb, eval, CauseId::at(c), now)));
+    let (relevant, raise) = (&mut work.relevant, &mut work.raise);
     let strong = rb.settings.strong_support;
     relevant.clear();
     relevant.resize(rb.facts.len(), false);
@@ -932,21 +936,8 @@ fn cause_question(
     let spare = std::mem::take(&mut work.spare);
     let mut what_if = WhatIf::new(rb, answers, eval, flag_urgency, spare);
     let now = what_if.now.urgency;
-    let relevant = &mut work.relevant;
-    // Per cause, whether some answers could make it raise the urgency
-    // ([`may_raise`]), worked out once.
-    let raisers = &mut work.raisers;
-    raisers.clear();
-    raisers.extend((0..rb.causes.len()).map(|c| may_raise(rb, eval, CauseId::at(c), now)));
-    urgency_relevant(
-        &mut what_if,
-        answers,
-        eval,
-        now,
-        raisers,
-        relevant,
-        &mut work.raise,
-    );
+    urgency_relevant(&mut what_if, answers, eval, now, work);
+    let (relevant, raisers) = (&work.relevant, &work.raisers);
     // (changes urgency, chance of a change, movement, question)
     let mut best: Option<(bool, f64, f64, FactId)> = None;
     // The "no" branch's rescored causes, and the causes either branch moved.
