@@ -614,6 +614,22 @@ impl<'a> WhatIf<'a> {
         }
     }
 
+    /// The outcome of a "yes" to question `f` through `target`: `f` itself,
+    /// or a member of group `f` (see [`WhatIf::member_yes`] for `kept`).
+    fn yes_to(
+        &mut self,
+        f: FactId,
+        target: FactId,
+        kept: &mut Option<KeptGroup>,
+    ) -> (Urgency, bool) {
+        if target == f {
+            self.hypothesis(&[(f, Answer::Yes)], None);
+        } else {
+            self.member_yes(f, target, kept);
+        }
+        self.outcome()
+    }
+
     /// Takes the last member's "yes" back, to the group's "yes" alone.
     fn back_to_group(&mut self, k: KeptGroup) {
         self.hypo.reset_to(&mut self.state, k.mark);
@@ -1098,12 +1114,7 @@ fn yes_changes(
         if what_if.top_fixed(own, via) {
             continue;
         }
-        if target == f {
-            what_if.hypothesis(&[(f, Answer::Yes)], None);
-        } else {
-            what_if.member_yes(f, target, &mut kept);
-        }
-        let (yes_urgency, yes_same_top) = what_if.outcome();
+        let (yes_urgency, yes_same_top) = what_if.yes_to(f, target, &mut kept);
         urgency_changes |= yes_urgency != now;
         if yes_urgency != now || !yes_same_top {
             p_yes_changes = p_yes_changes.max(p);
@@ -1133,12 +1144,7 @@ fn yes_branches(
     // The group's "yes", kept while its members are tried in turn.
     let mut kept = None;
     for (target, &p) in targets.zip(presences) {
-        if target == f {
-            what_if.hypothesis(&[(f, Answer::Yes)], None);
-        } else {
-            what_if.member_yes(f, target, &mut kept);
-        }
-        let (yes_urgency, yes_same_top) = what_if.outcome();
+        let (yes_urgency, yes_same_top) = what_if.yes_to(f, target, &mut kept);
         urgency_changes |= yes_urgency != now;
         if yes_urgency != now || !yes_same_top {
             p_yes_changes = p_yes_changes.max(p);
