@@ -508,6 +508,22 @@ impl<'a> WhatIf<'a> {
         (score, for_, support)
     }
 
+    /// Rescores cause `c` in the hypothetical state and marks it touched;
+    /// a cause already touched is rescored only `again`.
+    fn rescore_cause(&mut self, c: CauseId, again: bool) {
+        let i = usize::from(c);
+        if self.is_touched[i] && !again {
+            return;
+        }
+        if !self.is_touched[i] {
+            self.is_touched[i] = true;
+            self.touched.push(c);
+        }
+        let (score, _, support) = self.rescore_one(c);
+        self.score[i] = score;
+        self.support[i] = support;
+    }
+
     /// Rescores the causes the hypothesis can change: for each answer, the
     /// causes its direction can reach.
     fn rescore(&mut self) {
@@ -521,14 +537,7 @@ impl<'a> WhatIf<'a> {
                 _ => &rb.cause_deps[usize::from(f)],
             };
             for &c in deps {
-                let i = usize::from(c);
-                if !self.is_touched[i] {
-                    self.is_touched[i] = true;
-                    self.touched.push(c);
-                    let (score, _, support) = self.rescore_one(c);
-                    self.score[i] = score;
-                    self.support[i] = support;
-                }
+                self.rescore_cause(c, false);
             }
         }
     }
@@ -603,14 +612,7 @@ impl<'a> WhatIf<'a> {
             return;
         }
         for &c in &rb.cause_deps_signed[usize::from(m)].0 {
-            let i = usize::from(c);
-            if !self.is_touched[i] {
-                self.is_touched[i] = true;
-                self.touched.push(c);
-            }
-            let (score, _, support) = self.rescore_one(c);
-            self.score[i] = score;
-            self.support[i] = support;
+            self.rescore_cause(c, true);
         }
     }
 
