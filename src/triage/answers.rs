@@ -303,12 +303,7 @@ impl Answers {
         let unsure = |a: Option<Answer>| usize::from(a == Some(Answer::Unknown));
         self.unsure = self.unsure - unsure(self.values[i]) + unsure(answer);
         self.values[i] = answer;
-        (self.truths[i], self.numbers[i]) = match answer {
-            Some(Answer::Yes) => (Tri::Yes, None),
-            Some(Answer::No) => (Tri::No, None),
-            Some(Answer::Number(x)) => (Tri::Unknown, Some(x)),
-            Some(Answer::Unknown) | None => (Tri::Unknown, None),
-        };
+        (self.truths[i], self.numbers[i]) = value_of(answer);
     }
 
     /// Takes an answer back (the interview's `back`).
@@ -316,6 +311,17 @@ impl Answers {
         if usize::from(f) < self.values.len() {
             self.put(f, None);
         }
+    }
+}
+
+/// What an answer alone says about its finding: yes, no or unknown (not
+/// answered, "don't know", or a number), and its number if it is one.
+pub fn value_of(answer: Option<Answer>) -> (Tri, Option<f64>) {
+    match answer {
+        Some(Answer::Yes) => (Tri::Yes, None),
+        Some(Answer::No) => (Tri::No, None),
+        Some(Answer::Number(x)) => (Tri::Unknown, Some(x)),
+        Some(Answer::Unknown) | None => (Tri::Unknown, None),
     }
 }
 
@@ -413,12 +419,7 @@ mod tests {
         let unsure = answers.iter().any(|(_, a)| a == Answer::Unknown);
         assert_eq!(answers.any_unsure(), unsure);
         for f in rb.findings() {
-            let (truth, number) = match answers.get(f) {
-                Some(Answer::Yes) => (Tri::Yes, None),
-                Some(Answer::No) => (Tri::No, None),
-                Some(Answer::Number(x)) => (Tri::Unknown, Some(x)),
-                Some(Answer::Unknown) | None => (Tri::Unknown, None),
-            };
+            let (truth, number) = value_of(answers.get(f));
             assert_eq!(answers.truths()[usize::from(f)], truth);
             assert_eq!(answers.numbers()[usize::from(f)], number);
         }

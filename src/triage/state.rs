@@ -4,7 +4,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::triage::answers::{Answer, Answers};
+use crate::triage::answers::{Answer, Answers, value_of};
 use crate::triage::condition::{FactId, Facts, Tri};
 use crate::triage::rulebase::{FactBody, RuleBase};
 
@@ -176,16 +176,6 @@ pub fn yes_groups<'a>(rb: &'a RuleBase, answers: &'a Answers) -> impl Iterator<I
         .filter(|&g| answers.get(g) == Some(Answer::Yes))
 }
 
-/// What an answer alone says about its finding.
-fn answer_value(answers: &Answers, f: FactId) -> (Tri, Option<f64>) {
-    match answers.get(f) {
-        Some(Answer::Yes) => (Tri::Yes, None),
-        Some(Answer::No) => (Tri::No, None),
-        Some(Answer::Number(x)) => (Tri::Unknown, Some(x)),
-        Some(Answer::Unknown) | None => (Tri::Unknown, None),
-    }
-}
-
 impl State {
     /// Every fact unknown, sized for a rule base.
     pub(crate) fn empty(rb: &RuleBase) -> State {
@@ -220,7 +210,7 @@ impl State {
             }
             _ => {
                 for f in rb.findings() {
-                    let (truth, number) = answer_value(answers, f);
+                    let (truth, number) = value_of(answers.get(f));
                     self.truth[usize::from(f)] = truth;
                     self.number[usize::from(f)] = number;
                 }
@@ -250,7 +240,7 @@ impl State {
     /// A plain finding's value: its answer, or "no" when its group was
     /// answered no. (A group's own value comes from [`State::group_value`].)
     fn finding_value(&self, rb: &RuleBase, answers: &Answers, f: FactId) -> (Tri, Option<f64>) {
-        let (truth, number) = answer_value(answers, f);
+        let (truth, number) = value_of(answers.get(f));
         let group_said_no = rb
             .finding(f)
             .and_then(|i| i.group)
