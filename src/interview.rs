@@ -220,7 +220,7 @@ pub fn run<R: BufRead, W: Write>(
     loop {
         let answers = &session.answers;
         let eval = Evaluation::new(rb, answers);
-        if eval.flag_urgency(rb) == Some(Urgency::Emergency) {
+        if eval.flag_urgency() == Some(Urgency::Emergency) {
             out.blank();
             out.say(&out.paint.alarm(&t.emergency_stop));
             screen.show(&mut out)?;

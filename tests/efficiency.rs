@@ -24,7 +24,7 @@ fn interview_is_short_and_never_leaves_an_applicable_warning_sign_unasked() {
             let (answers, asked) = simulate(&rb, &script, Answer::No);
             counts.push((asked.len(), case.name.clone()));
             let eval = Evaluation::new(&rb, &answers);
-            let emergency_stop = eval.flag_urgency(&rb) == Some(Urgency::Emergency);
+            let emergency_stop = eval.flag_urgency() == Some(Urgency::Emergency);
             let full = {
                 // Everything the person would have said if asked every question.
                 let mut all = script.clone();

@@ -102,8 +102,10 @@ pub struct Evaluation {
     pub rule_truth: Vec<Tri>,
     /// Per cause: the value of its `urgency_when` (yes when it has none).
     pub urgency_when_truth: Vec<Tri>,
-    /// [`Evaluation::warning_urgency`], worked out by [`Evaluation::fill`]
-    /// as it goes: an assessment asks for it several times.
+    /// [`Evaluation::flag_urgency`] and [`Evaluation::warning_urgency`],
+    /// worked out by [`Evaluation::fill`] as it goes: an assessment asks
+    /// for them several times.
+    fired: Option<Urgency>,
     warning: Option<Urgency>,
     /// [`cause_urgency`] of the supports, worked out once likewise.
     causes_urgency: Urgency,
@@ -129,6 +131,7 @@ impl Evaluation {
             supports: vec![0.0; rb.causes.len()],
             rule_truth: vec![Tri::Unknown; rb.cause_rule_start.last().map_or(0, |&n| n as usize)],
             urgency_when_truth: vec![Tri::Yes; rb.causes.len()],
+            fired: None,
             warning: None,
             causes_urgency: Urgency::SelfCare,
             ranking: Vec::new(),
@@ -157,6 +160,7 @@ impl Evaluation {
             &self.flags,
             &mut self.possible,
         );
+        self.fired = fired;
         self.warning = fired.max(possible);
         self.rule_truth.fill(Tri::Unknown);
         let state = &self.state;
@@ -184,13 +188,8 @@ impl Evaluation {
     }
 
     /// The most urgent level among the red flags that fired (confirmed).
-    pub fn flag_urgency(&self, rb: &RuleBase) -> Option<Urgency> {
-        self.flags
-            .iter()
-            .zip(&rb.flag_levels)
-            .filter(|(t, _)| **t == Tri::Yes)
-            .map(|(_, &u)| u)
-            .max()
+    pub fn flag_urgency(&self) -> Option<Urgency> {
+        self.fired
     }
 
     /// The most urgent level among the red flags that fired or that a group

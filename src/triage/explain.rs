@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::triage::condition::{Cond, Facts, Tri};
-use crate::triage::engine::{Evaluation, cause_score, cause_urgency, combined_urgency};
+use crate::triage::engine::{Evaluation, cause_score};
 use crate::triage::rulebase::{FactBody, RuleBase, Weighted};
 use crate::triage::schema::Urgency;
 use crate::triage::state::State;
@@ -122,10 +122,10 @@ pub fn explain(rb: &RuleBase, eval: &Evaluation) -> Explanation {
         })
         .collect();
     let warning = eval.warning_urgency();
-    let from_causes = cause_urgency(rb, &eval.supports);
-    let level = combined_urgency(warning, from_causes);
+    let from_causes = eval.causes_urgency();
+    let level = eval.urgency();
     let urgency = match warning {
-        Some(w) if w >= from_causes && eval.flag_urgency(rb) == Some(w) => {
+        Some(w) if w >= from_causes && eval.flag_urgency() == Some(w) => {
             format!("{level}: the most urgent warning sign that fired")
         }
         Some(w) if w >= from_causes => format!(

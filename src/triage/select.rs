@@ -68,7 +68,7 @@ pub fn next_question_in(
     eval: &Evaluation,
     work: &mut Workspace,
 ) -> Option<FactId> {
-    if eval.flag_urgency(rb) == Some(Urgency::Emergency) {
+    if eval.flag_urgency() == Some(Urgency::Emergency) {
         return None;
     }
     // A group of warning signs answered yes without saying which sign: its
