@@ -475,7 +475,13 @@ impl<'a> WhatIf<'a> {
 
     /// Puts the rescored causes back to the base's values.
     fn reset_scores(&mut self) {
-        for c in self.touched.drain(..) {
+        self.reset_scores_from(0);
+    }
+
+    /// Puts the causes rescored after the first `start` touched back to the
+    /// base's values.
+    fn reset_scores_from(&mut self, start: usize) {
+        for c in self.touched.drain(start..) {
             let i = usize::from(c);
             self.score[i] = self.base.scores[i];
             self.support[i] = self.base.supports[i];
@@ -635,12 +641,7 @@ impl<'a> WhatIf<'a> {
     /// Takes the last member's "yes" back, to the group's "yes" alone.
     fn back_to_group(&mut self, k: KeptGroup) {
         self.hypo.reset_to(&mut self.state, k.mark);
-        for c in self.touched.drain(k.touched..) {
-            let i = usize::from(c);
-            self.score[i] = self.base.scores[i];
-            self.support[i] = self.base.supports[i];
-            self.is_touched[i] = false;
-        }
+        self.reset_scores_from(k.touched);
         for (&c, &(score, support)) in self.touched.iter().zip(&self.group_scores) {
             self.score[usize::from(c)] = score;
             self.support[usize::from(c)] = support;
