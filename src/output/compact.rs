@@ -12,6 +12,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use crate::output::fast::{json, tail_json, versions_json};
 use crate::output::view::{QuestionKind, SCHEMA_VERSION, TOOL_VERSION, question_kind, round3};
 use crate::triage::Assessment;
 use crate::triage::condition::FactId;
@@ -173,25 +174,12 @@ pub struct CompactTexts {
     versions: String,
 }
 
-/// A value as JSON (ids, texts and levels always serialize; `null` only
-/// keeps this free of panics).
-fn json<T: Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
-}
-
 impl CompactTexts {
     /// The fragments of a rule base.
     pub fn new(rb: &RuleBase) -> CompactTexts {
-        let mut levels = [
-            Urgency::SelfCare,
-            Urgency::Doctor,
-            Urgency::Urgent,
-            Urgency::Emergency,
-        ];
-        levels.sort_by_key(|u| u.index());
         let action = |u: Urgency| &rb.settings.urgency.get(u).action;
         CompactTexts {
-            head: levels
+            head: Urgency::BY_INDEX
                 .iter()
                 .map(|&u| format!("\"urgency\":{},\"action\":{}", json(&u), json(action(u))))
                 .collect(),
@@ -224,16 +212,8 @@ impl CompactTexts {
             checklist: (0..rb.facts.len())
                 .map(|f| question_kind(rb, FactId::at(f)) == QuestionKind::Checklist)
                 .collect(),
-            tail: format!(
-                ",\"disclaimer\":{},\"emergency_note\":{}",
-                json(&rb.settings.disclaimer),
-                json(&rb.settings.emergency_note)
-            ),
-            versions: format!(
-                ",\"schema_version\":{SCHEMA_VERSION},\"tool_version\":{},\"rules_version\":{}",
-                json(TOOL_VERSION),
-                json(&rb.version)
-            ),
+            tail: tail_json(rb),
+            versions: versions_json(rb),
         }
     }
 }

@@ -18,8 +18,9 @@ use crate::triage::explain::Explanation;
 use crate::triage::rulebase::RuleBase;
 use crate::triage::schema::Urgency;
 
-/// A string as a JSON string literal, quoted and escaped.
-fn json<T: Serialize + ?Sized>(value: &T) -> String {
+/// A value as JSON: a string quoted and escaped (also for the compact
+/// writer's fragments).
+pub(crate) fn json<T: Serialize + ?Sized>(value: &T) -> String {
     // Strings and the plain structs here always serialize; the fallback only
     // keeps this free of panics.
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
@@ -78,11 +79,22 @@ fn head_json(rb: &RuleBase, u: Urgency) -> String {
     )
 }
 
-fn tail_json(rb: &RuleBase) -> String {
+/// `,"disclaimer":…,"emergency_note":…`: the end of every result line.
+pub(crate) fn tail_json(rb: &RuleBase) -> String {
     format!(
         ",\"disclaimer\":{},\"emergency_note\":{}",
         json(&rb.settings.disclaimer),
         json(&rb.settings.emergency_note)
+    )
+}
+
+/// `,"schema_version":…,"tool_version":…,"rules_version":…`: what every
+/// JSON output carries last.
+pub(crate) fn versions_json(rb: &RuleBase) -> String {
+    format!(
+        ",\"schema_version\":{SCHEMA_VERSION},\"tool_version\":{},\"rules_version\":{}",
+        json(TOOL_VERSION),
+        json(&rb.version)
     )
 }
 
@@ -107,12 +119,6 @@ pub struct Texts<'r> {
 impl<'r> Texts<'r> {
     /// Renders every fragment of the rule base.
     pub fn new(rb: &'r RuleBase) -> Texts<'r> {
-        let levels = [
-            Urgency::SelfCare,
-            Urgency::Doctor,
-            Urgency::Urgent,
-            Urgency::Emergency,
-        ];
         Texts {
             rb,
             fact_id: (0..rb.facts.len())
@@ -139,13 +145,9 @@ impl<'r> Texts<'r> {
                     question_json(rb, f, &all)
                 })
                 .collect(),
-            head: levels.iter().map(|&u| head_json(rb, u)).collect(),
+            head: Urgency::BY_INDEX.map(|u| head_json(rb, u)).to_vec(),
             tail: tail_json(rb),
-            versions: format!(
-                ",\"schema_version\":{SCHEMA_VERSION},\"tool_version\":{},\"rules_version\":{}",
-                json(TOOL_VERSION),
-                json(&rb.version)
-            ),
+            versions: versions_json(rb),
         }
     }
 }

@@ -35,6 +35,15 @@ impl Urgency {
         Urgency::SelfCare,
     ];
 
+    /// Every level, least urgent first: in [`Urgency::index`] order, for
+    /// building tables by level.
+    pub const BY_INDEX: [Urgency; 4] = [
+        Urgency::SelfCare,
+        Urgency::Doctor,
+        Urgency::Urgent,
+        Urgency::Emergency,
+    ];
+
     /// Its place from least urgent (0) to most (3), for tables by level.
     pub fn index(self) -> usize {
         match self {
@@ -649,4 +658,16 @@ pub struct Words {
 pub struct CountWord {
     pub words: String,
     pub value: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Urgency;
+
+    #[test]
+    fn by_index_lists_each_level_at_its_index() {
+        for (i, u) in Urgency::BY_INDEX.into_iter().enumerate() {
+            assert_eq!(u.index(), i, "{u:?}");
+        }
+    }
 }
