@@ -1345,6 +1345,58 @@ mod tests {
         assert!(settled > 0, "the bound settled no branch at all");
     }
 
+    /// Trying a group's members one after another with
+    /// [`WhatIf::member_yes`] (the group's "yes" and its rescoring kept
+    /// between members) gives every cause the score and support that the
+    /// plain way, [`WhatIf::hypothesis`] with the group as `via`, gives
+    /// each member on its own.
+    fn check_member_reuse(rb: &RuleBase, answers: &Answers) -> Result<usize, String> {
+        let eval = Evaluation::new(rb, answers);
+        let urgency = eval.warning_urgency();
+        let mut kept_way = WhatIf::new(rb, answers, &eval, urgency, Spare::default());
+        let mut plain_way = WhatIf::new(rb, answers, &eval, urgency, Spare::default());
+        let mut tried = 0;
+        for &g in &rb.groups {
+            let Some(info) = rb.finding(g) else { continue };
+            let mut kept = None;
+            for &m in info.members.iter().filter(|&&m| answers.get(m).is_none()) {
+                kept_way.member_yes(g, m, &mut kept);
+                plain_way.hypothesis(&[(m, Answer::Yes)], Some(g));
+                tried += 1;
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                if bits(&kept_way.score) != bits(&plain_way.score)
+                    || bits(&kept_way.support) != bits(&plain_way.support)
+                {
+                    return Err(format!(
+                        "{} through {}: scores differ",
+                        rb.fact(m).id,
+                        rb.fact(g).id
+                    ));
+                }
+            }
+        }
+        Ok(tried)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn trying_members_with_the_group_kept_gives_the_plain_scores(
+            raw in prop::collection::vec((0u8..100, 0.0f64..1.0), crate::embedded::for_tests().n_findings)
+        ) {
+            let rb = crate::embedded::for_tests();
+            let answers = answers_from(rb, &raw);
+            check_member_reuse(rb, &answers).map_err(TestCaseError::fail)?;
+        }
+    }
+
+    #[test]
+    fn member_reuse_is_checked_on_members_at_all() {
+        let rb = crate::embedded::for_tests();
+        let tried = check_member_reuse(rb, &Answers::new(rb)).unwrap();
+        assert!(tried > 0, "no member was tried");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
