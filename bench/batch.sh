@@ -44,9 +44,15 @@ for stream in interviews random; do
     "($(( 100 * $(wc -c < "$work/compact.out") / $(wc -c < "$work/one.out") ))% of the full size)"
   rm -f "$work/one.out" "$work/two.out" "$work/compact.out"
 
+  # The machine's own ceiling for two cores: two separate one-job processes,
+  # each on half the stream, share nothing but the hardware.
+  head -n $((n / 2)) "$input" > "$work/first.jsonl"
+  tail -n +$((n / 2 + 1)) "$input" > "$work/second.jsonl"
   hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/h.json" \
     -n "backtriage --jobs 1" "$bin assess --batch $input --jobs 1 > /dev/null" \
     -n "backtriage --jobs 2" "$bin assess --batch $input --jobs 2 > /dev/null" \
+    -n "2 processes, 1 job each" \
+    "$bin assess --batch $work/first.jsonl --jobs 1 > /dev/null & $bin assess --batch $work/second.jsonl --jobs 1 > /dev/null; wait" \
     -n "serde_json floor" "$floor $out_bytes < $input > /dev/null" \
     -n "jq -c ." "jq -c . $input > /dev/null" >/dev/null
 
@@ -56,10 +62,12 @@ results = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["resu
 n = int(sys.argv[2])
 one, floor, jq = results["backtriage --jobs 1"], results["serde_json floor"], results["jq -c ."]
 for name, median in results.items():
-    print(f"{name:22} median {median:6.2f} s  {n / median:>10,.0f} lines/s"
+    print(f"{name:24} median {median:6.2f} s  {n / median:>10,.0f} lines/s"
           f"  {median / floor:5.2f}x the floor  {median / jq:5.2f}x jq")
-print(f"two jobs / one job: {one / results['backtriage --jobs 2']:.2f}x the throughput")
+print(f"two jobs / one job: {one / results['backtriage --jobs 2']:.2f}x the throughput;"
+      f" two processes on halves / one job: {one / results['2 processes, 1 job each']:.2f}x (nothing shared between the two)")
 PY
+  rm -f "$work/first.jsonl" "$work/second.jsonl"
 
   # Peak memory: the whole stream, then a tenth of it, to show it does not grow.
   for jobs in 1 2; do
