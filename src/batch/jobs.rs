@@ -99,14 +99,30 @@ pub fn run_jobs<R: Read + Send + 'static, W: Write>(
             s.spawn(move || assess_chunks(rb, options, work_rx, &done_tx));
         }
         drop(done_tx);
+        // Done, failed or panicking: the workers stop, whatever is still
+        // queued (the scope waits for them before it returns or unwinds).
+        let _stop = StopWorkers {
+            work: &work_tx,
+            workers,
+        };
         let mut helper = Work::new(rb, options);
-        let result = write_chunks(output, &done_rx, &free_tx, || help(&mut helper, &work_rx));
-        // Done or failed: the workers stop, whatever is still queued.
-        for _ in 0..workers {
-            let _ = work_tx.send(Job::Stop);
-        }
-        result
+        write_chunks(output, &done_rx, &free_tx, || help(&mut helper, &work_rx))
     })
+}
+
+/// Sends each worker [`Job::Stop`] when dropped, on every way out of the
+/// writer, a panic included.
+struct StopWorkers<'a> {
+    work: &'a Sender<Job>,
+    workers: usize,
+}
+
+impl Drop for StopWorkers<'_> {
+    fn drop(&mut self) {
+        for _ in 0..self.workers {
+            let _ = self.work.send(Job::Stop);
+        }
+    }
 }
 
 /// The writer's help: a job taken from the queue, if one is waiting and no
@@ -478,6 +494,35 @@ mod tests {
             }
             Ok(n)
         }
+    }
+
+    /// Output whose first write panics, as a bug would.
+    struct Panicking;
+
+    impl Write for Panicking {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            panic!("a bug in the output");
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A panic on the writing thread (which also assesses) must reach the
+    /// caller, not leave the workers waiting for work forever.
+    #[test]
+    fn a_panic_on_the_writing_thread_stops_the_workers() {
+        let input: Vec<u8> = (0..2000).flat_map(|i| line(6, i).into_bytes()).collect();
+        let outcome = std::panic::catch_unwind(|| {
+            run_jobs(
+                rb(),
+                io::Cursor::new(input),
+                Panicking,
+                Options::default(),
+                2,
+            )
+        });
+        assert!(outcome.is_err(), "the panic comes through");
     }
 
     #[test]
