@@ -21,7 +21,7 @@ use super::{BLOCK, MAX_LINE_BYTES, Options, Summary, Work};
 use crate::lines::{self, Line};
 use crate::triage::rulebase::RuleBase;
 
-/// Chunks in flight per worker: enough that workers never wait on the
+/// Chunks in flight per job: enough that workers never wait on the
 /// reader or the writer, few enough that memory stays small.
 const CHUNKS_PER_JOB: usize = 3;
 
@@ -67,8 +67,9 @@ enum Job {
     Stop,
 }
 
-/// Assesses every line of `input` on `jobs` worker threads, writing exactly
-/// what [`super::run`] writes. The input is read on a thread of its own,
+/// Assesses every line of `input` on `jobs` threads (`jobs - 1` workers,
+/// one at least, and the calling thread), writing exactly what
+/// [`super::run`] writes. The input is read on a thread of its own,
 /// which is left to finish on its own if writing fails (it may be waiting
 /// on a terminal or a pipe that never ends), hence `'static`.
 pub fn run_jobs<R: Read + Send + 'static, W: Write>(
@@ -224,6 +225,7 @@ fn fill<R: Read>(
 /// A worker: assesses the lines of each chunk into its output and passes
 /// everything on to the writer, until told to stop.
 fn assess_chunks(rb: &RuleBase, options: Options, work: &Mutex<Receiver<Job>>, done: &Sender<Job>) {
+    let _failed = ReportPanic(done);
     let mut state = Work::new(rb, options);
     loop {
         // A poisoned lock means another worker panicked: that panic is
@@ -246,6 +248,21 @@ fn assess_chunks(rb: &RuleBase, options: Options, work: &Mutex<Receiver<Job>>, d
     }
 }
 
+/// Tells the writer when a worker dies in a panic: its chunk is lost, and
+/// while other workers live the writer would otherwise wait for that chunk
+/// forever. The writer then stops everything and the panic comes through.
+struct ReportPanic<'a>(&'a Sender<Job>);
+
+impl Drop for ReportPanic<'_> {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            let _ = self
+                .0
+                .send(Job::Failed(io::Error::other("a batch worker stopped")));
+        }
+    }
+}
+
 /// Assesses one chunk, as [`super::run`] would its lines.
 fn assess(work: &mut Work<'_>, chunk: &mut Chunk) -> io::Result<()> {
     chunk.output.clear();
@@ -264,7 +281,7 @@ fn assess(work: &mut Work<'_>, chunk: &mut Chunk) -> io::Result<()> {
 /// The writer: writes chunks in input order as they are assessed and gives
 /// each back to the reader, until every chunk read is written. While none
 /// is ready it takes on work itself through `help`, and waits only when
-/// there is none.
+/// there is none (or a worker is already waiting for the next).
 fn write_chunks<W: Write>(
     mut output: W,
     done: &Receiver<Job>,
@@ -494,6 +511,27 @@ mod tests {
             }
             Ok(n)
         }
+    }
+
+    /// A worker that dies in a panic tells the writer so.
+    #[test]
+    fn a_panicking_worker_reports_its_failure() {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let died = thread::spawn(move || {
+            let _failed = ReportPanic(&tx);
+            panic!("a bug in an assessment");
+        })
+        .join();
+        assert!(died.is_err());
+        assert!(
+            matches!(rx.recv(), Ok(Job::Failed(_))),
+            "the writer is told"
+        );
+        // A worker that stops normally says nothing.
+        let (tx, rx) = mpsc::channel::<Job>();
+        drop(ReportPanic(&tx));
+        drop(tx);
+        assert!(rx.recv().is_err());
     }
 
     /// Output whose first write panics, as a bug would.
