@@ -132,13 +132,19 @@ impl Drop for StopWorkers<'_> {
 fn help(work: &mut Work<'_>, queue: &Mutex<Receiver<Job>>) -> Option<Job> {
     // A worker holds the lock while it waits for a job: then none is waiting.
     let job = queue.try_lock().ok()?.try_recv().ok()?;
-    Some(match job {
+    Some(work_on(work, job))
+}
+
+/// What a job becomes for the writer: a chunk assessed (or the error that
+/// stopped it); anything else passes on as it is.
+fn work_on(work: &mut Work<'_>, job: Job) -> Job {
+    match job {
         Job::Chunk(mut chunk) => match assess(work, &mut chunk) {
             Ok(()) => Job::Chunk(chunk),
             Err(error) => Job::Failed(error),
         },
         other => other,
-    })
+    }
 }
 
 /// The reader: fills chunks with whole lines, as long as the writer gives
@@ -235,12 +241,8 @@ fn assess_chunks(rb: &RuleBase, options: Options, work: &Mutex<Receiver<Job>>, d
             Err(_) => return,
         };
         let job = match job {
-            Ok(Job::Chunk(mut chunk)) => match assess(&mut state, &mut chunk) {
-                Ok(()) => Job::Chunk(chunk),
-                Err(error) => Job::Failed(error),
-            },
             Ok(Job::Stop) | Err(_) => return,
-            Ok(end) => end,
+            Ok(job) => work_on(&mut state, job),
         };
         if done.send(job).is_err() {
             return;
