@@ -12,8 +12,10 @@
 
 use serde_json::value::RawValue;
 
-use crate::triage::answers::{Answers, RawAnswer};
+use crate::triage::answers::{Answer, Answers, RawAnswer, interpret};
+use crate::triage::condition::FactId;
 use crate::triage::rulebase::RuleBase;
+use crate::triage::schema::FindingKind;
 
 /// Reads a simple line into `answers` (cleared first), returning its id; or
 /// `None` when the line is not simple or an answer was refused. `answers`
@@ -54,6 +56,23 @@ pub(super) fn read<'t>(
         return None;
     }
     id
+}
+
+/// Where the first quote is, eight bytes at a time (as [`stop`]).
+fn quote(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in chunks.by_ref() {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ (ONES * u64::from(b'"'));
+        let hits = w.wrapping_sub(ONES) & !w & TOPS;
+        if hits != 0 {
+            return Some(at + hits.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    bytes[at..].iter().position(|&b| b == b'"').map(|i| at + i)
 }
 
 /// Where the first quote, backslash or control character is: eight bytes
@@ -174,6 +193,33 @@ impl<'t> Parser<'t> {
         serde_json::from_str(&self.text[start..self.at]).ok()
     }
 
+    /// A key that names a finding, as its fact: only the closing quote is
+    /// looked for, since a key with an escape or a control character names
+    /// no finding (ids are `a-z`, `0-9` and `_`) and so gives up anyway.
+    fn finding(&mut self, rb: &RuleBase) -> Option<FactId> {
+        self.byte(b'"')?;
+        let start = self.at;
+        let end = start + quote(&self.bytes[start..])?;
+        self.at = end + 1;
+        let f = rb.fact_id(self.text.get(start..end)?)?;
+        rb.finding(f).is_some().then_some(f)
+    }
+
+    /// A "yes", "no" or "unknown" written plainly, as most answers are,
+    /// read without the general word reading of [`interpret`]; `None`
+    /// leaves the value unread.
+    fn plain_word(&mut self, kind: FindingKind) -> Option<Answer> {
+        let rest = &self.bytes[self.at..];
+        let (answer, len) = match rest.get(1)? {
+            b'y' if kind == FindingKind::YesNo && rest.starts_with(b"\"yes\"") => (Answer::Yes, 5),
+            b'n' if kind == FindingKind::YesNo && rest.starts_with(b"\"no\"") => (Answer::No, 4),
+            b'u' if rest.starts_with(b"\"unknown\"") => (Answer::Unknown, 9),
+            _ => return None,
+        };
+        self.at += len;
+        Some(answer)
+    }
+
     /// The answers object, each answer recorded as it is read.
     fn answers(&mut self, rb: &RuleBase, answers: &mut Answers) -> Option<()> {
         self.byte(b'{')?;
@@ -183,22 +229,26 @@ impl<'t> Parser<'t> {
             return Some(());
         }
         loop {
-            let key = self.string()?;
+            let f = self.finding(rb)?;
+            let kind = rb.finding(f)?.kind;
             self.byte(b':')?;
             self.space();
-            let raw = match *self.bytes.get(self.at)? {
-                b'"' => RawAnswer::Word(self.string()?),
+            let answer = match *self.bytes.get(self.at)? {
+                b'"' => match self.plain_word(kind) {
+                    Some(answer) => answer,
+                    None => interpret(rb, f, RawAnswer::Word(self.string()?)).ok()?,
+                },
                 b't' if self.bytes[self.at..].starts_with(b"true") => {
                     self.at += 4;
-                    RawAnswer::Bool(true)
+                    interpret(rb, f, RawAnswer::Bool(true)).ok()?
                 }
                 b'f' if self.bytes[self.at..].starts_with(b"false") => {
                     self.at += 5;
-                    RawAnswer::Bool(false)
+                    interpret(rb, f, RawAnswer::Bool(false)).ok()?
                 }
-                _ => RawAnswer::Number(self.whole_number()?.0),
+                _ => interpret(rb, f, RawAnswer::Number(self.whole_number()?.0)).ok()?,
             };
-            answers.set_by_id(rb, key, raw).ok()?;
+            answers.set(rb, f, answer).ok()?;
             if !self.comma_or(b'}')? {
                 return Some(());
             }
@@ -343,6 +393,21 @@ mod tests {
             r#"{"answers":{}}"#,
         ] {
             assert!(read(rb, unusual, &mut answers).is_none(), "{unusual}");
+        }
+    }
+
+    #[test]
+    fn the_quote_is_the_first_quote_only() {
+        for (text, at) in [
+            (&b"abc\"def"[..], Some(3)),
+            (b"abcdefghij\\k\"", Some(12)),
+            (b"abcdefgh\x01\"", Some(9)),
+            (b"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"", Some(10)),
+            (b"abcdefghijklmnop", None),
+            (b"", None),
+            (b"\"", Some(0)),
+        ] {
+            assert_eq!(quote(text), at, "{text:?}");
         }
     }
 
