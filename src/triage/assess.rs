@@ -217,8 +217,11 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
 
     for &c in eval.ranked() {
         let rule = &rb.causes[usize::from(c)];
-        let because = out.add_reasons(holding_conds(&rule.support, state), state);
-        let against = out.add_reasons(holding_conds(&rule.against, state), state);
+        // A ranked cause has support, so each of its rules was evaluated.
+        let truths = &eval.rule_truth[rb.cause_rule_start[usize::from(c)] as usize..];
+        let (for_truths, against_truths) = truths.split_at(rule.support.len());
+        let because = out.add_reasons(holding_conds(&rule.support, for_truths), state);
+        let against = out.add_reasons(holding_conds(&rule.against, against_truths), state);
         out.causes.push(ScoredCause {
             cause: c,
             score: eval.scores[usize::from(c)],
@@ -256,12 +259,14 @@ fn likely_sign(rb: &RuleBase, state: &State, groups: &[FactId]) -> Option<FactId
     open.next().is_none().then_some(first)
 }
 
-/// The conditions of evidence rules that hold.
-fn holding_conds<'a>(rules: &'a [Weighted], state: &'a State) -> impl Iterator<Item = &'a Cond> {
+/// The conditions of evidence rules that hold, by their values in
+/// [`Evaluation::rule_truth`] (`truths`, in the rules' order).
+fn holding_conds<'a>(rules: &'a [Weighted], truths: &'a [Tri]) -> impl Iterator<Item = &'a Cond> {
     rules
         .iter()
-        .filter(move |w| w.when.holds(state))
-        .map(|w| &w.when)
+        .zip(truths)
+        .filter(|(_, t)| **t == Tri::Yes)
+        .map(|(w, _)| &w.when)
 }
 
 /// What decided the urgency: the most urgent red flag that fired or is
