@@ -141,18 +141,11 @@ impl Evaluation {
     /// Evaluates the rule base on the answers, reusing these buffers.
     pub fn fill(&mut self, rb: &RuleBase, answers: &Answers) {
         self.state.fill(rb, answers);
-        let mut fired = None;
-        for ((slot, rule), &level) in self
-            .flags
-            .iter_mut()
-            .zip(&rb.red_flags)
-            .zip(&rb.flag_levels)
-        {
-            *slot = rule.when.eval(&self.state);
-            if *slot == Tri::Yes {
-                fired = fired.max(Some(level));
-            }
-        }
+        rb.flag_sweep.run(&self.state, &mut self.flags);
+        let fired = (self.flags.iter().zip(&rb.flag_levels))
+            .filter(|(t, _)| **t == Tri::Yes)
+            .map(|(_, &level)| level)
+            .max();
         let possible = possible_flags(
             rb,
             answers,
@@ -162,15 +155,18 @@ impl Evaluation {
         );
         self.fired = fired;
         self.warning = fired.max(possible);
-        self.rule_truth.fill(Tri::Unknown);
+        rb.rule_sweep.run(&self.state, &mut self.rule_truth);
         let state = &self.state;
         let truths = &mut self.rule_truth;
         for (c, (score, support)) in self.scores.iter_mut().zip(&mut self.supports).enumerate() {
-            let (s, for_, _) = certainty(rb, CauseId::at(c), |i, when| {
-                let t = when.eval(state);
-                truths[i] = t;
-                t == Tri::Yes
-            });
+            let (s, for_, _) = certainty(rb, CauseId::at(c), |i, _| truths[i] == Tri::Yes);
+            if for_ == 0.0 {
+                // The rules against a cause without support are not weighed,
+                // and stay unknown (see `rule_truth`).
+                let rule = &rb.causes[c];
+                let against = rb.cause_rule_start[c] as usize + rule.support.len();
+                truths[against..against + rule.against.len()].fill(Tri::Unknown);
+            }
             *score = s;
             let when_truth = &mut self.urgency_when_truth[c];
             *support = support_when(rb, CauseId::at(c), for_, |when| {

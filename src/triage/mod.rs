@@ -19,6 +19,7 @@ pub mod rulebase;
 pub mod schema;
 pub mod select;
 pub mod state;
+pub mod sweep;
 pub mod verify;
 
 pub use assess::{Assessment, assess, assess_into};

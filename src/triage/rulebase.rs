@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::triage::condition::{Cond, FactId};
 use crate::triage::ids::{CauseId, FlagId, Index};
 use crate::triage::schema::{AdviceKind, FindingKind, MessagesFile, Settings, SourceKind, Urgency};
+use crate::triage::sweep::Sweep;
 
 /// The id index: open addressing over a table at least four times the
 /// number of ids, hashed on the length and the first and last eight bytes
@@ -294,6 +295,13 @@ pub struct RuleBase {
     pub flag_levels: Vec<Urgency>,
     #[serde(skip)]
     pub cause_levels: Vec<Urgency>,
+    /// The red flags' conditions and every cause rule's (numbered as
+    /// `cause_rule_start` says), grouped for evaluating them all at once
+    /// (built with the index).
+    #[serde(skip)]
+    pub flag_sweep: Sweep,
+    #[serde(skip)]
+    pub rule_sweep: Sweep,
     #[serde(skip)]
     index: IdTable,
 }
@@ -338,6 +346,8 @@ impl RuleBase {
             cause_rule_start: Vec::new(),
             flag_levels: Vec::new(),
             cause_levels: Vec::new(),
+            flag_sweep: Sweep::default(),
+            rule_sweep: Sweep::default(),
             cause_candidates: Vec::new(),
             required: Vec::new(),
             prompts: Vec::new(),
@@ -578,6 +588,13 @@ impl RuleBase {
         self.cause_candidates = candidates;
         self.flag_levels = self.red_flags.iter().map(|r| r.urgency).collect();
         self.cause_levels = self.causes.iter().map(|c| c.urgency).collect();
+        self.flag_sweep = Sweep::new(self.red_flags.iter().map(|r| &r.when));
+        self.rule_sweep = Sweep::new(
+            self.causes
+                .iter()
+                .flat_map(|c| c.support.iter().chain(&c.against))
+                .map(|w| &w.when),
+        );
     }
 
     /// The fact with this id.
