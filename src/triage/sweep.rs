@@ -1,6 +1,7 @@
 //! Many conditions evaluated at once, grouped by shape: the single facts
-//! read in one loop, the `all` and the `any` of plain facts in loops of
-//! their own, and only the rest walked as trees. The engine evaluates
+//! read in one loop, the `all` and the `any` of plain facts, and the `all`
+//! of plain facts and one `any` of them, in loops of their own, and only
+//! the rest walked as trees. The engine evaluates
 //! every red flag and every cause rule for each set of answers; grouped
 //! so, most of them cost a read or two, without a call or a branch on
 //! their shape.
@@ -16,6 +17,9 @@ pub struct Sweep {
     /// `facts`.
     alls: Vec<(u32, u32, u32)>,
     anys: Vec<(u32, u32, u32)>,
+    /// An `all` of plain facts and one `any` of plain facts, in any order:
+    /// (place, start, middle, end) in `facts`, the `all`'s facts first.
+    mixed: Vec<(u32, u32, u32, u32)>,
     facts: Vec<FactId>,
     trees: Vec<(u32, Cond)>,
 }
@@ -31,6 +35,22 @@ fn plain_facts(items: &[Cond]) -> Option<Vec<FactId>> {
         .collect()
 }
 
+/// The plain facts of an `all` and those of its one `any`, if the
+/// condition is an `all` of plain facts and exactly one `any` of them.
+fn all_and_any(cond: &Cond) -> Option<(Vec<FactId>, Vec<FactId>)> {
+    let Cond::All(items) = cond else { return None };
+    let mut all = Vec::new();
+    let mut any = None;
+    for item in items {
+        match item {
+            Cond::Fact(f) => all.push(*f),
+            Cond::Any(list) if any.is_none() => any = Some(plain_facts(list)?),
+            _ => return None,
+        }
+    }
+    Some((all, any?))
+}
+
 impl Sweep {
     /// Groups the conditions of a list, in its order.
     pub fn new<'a>(conds: impl Iterator<Item = &'a Cond>) -> Sweep {
@@ -42,6 +62,18 @@ impl Sweep {
                 Cond::Any(items) => plain_facts(items).map(|f| (f, true)),
                 _ => None,
             };
+            if flat.is_none()
+                && let Some((all, any)) = all_and_any(cond)
+            {
+                let start = sweep.facts.len() as u32;
+                sweep.facts.extend(all);
+                let middle = sweep.facts.len() as u32;
+                sweep.facts.extend(any);
+                sweep
+                    .mixed
+                    .push((i, start, middle, sweep.facts.len() as u32));
+                continue;
+            }
             match (cond, flat) {
                 (Cond::Fact(f), _) => sweep.singles.push((i, *f)),
                 (_, Some((facts, is_any))) => {
@@ -73,6 +105,17 @@ impl Sweep {
         }
         for &(i, start, end) in &self.anys {
             out[i as usize] = settle(facts, span(start, end), Tri::Yes, Tri::No);
+        }
+        for &(i, start, middle, end) in &self.mixed {
+            let all = settle(facts, span(start, middle), Tri::No, Tri::Yes);
+            out[i as usize] = match all {
+                Tri::No => Tri::No,
+                _ => match settle(facts, span(middle, end), Tri::Yes, Tri::No) {
+                    Tri::No => Tri::No,
+                    Tri::Yes => all,
+                    Tri::Unknown => Tri::Unknown,
+                },
+            };
         }
         for (i, cond) in &self.trees {
             out[*i as usize] = cond.eval(facts);
@@ -176,7 +219,8 @@ mod tests {
         assert_eq!(sweep.singles, vec![(0, FactId::at(0))]);
         assert_eq!(sweep.alls, vec![(1, 0, 2)]);
         assert_eq!(sweep.anys, vec![(2, 2, 5)]);
-        assert_eq!(sweep.trees.len(), 2);
-        assert_eq!((sweep.trees[0].0, sweep.trees[1].0), (3, 4));
+        assert_eq!(sweep.mixed, vec![(3, 5, 6, 8)]);
+        assert_eq!(sweep.trees.len(), 1);
+        assert_eq!(sweep.trees[0].0, 4);
     }
 }
