@@ -396,32 +396,27 @@ mod tests {
         }
     }
 
+    /// `quote` looks for the closing quote only (for keys); `stop` for the
+    /// first quote, backslash or control character (for other strings).
     #[test]
-    fn the_quote_is_the_first_quote_only() {
-        for (text, at) in [
-            (&b"abc\"def"[..], Some(3)),
-            (b"abcdefghij\\k\"", Some(12)),
-            (b"abcdefgh\x01\"", Some(9)),
-            (b"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"", Some(10)),
-            (b"abcdefghijklmnop", None),
-            (b"", None),
-            (b"\"", Some(0)),
+    fn the_quote_and_the_stop_are_found() {
+        // (text, where `quote` stops, where `stop` stops)
+        for (text, quote_at, stop_at) in [
+            (&b"abc\"def"[..], Some(3), Some(3)),
+            (b"abcdefghij\\k\"", Some(12), Some(10)),
+            (b"abcdefgh\x01\"", Some(9), Some(8)),
+            (
+                b"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"",
+                Some(10),
+                Some(10),
+            ),
+            (b"abcdefghijklmnop", None, None),
+            (b"\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\"", Some(8), Some(8)),
+            (b"", None, None),
+            (b"\"", Some(0), Some(0)),
         ] {
-            assert_eq!(quote(text), at, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn the_stop_is_the_first_quote_backslash_or_control() {
-        for (text, at) in [
-            (&b"abc\"def"[..], Some(3)),
-            (b"abcdefghij\\k", Some(10)),
-            (b"abcdefgh\x01", Some(8)),
-            (b"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"", Some(10)),
-            (b"abcdefghijklmnop", None),
-            (b"\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\"", Some(8)),
-        ] {
-            assert_eq!(stop(text), at, "{text:?}");
+            assert_eq!(quote(text), quote_at, "{text:?}");
+            assert_eq!(stop(text), stop_at, "{text:?}");
         }
     }
 }
