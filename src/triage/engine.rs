@@ -278,3 +278,46 @@ pub fn rank_into(scores: &[f64], ranked: &mut Vec<CauseId>) {
     );
     ranked.sort_by(|&a, &b| scores[usize::from(b)].total_cmp(&scores[usize::from(a)]));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::schema::FindingKind;
+
+    /// The rules against a cause without support are not weighed, and
+    /// `rule_truth` says so: unknown, though the state settles them.
+    #[test]
+    fn the_rules_against_a_cause_without_support_stay_unknown() {
+        let rb = crate::embedded::for_tests();
+        let mut answers = Answers::new(rb);
+        for f in rb.findings() {
+            if rb.finding(f).is_some_and(|i| i.kind == FindingKind::YesNo) {
+                answers
+                    .set(rb, f, Answer::No)
+                    .expect("every finding can be no");
+            }
+        }
+        let eval = Evaluation::new(rb, &answers);
+        let mut settled_but_unknown = 0;
+        for (c, rule) in rb.causes.iter().enumerate() {
+            let start = rb.cause_rule_start[c] as usize;
+            let support = &eval.rule_truth[start..start + rule.support.len()];
+            let against =
+                &eval.rule_truth[start + rule.support.len()..rb.cause_rule_start[c + 1] as usize];
+            // Every support rule is evaluated, whatever the score.
+            for (w, &t) in rule.support.iter().zip(support) {
+                assert_eq!(t, w.when.eval(&eval.state), "{}", rule.id);
+            }
+            for (w, &t) in rule.against.iter().zip(against) {
+                if eval.supports[c] == 0.0 && eval.scores[c] == 0.0 {
+                    assert_eq!(t, Tri::Unknown, "{}", rule.id);
+                    settled_but_unknown += usize::from(w.when.eval(&eval.state) != Tri::Unknown);
+                } else {
+                    assert_eq!(t, w.when.eval(&eval.state), "{}", rule.id);
+                }
+            }
+        }
+        // The answers do settle some of them: the test can fail.
+        assert!(settled_but_unknown > 0);
+    }
+}

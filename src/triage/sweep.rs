@@ -145,6 +145,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::triage::condition::Bounds;
 
     struct Given {
         truth: Vec<Tri>,
@@ -200,6 +201,58 @@ mod tests {
             rb.rule_sweep.run(&facts, &mut out);
             for (i, (cond, got)) in rules.iter().zip(&out).enumerate() {
                 prop_assert_eq!(*got, cond.eval(&facts), "rule {}", i);
+            }
+        }
+    }
+
+    /// Any tree a rule file can hold (and a few it cannot, such as empty
+    /// lists), with facts and numbers: every place is written, as the
+    /// tree walk says, whatever it held before.
+    fn cond() -> impl Strategy<Value = Cond> {
+        let leaf = prop_oneof![
+            (0usize..6).prop_map(|i| Cond::Fact(FactId::at(i))),
+            (0usize..6, 0u8..4).prop_map(|(i, b)| {
+                let bounds = Bounds {
+                    at_least: Some(f64::from(b)),
+                    ..Bounds::default()
+                };
+                Cond::Number(FactId::at(i), bounds)
+            }),
+        ];
+        leaf.prop_recursive(4, 40, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Cond::All),
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Cond::Any),
+                inner.clone().prop_map(|c| Cond::Not(Box::new(c))),
+                (1u32..4, prop::collection::vec(inner, 1..4))
+                    .prop_map(|(n, v)| Cond::AtLeast(n, v)),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_sweep_of_any_conditions_evaluates_as_the_tree_walk(
+            conds in prop::collection::vec(cond(), 1..8),
+            picks in prop::collection::vec((any::<u8>(), any::<u8>()), 6),
+        ) {
+            let tri = [Tri::Yes, Tri::No, Tri::Unknown];
+            let facts = Given {
+                truth: picks.iter().map(|p| tri[usize::from(p.0 % 3)]).collect(),
+                number: picks
+                    .iter()
+                    .map(|p| (p.1 % 5 != 4).then(|| f64::from(p.1 % 5)))
+                    .collect(),
+            };
+            let sweep = Sweep::new(conds.iter());
+            for before in [Tri::Yes, Tri::No] {
+                let mut out = vec![before; conds.len()];
+                sweep.run(&facts, &mut out);
+                for (cond, got) in conds.iter().zip(&out) {
+                    prop_assert_eq!(*got, cond.eval(&facts), "{:?}", cond);
+                }
             }
         }
     }
