@@ -1,10 +1,9 @@
 //! Many conditions evaluated at once, grouped by shape: the single facts
-//! read in one loop, the `all` and the `any` of plain facts, and the `all`
-//! of plain facts and one `any` of them, in loops of their own, and only
-//! the rest walked as trees. The engine evaluates
-//! every red flag and every cause rule for each set of answers; grouped
-//! so, most of them cost a read or two, without a call or a branch on
-//! their shape.
+//! read in one loop; the `all` and the `any` of plain facts, and the `all`
+//! of plain facts and one `any` of them, in loops of their own; and only
+//! the rest walked as trees. The engine evaluates every red flag and every
+//! cause rule for each set of answers; grouped so, most of them cost a read
+//! or two, without a call or a branch on their shape.
 
 use crate::triage::condition::{Cond, FactId, Facts, Tri};
 
@@ -35,9 +34,29 @@ fn plain_facts(items: &[Cond]) -> Option<Vec<FactId>> {
         .collect()
 }
 
-/// The plain facts of an `all` and those of its one `any`, if the
-/// condition is an `all` of plain facts and exactly one `any` of them.
-fn all_and_any(cond: &Cond) -> Option<(Vec<FactId>, Vec<FactId>)> {
+/// The shape of a condition, as [`Sweep`] groups them.
+enum Shape {
+    Single(FactId),
+    All(Vec<FactId>),
+    Any(Vec<FactId>),
+    /// The plain facts of an `all` and those of its one `any`.
+    Mixed(Vec<FactId>, Vec<FactId>),
+    Tree,
+}
+
+fn shape(cond: &Cond) -> Shape {
+    let flat = match cond {
+        Cond::Fact(f) => return Shape::Single(*f),
+        Cond::All(items) => plain_facts(items).map(Shape::All),
+        Cond::Any(items) => plain_facts(items).map(Shape::Any),
+        _ => None,
+    };
+    flat.or_else(|| all_and_any(cond)).unwrap_or(Shape::Tree)
+}
+
+/// An `all` of plain facts and exactly one `any` of plain facts, if the
+/// condition is one.
+fn all_and_any(cond: &Cond) -> Option<Shape> {
     let Cond::All(items) = cond else { return None };
     let mut all = Vec::new();
     let mut any = None;
@@ -48,7 +67,7 @@ fn all_and_any(cond: &Cond) -> Option<(Vec<FactId>, Vec<FactId>)> {
             _ => return None,
         }
     }
-    Some((all, any?))
+    Some(Shape::Mixed(all, any?))
 }
 
 impl Sweep {
@@ -57,36 +76,25 @@ impl Sweep {
         let mut sweep = Sweep::default();
         for (i, cond) in conds.enumerate() {
             let i = i as u32;
-            let flat = match cond {
-                Cond::All(items) => plain_facts(items).map(|f| (f, false)),
-                Cond::Any(items) => plain_facts(items).map(|f| (f, true)),
-                _ => None,
-            };
-            if flat.is_none()
-                && let Some((all, any)) = all_and_any(cond)
-            {
-                let start = sweep.facts.len() as u32;
-                sweep.facts.extend(all);
-                let middle = sweep.facts.len() as u32;
-                sweep.facts.extend(any);
-                sweep
-                    .mixed
-                    .push((i, start, middle, sweep.facts.len() as u32));
-                continue;
-            }
-            match (cond, flat) {
-                (Cond::Fact(f), _) => sweep.singles.push((i, *f)),
-                (_, Some((facts, is_any))) => {
-                    let start = sweep.facts.len() as u32;
+            let start = sweep.facts.len() as u32;
+            match shape(cond) {
+                Shape::Single(f) => sweep.singles.push((i, f)),
+                Shape::All(facts) => {
                     sweep.facts.extend(facts);
-                    let entry = (i, start, sweep.facts.len() as u32);
-                    if is_any {
-                        sweep.anys.push(entry);
-                    } else {
-                        sweep.alls.push(entry);
-                    }
+                    sweep.alls.push((i, start, sweep.facts.len() as u32));
                 }
-                _ => sweep.trees.push((i, cond.clone())),
+                Shape::Any(facts) => {
+                    sweep.facts.extend(facts);
+                    sweep.anys.push((i, start, sweep.facts.len() as u32));
+                }
+                Shape::Mixed(all, any) => {
+                    sweep.facts.extend(all);
+                    let middle = sweep.facts.len() as u32;
+                    sweep.facts.extend(any);
+                    let end = sweep.facts.len() as u32;
+                    sweep.mixed.push((i, start, middle, end));
+                }
+                Shape::Tree => sweep.trees.push((i, cond.clone())),
             }
         }
         sweep
