@@ -58,47 +58,50 @@ pub(super) fn read<'t>(
     id
 }
 
-/// Where the first quote is, eight bytes at a time (as [`stop`]).
-fn quote(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const TOPS: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut at = 0;
-    for chunk in chunks.by_ref() {
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ (ONES * u64::from(b'"'));
-        let hits = w.wrapping_sub(ONES) & !w & TOPS;
-        if hits != 0 {
-            return Some(at + hits.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    bytes[at..].iter().position(|&b| b == b'"').map(|i| at + i)
+const ONES: u64 = 0x0101_0101_0101_0101;
+const TOPS: u64 = 0x8080_8080_8080_8080;
+
+/// The bytes of `w` that are 0 flagged in their top bit, with the bit
+/// tricks of "Bit Twiddling Hacks" (a byte is flagged where `x - 0x01`
+/// borrows into a clear top bit; the lowest flag is always exact).
+fn zero(w: u64) -> u64 {
+    w.wrapping_sub(ONES) & !w & TOPS
 }
 
-/// Where the first quote, backslash or control character is: eight bytes
-/// at a time, with the bit tricks of "Bit Twiddling Hacks" (a byte is
-/// flagged where `x - 0x01` borrows into a clear top bit; the lowest flag
-/// is always exact).
-fn stop(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const TOPS: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & TOPS;
+/// The bytes of `w` equal to `b`, flagged as [`zero`] flags them.
+fn equal(w: u64, b: u8) -> u64 {
+    zero(w ^ (ONES * u64::from(b)))
+}
+
+/// Where the first byte is that `hits` flags in eight bytes read as a word,
+/// or (for the last few bytes) that `hit` says: eight bytes at a time.
+#[inline]
+fn first(bytes: &[u8], hits: impl Fn(u64) -> u64, hit: impl Fn(u8) -> bool) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(8);
     let mut at = 0;
     for chunk in chunks.by_ref() {
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        let hits = zero(w ^ (ONES * u64::from(b'"')))
-            | zero(w ^ (ONES * u64::from(b'\\')))
-            | (w.wrapping_sub(ONES * 0x20) & !w & TOPS);
-        if hits != 0 {
-            return Some(at + hits.trailing_zeros() as usize / 8);
+        let flags = hits(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        if flags != 0 {
+            return Some(at + flags.trailing_zeros() as usize / 8);
         }
         at += 8;
     }
-    bytes[at..]
-        .iter()
-        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-        .map(|i| at + i)
+    bytes[at..].iter().position(|&b| hit(b)).map(|i| at + i)
+}
+
+/// Where the first quote is.
+fn quote(bytes: &[u8]) -> Option<usize> {
+    first(bytes, |w| equal(w, b'"'), |b| b == b'"')
+}
+
+/// Where the first quote, backslash or control character is (a control
+/// character is flagged where `x - 0x20` borrows into a clear top bit).
+fn stop(bytes: &[u8]) -> Option<usize> {
+    first(
+        bytes,
+        |w| equal(w, b'"') | equal(w, b'\\') | (w.wrapping_sub(ONES * 0x20) & !w & TOPS),
+        |b| b == b'"' || b == b'\\' || b < 0x20,
+    )
 }
 
 struct Parser<'t> {
@@ -196,13 +199,13 @@ impl<'t> Parser<'t> {
     /// A key that names a finding, as its fact: only the closing quote is
     /// looked for, since a key with an escape or a control character names
     /// no finding (ids are `a-z`, `0-9` and `_`) and so gives up anyway.
-    fn finding(&mut self, rb: &RuleBase) -> Option<FactId> {
+    fn finding(&mut self, rb: &RuleBase) -> Option<(FactId, FindingKind)> {
         self.byte(b'"')?;
         let start = self.at;
         let end = start + quote(&self.bytes[start..])?;
         self.at = end + 1;
         let f = rb.fact_id(self.text.get(start..end)?)?;
-        rb.finding(f).is_some().then_some(f)
+        Some((f, rb.finding(f)?.kind))
     }
 
     /// A "yes", "no" or "unknown" written plainly, as most answers are,
@@ -220,6 +223,23 @@ impl<'t> Parser<'t> {
         Some(answer)
     }
 
+    /// Any other answer value this reader takes: a string without escapes,
+    /// a boolean or a whole number.
+    fn raw_answer(&mut self) -> Option<RawAnswer<'t>> {
+        Some(match *self.bytes.get(self.at)? {
+            b'"' => RawAnswer::Word(self.string()?),
+            b't' if self.bytes[self.at..].starts_with(b"true") => {
+                self.at += 4;
+                RawAnswer::Bool(true)
+            }
+            b'f' if self.bytes[self.at..].starts_with(b"false") => {
+                self.at += 5;
+                RawAnswer::Bool(false)
+            }
+            _ => RawAnswer::Number(self.whole_number()?.0),
+        })
+    }
+
     /// The answers object, each answer recorded as it is read.
     fn answers(&mut self, rb: &RuleBase, answers: &mut Answers) -> Option<()> {
         self.byte(b'{')?;
@@ -229,24 +249,12 @@ impl<'t> Parser<'t> {
             return Some(());
         }
         loop {
-            let f = self.finding(rb)?;
-            let kind = rb.finding(f)?.kind;
+            let (f, kind) = self.finding(rb)?;
             self.byte(b':')?;
             self.space();
-            let answer = match *self.bytes.get(self.at)? {
-                b'"' => match self.plain_word(kind) {
-                    Some(answer) => answer,
-                    None => interpret(rb, f, RawAnswer::Word(self.string()?)).ok()?,
-                },
-                b't' if self.bytes[self.at..].starts_with(b"true") => {
-                    self.at += 4;
-                    interpret(rb, f, RawAnswer::Bool(true)).ok()?
-                }
-                b'f' if self.bytes[self.at..].starts_with(b"false") => {
-                    self.at += 5;
-                    interpret(rb, f, RawAnswer::Bool(false)).ok()?
-                }
-                _ => interpret(rb, f, RawAnswer::Number(self.whole_number()?.0)).ok()?,
+            let answer = match self.plain_word(kind) {
+                Some(answer) => answer,
+                None => interpret(rb, f, self.raw_answer()?).ok()?,
             };
             answers.set(rb, f, answer).ok()?;
             if !self.comma_or(b'}')? {
