@@ -67,6 +67,9 @@ pub struct Assessment {
     /// were counted as "don't know" (see `Answers::settle_disagreements`).
     pub disagreements: Vec<FactId>,
     reasons: Vec<FactId>,
+    /// Per advice item: whether a top cause names it (a buffer kept for the
+    /// next assessment).
+    for_top: Vec<bool>,
     /// The question choice's buffers, kept for the next assessment.
     choice: select::Workspace,
 }
@@ -86,6 +89,7 @@ impl Default for Assessment {
             unchecked_questions: Vec::new(),
             disagreements: Vec::new(),
             reasons: Vec::new(),
+            for_top: Vec::new(),
             choice: select::Workspace::default(),
         }
     }
@@ -231,7 +235,18 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
     }
 
     out.urgency = eval.urgency();
-    fitting_advice(rb, out.urgency, &out.causes, state, &mut out.advice);
+    let top = &out.causes[..rb.settings.top_causes.min(out.causes.len())];
+    out.for_top.clear();
+    out.for_top.resize(rb.advice.len(), false);
+    for t in top
+        .iter()
+        .filter(|t| t.score >= rb.settings.advice_min_score)
+    {
+        for &a in &rb.cause_advice[usize::from(t.cause)] {
+            out.for_top[usize::from(a)] = true;
+        }
+    }
+    fitting_advice(rb, out.urgency, &out.for_top, state, &mut out.advice);
     out.decided_by = decider(rb, out);
     unchecked_questions(rb, answers, eval, out);
     out.next_question = select::next_question_in(rb, answers, eval, &mut out.choice);
@@ -328,7 +343,8 @@ fn unchecked_questions(rb: &RuleBase, answers: &Answers, eval: &Evaluation, out:
 }
 
 /// The advice that fits the result's level. Self-care: the core self-care,
-/// the items for a top cause or whose `when` holds, and the safety net.
+/// the items for a top cause (`for_top`, per item) or whose `when` holds,
+/// and the safety net.
 /// Doctor or urgent: what to do until seen. Emergency: none (the red flag's
 /// message says what to do). An item is given only where its `needs` holds,
 /// and held back while its `avoid_when` is true or not ruled out. Core items
@@ -336,18 +352,13 @@ fn unchecked_questions(rb: &RuleBase, answers: &Answers, eval: &Evaluation, out:
 fn fitting_advice(
     rb: &RuleBase,
     level: Urgency,
-    causes: &[ScoredCause],
+    for_top: &[bool],
     state: &State,
     out: &mut Vec<AdviceId>,
 ) {
     if level == Urgency::Emergency {
         return;
     }
-    let top = &causes[..rb.settings.top_causes.min(causes.len())];
-    let is_top = |c: CauseId| {
-        top.iter()
-            .any(|t| t.cause == c && t.score >= rb.settings.advice_min_score)
-    };
     for (i, a) in rb.advice.iter().enumerate() {
         let for_level = match level {
             Urgency::SelfCare => a.kind != AdviceKind::UntilSeen,
@@ -358,7 +369,7 @@ fn fitting_advice(
         }
         let wanted = a.core
             || a.kind == AdviceKind::SafetyNet
-            || a.for_causes.iter().any(|&c| is_top(c))
+            || for_top[i]
             || a.when.as_ref().is_some_and(|w| w.holds(state));
         let needed = a.needs.as_ref().is_none_or(|w| w.holds(state));
         let held_back = a

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::triage::condition::{Cond, FactId};
-use crate::triage::ids::{CauseId, FlagId, Index};
+use crate::triage::ids::{AdviceId, CauseId, FlagId, Index};
 use crate::triage::schema::{AdviceKind, FindingKind, MessagesFile, Settings, SourceKind, Urgency};
 use crate::triage::sweep::Sweep;
 
@@ -300,6 +300,10 @@ pub struct RuleBase {
     /// (built with the index).
     #[serde(skip)]
     pub flag_sweep: Sweep,
+    /// Per cause: the advice items that name it in `for_causes` (built with
+    /// the index).
+    #[serde(skip)]
+    pub cause_advice: Vec<Vec<AdviceId>>,
     #[serde(skip)]
     pub rule_sweep: Sweep,
     #[serde(skip)]
@@ -347,6 +351,7 @@ impl RuleBase {
             flag_levels: Vec::new(),
             cause_levels: Vec::new(),
             flag_sweep: Sweep::default(),
+            cause_advice: Vec::new(),
             rule_sweep: Sweep::default(),
             cause_candidates: Vec::new(),
             required: Vec::new(),
@@ -588,6 +593,12 @@ impl RuleBase {
         self.cause_candidates = candidates;
         self.flag_levels = self.red_flags.iter().map(|r| r.urgency).collect();
         self.cause_levels = self.causes.iter().map(|c| c.urgency).collect();
+        self.cause_advice = vec![Vec::new(); self.causes.len()];
+        for (i, a) in self.advice.iter().enumerate() {
+            for &c in &a.for_causes {
+                self.cause_advice[usize::from(c)].push(AdviceId::at(i));
+            }
+        }
         self.flag_sweep = Sweep::new(self.red_flags.iter().map(|r| &r.when));
         self.rule_sweep = Sweep::new(
             self.causes
