@@ -12,7 +12,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::output::fast::{json, tail_json, versions_json};
+use crate::output::fast::{json, tail_json, versions_json, write_score};
 use crate::output::view::{QuestionKind, SCHEMA_VERSION, TOOL_VERSION, question_kind, round3};
 use crate::triage::Assessment;
 use crate::triage::condition::FactId;
@@ -272,7 +272,7 @@ pub fn write_json(
             out.push(b',');
         }
         put(out, &texts.cause_open[usize::from(c.cause)]);
-        serde_json::to_writer(&mut *out, &round3(c.score))?;
+        write_score(out, c.score)?;
         put(out, ",\"because\":[");
         facts(out, a.facts(c.because));
         put(out, "],\"against\":[");

@@ -186,6 +186,44 @@ impl Texts<'_> {
     }
 }
 
+/// Writes a cause's score rounded to three decimals, byte for byte as
+/// `serde_json` writes `round3(score)`: the shortest decimal that reads back
+/// as the same number. Rounded, a score below 1,000 and not negative is the
+/// number nearest to k/1000 for a whole k, and no decimal shorter than
+/// k/1000 itself (trailing zeros cut, `.0` kept) reads back as it; any other
+/// value (negative zero, too large, not a number) goes through `serde_json`.
+pub(crate) fn write_score(out: &mut Vec<u8>, score: f64) -> serde_json::Result<()> {
+    let thousandths = (score * 1000.0).round();
+    if !(thousandths.is_sign_positive() && thousandths < 1_000_000.0) {
+        return serde_json::to_writer(out, &round3(score));
+    }
+    let k = thousandths as u32;
+    let (whole, frac) = (k / 1000, k % 1000);
+    if whole >= 100 {
+        out.push(digit(whole / 100));
+    }
+    if whole >= 10 {
+        out.push(digit(whole / 10));
+    }
+    out.push(digit(whole));
+    out.push(b'.');
+    let digits = [frac / 100, frac / 10, frac];
+    let len = if frac % 10 != 0 {
+        3
+    } else if frac % 100 != 0 {
+        2
+    } else {
+        1
+    };
+    out.extend(digits[..len].iter().map(|&d| digit(d)));
+    Ok(())
+}
+
+/// The last decimal digit of `n`, as a character.
+fn digit(n: u32) -> u8 {
+    b'0' + (n % 10) as u8
+}
+
 /// Writes `items` separated by commas, each by `write`.
 fn write_list<T: Copy>(out: &mut Vec<u8>, items: &[T], mut write: impl FnMut(&mut Vec<u8>, T)) {
     for (i, &item) in items.iter().enumerate() {
@@ -246,7 +284,7 @@ pub fn write_json(
             out.push(b',');
         }
         frags.cause_open(out, usize::from(c.cause));
-        serde_json::to_writer(&mut *out, &round3(c.score))?;
+        write_score(out, c.score)?;
         out.extend_from_slice(b",\"because\":[");
         write_list(out, a.facts(c.because), fact);
         out.extend_from_slice(b"],\"against\":[");
@@ -286,6 +324,48 @@ mod tests {
     use super::*;
     use crate::output::testing;
     use crate::output::view::{Line, View};
+
+    /// Every score of three decimals from 0 to 1,000, and values around
+    /// them, come out as `serde_json` writes them rounded.
+    #[test]
+    fn scores_are_written_as_serde_json_writes_them() {
+        let mut fast = Vec::new();
+        let mut slow = Vec::new();
+        let around = |k: u32| {
+            let x = f64::from(k) / 1000.0;
+            [
+                x,
+                x + 0.0004,
+                x - 0.0004,
+                x + 0.0005,
+                x - 0.0005,
+                x * (1.0 + 1e-15),
+            ]
+        };
+        let odd = [
+            -0.0,
+            -0.0004,
+            -0.3,
+            1e6,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            999.9995,
+            999.999,
+        ];
+        let values = (0..=1_000_000)
+            .step_by(7)
+            .chain(0..=2000)
+            .flat_map(around)
+            .chain(odd);
+        for x in values {
+            fast.clear();
+            slow.clear();
+            write_score(&mut fast, x).expect("writes");
+            serde_json::to_writer(&mut slow, &round3(x)).expect("writes");
+            assert_eq!(fast, slow, "{x}");
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
