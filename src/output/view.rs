@@ -551,7 +551,7 @@ impl<'a> View<'a> {
             why,
             tell_handler,
             open_questions: a
-                .unchecked_questions
+                .unchecked_questions(rb, answers)
                 .iter()
                 .map(|i| OpenQuestion {
                     label: &rb.fact(i.fact).label,

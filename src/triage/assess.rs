@@ -59,10 +59,6 @@ pub struct Assessment {
     pub next_options: Vec<FactId>,
     /// What decided the urgency.
     pub decided_by: Decider,
-    /// The questions that would settle the unchecked urgent and emergency
-    /// warning signs, most urgent first, those answered "don't know" first
-    /// within a level.
-    pub unchecked_questions: Vec<OpenItem>,
     /// Groups answered yes with every member answered no: their members
     /// were counted as "don't know" (see `Answers::settle_disagreements`).
     pub disagreements: Vec<FactId>,
@@ -86,7 +82,6 @@ impl Default for Assessment {
             next_question: None,
             next_options: Vec::new(),
             decided_by: Decider::Nothing,
-            unchecked_questions: Vec::new(),
             disagreements: Vec::new(),
             reasons: Vec::new(),
             for_top: Vec::new(),
@@ -143,6 +138,53 @@ impl Assessment {
             .iter()
             .map(|&r| rb.red_flags[usize::from(r)].urgency)
             .max()
+    }
+
+    /// The questions that would settle the unchecked warning signs of
+    /// urgent or emergency level, each with the most urgent level it bears
+    /// on, most urgent first, those answered "don't know" first within a
+    /// level (the "not finished" headline lists them). `answers` are the
+    /// ones assessed. Worked out here, for the screens that show them,
+    /// rather than with every assessment: JSON output has no place for them.
+    pub fn unchecked_questions(&self, rb: &RuleBase, answers: &Answers) -> Vec<OpenItem> {
+        let mut items: Vec<OpenItem> = Vec::new();
+        let serious = (self.unchecked_red_flags.iter())
+            .map(|&r| &rb.red_flags[usize::from(r)])
+            .filter(|rule| rule.urgency >= Urgency::Urgent);
+        let mut serious = serious.peekable();
+        if serious.peek().is_none() {
+            return items;
+        }
+        let state = State::new(rb, answers);
+        let mut leaves = Vec::new();
+        // Only a "don't know" makes a question unsure: without one, there is
+        // nothing to look for.
+        let any_unsure = answers.any_unsure();
+        for rule in serious {
+            for unsure in [true, false] {
+                if unsure && !any_unsure {
+                    continue;
+                }
+                leaves.clear();
+                if unsure {
+                    select::unsure_leaves(rb, answers, &state, &rule.when, &mut leaves);
+                } else {
+                    select::open_leaves(rb, answers, &state, &rule.when, &mut leaves);
+                }
+                for &fact in &leaves {
+                    match items.iter_mut().find(|i| i.fact == fact) {
+                        Some(item) => item.urgency = item.urgency.max(rule.urgency),
+                        None => items.push(OpenItem {
+                            fact,
+                            urgency: rule.urgency,
+                            unsure,
+                        }),
+                    }
+                }
+            }
+        }
+        items.sort_by_key(|i| (std::cmp::Reverse(i.urgency), !i.unsure));
+        items
     }
 
     /// The fact ids of a span (the reasons for a red flag or cause).
@@ -248,7 +290,6 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
     }
     fitting_advice(rb, out.urgency, &out.for_top, state, &mut out.advice);
     out.decided_by = decider(rb, out);
-    unchecked_questions(rb, answers, eval, out);
     out.next_question = select::next_question_in(rb, answers, eval, &mut out.choice);
     out.next_options.clear();
     if let Some(q) = out.next_question {
@@ -300,46 +341,6 @@ fn decider(rb: &RuleBase, a: &Assessment) -> Decider {
             rb.causes[usize::from(c.cause)].urgency == a.urgency && a.urgency > Urgency::SelfCare
         })
         .map_or(Decider::Nothing, Decider::Cause)
-}
-
-/// The questions that would settle the unchecked warning signs of urgent or
-/// emergency level, each with the most urgent level it bears on, most urgent
-/// first (the "not finished" headline lists them).
-fn unchecked_questions(rb: &RuleBase, answers: &Answers, eval: &Evaluation, out: &mut Assessment) {
-    out.unchecked_questions.clear();
-    let mut leaves = Vec::new();
-    // Only a "don't know" makes a question unsure: without one, there is
-    // nothing to look for.
-    let any_unsure = answers.any_unsure();
-    for &r in &out.unchecked_red_flags {
-        let rule = &rb.red_flags[usize::from(r)];
-        if rule.urgency < Urgency::Urgent {
-            continue;
-        }
-        for unsure in [true, false] {
-            if unsure && !any_unsure {
-                continue;
-            }
-            leaves.clear();
-            if unsure {
-                select::unsure_leaves(rb, answers, &eval.state, &rule.when, &mut leaves);
-            } else {
-                select::open_leaves(rb, answers, &eval.state, &rule.when, &mut leaves);
-            }
-            for &fact in &leaves {
-                match out.unchecked_questions.iter_mut().find(|i| i.fact == fact) {
-                    Some(item) => item.urgency = item.urgency.max(rule.urgency),
-                    None => out.unchecked_questions.push(OpenItem {
-                        fact,
-                        urgency: rule.urgency,
-                        unsure,
-                    }),
-                }
-            }
-        }
-    }
-    out.unchecked_questions
-        .sort_by_key(|i| (std::cmp::Reverse(i.urgency), !i.unsure));
 }
 
 /// The advice that fits the result's level. Self-care: the core self-care,
