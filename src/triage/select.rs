@@ -41,6 +41,7 @@ pub fn next_question(rb: &RuleBase, answers: &Answers, eval: &Evaluation) -> Opt
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
     /// For [`best_warning_question`].
+    unsettled: Vec<usize>,
     counts: Vec<u16>,
     found: Vec<FactId>,
     /// For [`cause_question`].
@@ -161,32 +162,38 @@ fn best_warning_question(
     work: &mut Workspace,
     allowed: impl Fn(FactId) -> bool,
 ) -> Option<FactId> {
-    // Per fact: how many unsettled red flags of the level it could settle
-    // (sized at the first such question).
-    let counts = &mut work.counts;
-    let found = &mut work.found;
+    // The red flags not settled, by place; then per fact, how many of those
+    // of a level it could settle.
+    let (unsettled, counts, found) = (&mut work.unsettled, &mut work.counts, &mut work.found);
+    unsettled.clear();
+    unsettled.extend(
+        (eval.flags.iter().enumerate())
+            .filter(|(_, truth)| **truth == Tri::Unknown)
+            .map(|(i, _)| i),
+    );
+    if unsettled.is_empty() {
+        return None;
+    }
     counts.clear();
+    counts.resize(rb.facts.len(), 0);
     for level in [Urgency::Emergency, Urgency::Urgent, Urgency::Doctor] {
-        let unsettled = (rb.flag_levels.iter().zip(&eval.flags))
-            .enumerate()
-            .filter(|(_, (l, truth))| **l == level && **truth == Tri::Unknown);
-        for (i, _) in unsettled {
+        // The question that settles the most red flags; ties in file order.
+        // (Counts only grow, so the best is kept as they do; a level
+        // without one leaves every count at 0.)
+        let mut best: Option<(u16, usize)> = None;
+        for &i in unsettled.iter().filter(|&&i| rb.flag_levels[i] == level) {
             found.clear();
             open_leaves(rb, answers, &eval.state, &rb.red_flags[i].when, found);
             for &f in found.iter().filter(|&&f| allowed(f)) {
-                if counts.is_empty() {
-                    counts.resize(rb.facts.len(), 0);
+                let f = usize::from(f);
+                counts[f] += 1;
+                let n = counts[f];
+                if best.is_none_or(|(most, first)| n > most || (n == most && f < first)) {
+                    best = Some((n, f));
                 }
-                counts[usize::from(f)] += 1;
             }
         }
-        // The question that settles the most red flags; ties in file order.
-        let best = counts
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .max_by(|(fa, na), (fb, nb)| na.cmp(nb).then(fb.cmp(fa)));
-        if let Some((f, _)) = best {
+        if let Some((_, f)) = best {
             return Some(FactId::at(f));
         }
     }
