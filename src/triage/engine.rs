@@ -46,13 +46,18 @@ pub fn certainty(
     }
     let against_start = start + rule.support.len();
     let against = combine(&rule.against, |i, when| holds(against_start + i, when));
+    (mycin(for_, against), for_, against)
+}
+
+/// The score from the combined support and evidence against:
+/// `(for - against) / (1 - min(for, against))`.
+fn mycin(for_: f64, against: f64) -> f64 {
     let denominator = 1.0 - for_.min(against);
-    let score = if denominator <= f64::EPSILON {
+    if denominator <= f64::EPSILON {
         0.0
     } else {
         (for_ - against) / denominator
-    };
-    (score, for_, against)
+    }
 }
 
 /// The support of a cause that counts toward the urgency: its certainty
@@ -158,16 +163,33 @@ impl Evaluation {
         rb.rule_sweep.run(&self.state, &mut self.rule_truth);
         let state = &self.state;
         let truths = &mut self.rule_truth;
+        // What `certainty` works out, the support of every cause in one pass
+        // over the rules (the same additions in the same order; few rules
+        // hold, and a loop per cause would mispredict its end each time).
+        self.supports.fill(0.0);
+        for ((truth, &weight), &cause) in truths
+            .iter()
+            .zip(&rb.rule_weights)
+            .zip(&rb.supported_by_rule)
+        {
+            if *truth == Tri::Yes && cause != u32::MAX {
+                let acc = &mut self.supports[cause as usize];
+                *acc += weight * (1.0 - *acc);
+            }
+        }
         for (c, (score, support)) in self.scores.iter_mut().zip(&mut self.supports).enumerate() {
-            let (s, for_, _) = certainty(rb, CauseId::at(c), |i, _| truths[i] == Tri::Yes);
+            let for_ = *support;
+            let rule = &rb.causes[c];
+            let against = rb.cause_rule_start[c] as usize + rule.support.len();
             if for_ == 0.0 {
                 // The rules against a cause without support are not weighed,
                 // and stay unknown (see `rule_truth`).
-                let rule = &rb.causes[c];
-                let against = rb.cause_rule_start[c] as usize + rule.support.len();
                 truths[against..against + rule.against.len()].fill(Tri::Unknown);
+                *score = 0.0;
+            } else {
+                let held = combine(&rule.against, |i, _| truths[against + i] == Tri::Yes);
+                *score = mycin(for_, held);
             }
-            *score = s;
             let when_truth = &mut self.urgency_when_truth[c];
             *support = support_when(rb, CauseId::at(c), for_, |when| {
                 *when_truth = when.eval(state);
@@ -281,8 +303,43 @@ pub fn rank_into(scores: &[f64], ranked: &mut Vec<CauseId>) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
     use crate::triage::schema::FindingKind;
+
+    proptest! {
+        /// The scores and supports of the one pass over every cause's
+        /// rules are, to the bit, those of walking each cause's rules.
+        #[test]
+        fn every_cause_scores_as_its_rules_say(picks in prop::collection::vec(any::<u8>(), 1..120)) {
+            let rb = crate::embedded::for_tests();
+            let mut answers = Answers::new(rb);
+            for (k, f) in rb.findings().enumerate() {
+                let pick = picks[k % picks.len()];
+                let answer = match rb.finding(f).map(|i| i.kind) {
+                    Some(FindingKind::YesNo) if rb.finding(f).is_some_and(|i| i.group.is_none()) => {
+                        [Answer::Yes, Answer::No, Answer::Unknown][usize::from(pick % 4).min(2)]
+                    }
+                    Some(FindingKind::Number) => Answer::Number(f64::from(pick)),
+                    _ => continue,
+                };
+                if pick % 5 != 0 {
+                    // Some answers are refused (a group answered no has no
+                    // member yes); those stay unanswered.
+                    let _ = answers.set(rb, f, answer);
+                }
+            }
+            let eval = Evaluation::new(rb, &answers);
+            for c in 0..rb.causes.len() {
+                let cause = CauseId::at(c);
+                let (score, for_, _) = cause_score(rb, cause, &eval.state);
+                prop_assert_eq!(eval.scores[c].to_bits(), score.to_bits(), "{}", rb.causes[c].id);
+                let support = urgency_support(rb, cause, &eval.state, for_);
+                prop_assert_eq!(eval.supports[c].to_bits(), support.to_bits(), "{}", rb.causes[c].id);
+            }
+        }
+    }
 
     /// The rules against a cause without support are not weighed, and
     /// `rule_truth` says so: unknown, though the state settles them.

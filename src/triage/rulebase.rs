@@ -278,6 +278,13 @@ pub struct RuleBase {
     /// rules, support rules first, then those against it (one more entry at
     /// the end: the number of rules).
     pub cause_rule_start: Vec<u32>,
+    /// Per cause rule, in the same numbering: its weight, and for a
+    /// support rule the cause it supports (`u32::MAX` for a rule against
+    /// one), for scoring every cause in one pass (built with the index).
+    #[serde(skip)]
+    pub rule_weights: Vec<f64>,
+    #[serde(skip)]
+    pub supported_by_rule: Vec<u32>,
     /// The findings a cause question may ask: yes/no, outside any group's
     /// checklist, named by some cause's rules (built with the index).
     #[serde(skip)]
@@ -348,6 +355,8 @@ impl RuleBase {
             cause_findings: Vec::new(),
             cause_deps_signed: Vec::new(),
             cause_rule_start: Vec::new(),
+            rule_weights: Vec::new(),
+            supported_by_rule: Vec::new(),
             flag_levels: Vec::new(),
             cause_levels: Vec::new(),
             flag_sweep: Sweep::default(),
@@ -593,6 +602,16 @@ impl RuleBase {
         self.cause_candidates = candidates;
         self.flag_levels = self.red_flags.iter().map(|r| r.urgency).collect();
         self.cause_levels = self.causes.iter().map(|c| c.urgency).collect();
+        self.rule_weights = (self.causes.iter())
+            .flat_map(|c| c.support.iter().chain(&c.against))
+            .map(|w| w.weight)
+            .collect();
+        self.supported_by_rule = (self.causes.iter().enumerate())
+            .flat_map(|(i, c)| {
+                let support = std::iter::repeat_n(i as u32, c.support.len());
+                support.chain(std::iter::repeat_n(u32::MAX, c.against.len()))
+            })
+            .collect();
         self.cause_advice = vec![Vec::new(); self.causes.len()];
         for (i, a) in self.advice.iter().enumerate() {
             for &c in &a.for_causes {
