@@ -368,16 +368,19 @@ fn fitting_advice(
         if !for_level {
             continue;
         }
-        let wanted = a.core
-            || a.kind == AdviceKind::SafetyNet
-            || for_top[i]
-            || a.when.as_ref().is_some_and(|w| w.holds(state));
-        let needed = a.needs.as_ref().is_none_or(|w| w.holds(state));
-        let held_back = a
-            .avoid_when
-            .as_ref()
-            .is_some_and(|w| w.eval(state) != Tri::No);
-        if wanted && needed && (a.kind == AdviceKind::SafetyNet || !held_back) {
+        // Each test only where the ones before it passed.
+        let wanted = || {
+            a.core
+                || a.kind == AdviceKind::SafetyNet
+                || for_top[i]
+                || a.when.as_ref().is_some_and(|w| w.holds(state))
+        };
+        let needed = || a.needs.as_ref().is_none_or(|w| w.holds(state));
+        let held_back = || {
+            a.kind != AdviceKind::SafetyNet
+                && (a.avoid_when.as_ref()).is_some_and(|w| w.eval(state) != Tri::No)
+        };
+        if wanted() && needed() && !held_back() {
             out.push(AdviceId::at(i));
         }
     }
