@@ -360,7 +360,9 @@ fn fitting_advice(
     if level == Urgency::Emergency {
         return;
     }
-    for (i, a) in rb.advice.iter().enumerate() {
+    // Core items first, each part in rule order.
+    for &id in &rb.advice_order {
+        let (i, a) = (usize::from(id), &rb.advice[usize::from(id)]);
         let for_level = match level {
             Urgency::SelfCare => a.kind != AdviceKind::UntilSeen,
             _ => a.kind == AdviceKind::UntilSeen,
@@ -381,9 +383,7 @@ fn fitting_advice(
                 && (a.avoid_when.as_ref()).is_some_and(|w| w.eval(state) != Tri::No)
         };
         if wanted() && needed() && !held_back() {
-            out.push(AdviceId::at(i));
+            out.push(id);
         }
     }
-    // Core items first, each part in rule order.
-    out.sort_by_key(|&a| !rb.advice[usize::from(a)].core);
 }

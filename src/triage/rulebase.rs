@@ -307,6 +307,10 @@ pub struct RuleBase {
     /// (built with the index).
     #[serde(skip)]
     pub flag_sweep: Sweep,
+    /// The advice items, core ones first, each part in file order: the
+    /// order in which they are given (built with the index).
+    #[serde(skip)]
+    pub advice_order: Vec<AdviceId>,
     /// Per cause: the advice items that name it in `for_causes` (built with
     /// the index).
     #[serde(skip)]
@@ -360,6 +364,7 @@ impl RuleBase {
             flag_levels: Vec::new(),
             cause_levels: Vec::new(),
             flag_sweep: Sweep::default(),
+            advice_order: Vec::new(),
             cause_advice: Vec::new(),
             rule_sweep: Sweep::default(),
             cause_candidates: Vec::new(),
@@ -612,6 +617,9 @@ impl RuleBase {
                 support.chain(std::iter::repeat_n(u32::MAX, c.against.len()))
             })
             .collect();
+        self.advice_order = (0..self.advice.len()).map(AdviceId::at).collect();
+        self.advice_order
+            .sort_by_key(|&a| !self.advice[usize::from(a)].core);
         self.cause_advice = vec![Vec::new(); self.causes.len()];
         for (i, a) in self.advice.iter().enumerate() {
             for &c in &a.for_causes {
