@@ -277,18 +277,14 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
     }
 
     out.urgency = eval.urgency();
-    let top = &out.causes[..rb.settings.top_causes.min(out.causes.len())];
-    out.for_top.clear();
-    out.for_top.resize(rb.advice.len(), false);
-    for t in top
-        .iter()
-        .filter(|t| t.score >= rb.settings.advice_min_score)
-    {
-        for &a in &rb.cause_advice[usize::from(t.cause)] {
-            out.for_top[usize::from(a)] = true;
-        }
-    }
-    fitting_advice(rb, out.urgency, &out.for_top, state, &mut out.advice);
+    fitting_advice(
+        rb,
+        out.urgency,
+        &out.causes,
+        state,
+        &mut out.for_top,
+        &mut out.advice,
+    );
     out.decided_by = decider(rb, out);
     out.next_question = select::next_question_in(rb, answers, eval, &mut out.choice);
     out.next_options.clear();
@@ -344,21 +340,33 @@ fn decider(rb: &RuleBase, a: &Assessment) -> Decider {
 }
 
 /// The advice that fits the result's level. Self-care: the core self-care,
-/// the items for a top cause (`for_top`, per item) or whose `when` holds,
-/// and the safety net.
+/// the items for a top cause or whose `when` holds, and the safety net.
 /// Doctor or urgent: what to do until seen. Emergency: none (the red flag's
 /// message says what to do). An item is given only where its `needs` holds,
 /// and held back while its `avoid_when` is true or not ruled out. Core items
-/// come first.
+/// come first. (`for_top` is a buffer kept between assessments.)
 fn fitting_advice(
     rb: &RuleBase,
     level: Urgency,
-    for_top: &[bool],
+    causes: &[ScoredCause],
     state: &State,
+    for_top: &mut Vec<bool>,
     out: &mut Vec<AdviceId>,
 ) {
     if level == Urgency::Emergency {
         return;
+    }
+    // Per item: whether a top cause scoring enough names it.
+    for_top.clear();
+    for_top.resize(rb.advice.len(), false);
+    let top = &causes[..rb.settings.top_causes.min(causes.len())];
+    for t in top
+        .iter()
+        .filter(|t| t.score >= rb.settings.advice_min_score)
+    {
+        for &a in &rb.cause_advice[usize::from(t.cause)] {
+            for_top[usize::from(a)] = true;
+        }
     }
     // Core items first, each part in rule order.
     for &id in &rb.advice_order {
