@@ -63,9 +63,8 @@ pub struct Assessment {
     /// were counted as "don't know" (see `Answers::settle_disagreements`).
     pub disagreements: Vec<FactId>,
     reasons: Vec<FactId>,
-    /// Per advice item: whether a top cause names it (a buffer kept for the
-    /// next assessment).
-    for_top: Vec<bool>,
+    /// Buffers kept for the next assessment.
+    scratch: Scratch,
     /// The question choice's buffers, kept for the next assessment.
     choice: select::Workspace,
 }
@@ -84,9 +83,24 @@ impl Default for Assessment {
             decided_by: Decider::Nothing,
             disagreements: Vec::new(),
             reasons: Vec::new(),
-            for_top: Vec::new(),
+            scratch: Scratch::default(),
             choice: select::Workspace::default(),
         }
+    }
+}
+
+/// Buffers an assessment keeps for the next one. They are not part of the
+/// result: whatever they hold, two assessments with the same results are
+/// equal (as with [`select::Workspace`]).
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    /// Per advice item: whether a top cause names it.
+    for_top: Vec<bool>,
+}
+
+impl PartialEq for Scratch {
+    fn eq(&self, _: &Scratch) -> bool {
+        true
     }
 }
 
@@ -282,7 +296,7 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
         out.urgency,
         &out.causes,
         state,
-        &mut out.for_top,
+        &mut out.scratch.for_top,
         &mut out.advice,
     );
     out.decided_by = decider(rb, out);
@@ -392,6 +406,133 @@ fn fitting_advice(
         };
         if wanted() && needed() && !held_back() {
             out.push(id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::triage::answers::Answer;
+    use crate::triage::schema::FindingKind;
+
+    /// Answers from `picks`: each yes/no finding outside a group yes, no,
+    /// "don't know" or unanswered, each number some number or unanswered.
+    fn answers_from(rb: &RuleBase, picks: &[u8]) -> Answers {
+        let mut answers = Answers::new(rb);
+        for (k, f) in rb.findings().enumerate() {
+            let pick = picks[k % picks.len()];
+            let answer = match rb.finding(f).map(|i| (i.kind, i.group.is_some())) {
+                Some((FindingKind::YesNo, false)) => {
+                    [Answer::Yes, Answer::No, Answer::Unknown][usize::from(pick % 3)]
+                }
+                Some((FindingKind::Number, _)) => Answer::Number(f64::from(pick)),
+                _ => continue,
+            };
+            if !pick.is_multiple_of(4) {
+                let _ = answers.set(rb, f, answer);
+            }
+        }
+        answers.settle_disagreements(rb);
+        answers
+    }
+
+    /// An emergency after a self-care result, in the same buffers, is the
+    /// emergency a fresh assessment gives (no buffer of the first shows).
+    #[test]
+    fn a_reused_assessment_of_an_emergency_equals_a_fresh_one() {
+        let rb = crate::embedded::for_tests();
+        let (mut eval, mut out) = (Evaluation::empty(rb), Assessment::default());
+        let one = |id: &str| {
+            let mut answers = Answers::new(rb);
+            let f = rb.fact_id(id).expect("a finding");
+            answers.set(rb, f, Answer::Yes).expect("an answer");
+            answers
+        };
+        assess_into(rb, &one("lifting_or_strain"), &mut eval, &mut out);
+        assert_eq!(out.urgency, Urgency::SelfCare);
+        let emergency = one("saddle_numbness");
+        assess_into(rb, &emergency, &mut eval, &mut out);
+        assert_eq!(out.urgency, Urgency::Emergency);
+        assert_eq!(out, assess(rb, &emergency));
+    }
+
+    /// A strained back at home: the core items, then those for its causes,
+    /// though the rule base's file puts one of those (rest, then move)
+    /// between two core items.
+    #[test]
+    fn a_strain_gets_the_core_advice_first() {
+        let rb = crate::embedded::for_tests();
+        let mut answers = Answers::new(rb);
+        let yes = [
+            "lower_back_pain",
+            "lifting_or_strain",
+            "worse_with_movement",
+            "muscle_spasm",
+        ];
+        let no = [
+            "illness_warning_signs",
+            "nerve_warning_signs",
+            "chest_warning_signs",
+            "health_background",
+            "organ_signs",
+            "leg_nerve_symptoms",
+            "pregnancy_signs",
+        ];
+        let numbers = [("age", 35.0), ("days", 3.0)];
+        let given = (yes.iter().map(|&id| (id, Answer::Yes)))
+            .chain(no.iter().map(|&id| (id, Answer::No)))
+            .chain(numbers.iter().map(|&(id, x)| (id, Answer::Number(x))));
+        for (id, answer) in given {
+            let f = rb.fact_id(id).expect("a finding");
+            answers.set(rb, f, answer).expect("an answer");
+        }
+        let a = assess(rb, &answers);
+        assert_eq!(a.urgency, Urgency::SelfCare);
+        let ids: Vec<&str> = a
+            .advice
+            .iter()
+            .map(|&i| rb.advice[usize::from(i)].id.as_str())
+            .collect();
+        assert_eq!(
+            ids[..6],
+            [
+                "keep_moving",
+                "ice_pack",
+                "avoid_trigger_moves",
+                "otc_anti_inflammatories",
+                "rest_then_move",
+                "gradual_return"
+            ]
+        );
+    }
+
+    proptest! {
+        /// The advice given comes core items first, each part in file order
+        /// (the rule base's file has them mixed).
+        #[test]
+        fn advice_comes_core_first_then_in_file_order(picks in prop::collection::vec(any::<u8>(), 1..60)) {
+            let rb = crate::embedded::for_tests();
+            let a = assess(rb, &answers_from(rb, &picks));
+            let key = |&id: &AdviceId| (!rb.advice[usize::from(id)].core, usize::from(id));
+            prop_assert!(a.advice.windows(2).all(|w| key(&w[0]) < key(&w[1])), "{:?}", a.advice);
+        }
+
+        /// Assessing line after line in the same buffers, as batch mode
+        /// does, gives each time what a fresh assessment gives.
+        #[test]
+        fn reused_buffers_never_change_an_assessment(
+            lines in prop::collection::vec(prop::collection::vec(any::<u8>(), 1..60), 2..6)
+        ) {
+            let rb = crate::embedded::for_tests();
+            let (mut eval, mut out) = (Evaluation::empty(rb), Assessment::default());
+            for picks in &lines {
+                let answers = answers_from(rb, picks);
+                assess_into(rb, &answers, &mut eval, &mut out);
+                prop_assert_eq!(&out, &assess(rb, &answers));
+            }
         }
     }
 }
