@@ -308,29 +308,74 @@ mod tests {
     use super::*;
     use crate::triage::schema::FindingKind;
 
-    proptest! {
-        /// The scores and supports of the one pass over every cause's
-        /// rules are, to the bit, those of walking each cause's rules.
-        #[test]
-        fn every_cause_scores_as_its_rules_say(picks in prop::collection::vec(any::<u8>(), 1..120)) {
-            let rb = crate::embedded::for_tests();
-            let mut answers = Answers::new(rb);
-            for (k, f) in rb.findings().enumerate() {
-                let pick = picks[k % picks.len()];
-                let answer = match rb.finding(f).map(|i| i.kind) {
-                    Some(FindingKind::YesNo) if rb.finding(f).is_some_and(|i| i.group.is_none()) => {
-                        [Answer::Yes, Answer::No, Answer::Unknown][usize::from(pick % 4).min(2)]
+    /// The rule base of `rules/` with its causes, and each cause's support
+    /// and contrary rules, in reverse order: another layout of the one
+    /// numbering of cause rules.
+    fn reversed_causes() -> &'static RuleBase {
+        static RB: std::sync::OnceLock<RuleBase> = std::sync::OnceLock::new();
+        RB.get_or_init(|| {
+            let mut texts = crate::embedded::texts();
+            let causes = (texts.iter_mut())
+                .find(|t| t.display.ends_with("causes.yaml"))
+                .expect("causes.yaml");
+            let mut doc: serde_yaml::Value = serde_yaml::from_str(&causes.text).expect("YAML");
+            let list = (doc.get_mut("causes"))
+                .and_then(|c| c.as_sequence_mut())
+                .expect("a list of causes");
+            list.reverse();
+            for cause in list.iter_mut() {
+                for key in ["support", "against"] {
+                    if let Some(rules) = cause.get_mut(key).and_then(|r| r.as_sequence_mut()) {
+                        rules.reverse();
                     }
-                    Some(FindingKind::Number) => Answer::Number(f64::from(pick)),
-                    _ => continue,
-                };
-                if pick % 5 != 0 {
-                    // Some answers are refused (a group answered no has no
-                    // member yes); those stay unanswered.
-                    let _ = answers.set(rb, f, answer);
                 }
             }
-            let eval = Evaluation::new(rb, &answers);
+            causes.text = serde_yaml::to_string(&doc).expect("YAML");
+            let rb = crate::triage::load::compile_texts(&texts)
+                .expect("the reordered rule base compiles");
+            let first = &crate::embedded::for_tests().causes;
+            assert_eq!(
+                rb.causes[0].id,
+                first[first.len() - 1].id,
+                "the causes are reversed"
+            );
+            rb
+        })
+    }
+
+    /// Answers from `picks`, for [`every_cause_scores_as_its_rules_say`].
+    fn answers_from(rb: &RuleBase, picks: &[u8]) -> Answers {
+        let mut answers = Answers::new(rb);
+        for (k, f) in rb.findings().enumerate() {
+            let pick = picks[k % picks.len()];
+            let answer = match rb.finding(f).map(|i| (i.kind, i.group.is_some())) {
+                Some((FindingKind::YesNo, false)) => {
+                    [Answer::Yes, Answer::No, Answer::Unknown][usize::from(pick % 4).min(2)]
+                }
+                Some((FindingKind::Number, _)) => Answer::Number(f64::from(pick)),
+                _ => continue,
+            };
+            if !pick.is_multiple_of(5) {
+                // Some answers are refused (a group answered no has no
+                // member yes); those stay unanswered.
+                let _ = answers.set(rb, f, answer);
+            }
+        }
+        answers
+    }
+
+    proptest! {
+        /// The scores and supports of the one pass over every cause's
+        /// rules are, to the bit, those of walking each cause's rules: on
+        /// the rule base of `rules/` and on one with its causes and their
+        /// rules in reverse order.
+        #[test]
+        fn every_cause_scores_as_its_rules_say(
+            picks in prop::collection::vec(any::<u8>(), 1..120),
+            reversed in any::<bool>(),
+        ) {
+            let rb = if reversed { reversed_causes() } else { crate::embedded::for_tests() };
+            let eval = Evaluation::new(rb, &answers_from(rb, &picks));
             for c in 0..rb.causes.len() {
                 let cause = CauseId::at(c);
                 let (score, for_, _) = cause_score(rb, cause, &eval.state);
