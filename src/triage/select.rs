@@ -1415,4 +1415,51 @@ mod tests {
             check_bound(rb, &answers).map_err(TestCaseError::fail)?;
         }
     }
+
+    /// The warning question as first written: every fact's count per level,
+    /// then the largest, ties to file order.
+    fn warning_question_by_counting(
+        rb: &RuleBase,
+        answers: &Answers,
+        eval: &Evaluation,
+    ) -> Option<FactId> {
+        for level in [Urgency::Emergency, Urgency::Urgent, Urgency::Doctor] {
+            let mut counts = vec![0u16; rb.facts.len()];
+            for (i, rule) in rb.red_flags.iter().enumerate() {
+                if rule.urgency == level && eval.flags[i] == Tri::Unknown {
+                    let mut found = Vec::new();
+                    open_leaves(rb, answers, &eval.state, &rule.when, &mut found);
+                    for f in found {
+                        counts[usize::from(f)] += 1;
+                    }
+                }
+            }
+            let best = (counts.iter().enumerate())
+                .filter(|(_, n)| **n > 0)
+                .max_by(|(fa, na), (fb, nb)| na.cmp(nb).then(fb.cmp(fa)));
+            if let Some((f, _)) = best {
+                return Some(FactId::at(f));
+            }
+        }
+        None
+    }
+
+    proptest! {
+        /// The warning question kept while counting is the one counting
+        /// all first finds: most unsettled red flags of the most urgent
+        /// level, ties to file order.
+        #[test]
+        fn the_warning_question_is_the_one_that_settles_most(
+            raw in prop::collection::vec((0u8..100, 0.0f64..1.0), crate::embedded::for_tests().n_findings)
+        ) {
+            let rb = crate::embedded::for_tests();
+            let answers = answers_from(rb, &raw);
+            let eval = Evaluation::new(rb, &answers);
+            let mut work = Workspace::default();
+            prop_assert_eq!(
+                best_warning_question(rb, &answers, &eval, &mut work, |_| true),
+                warning_question_by_counting(rb, &answers, &eval)
+            );
+        }
+    }
 }
