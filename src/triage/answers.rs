@@ -409,6 +409,30 @@ pub fn interpret(rb: &RuleBase, f: FactId, raw: RawAnswer<'_>) -> Result<Answer,
     }
 }
 
+/// For tests: answers from `picks`, one pick a finding in turn (the picks
+/// repeat): each yes/no finding outside a group yes, no, "don't know" or
+/// unanswered, each number some whole number or unanswered (an answer a
+/// group refuses stays unanswered), disagreements settled.
+#[cfg(test)]
+pub(crate) fn from_picks(rb: &RuleBase, picks: &[u8]) -> Answers {
+    let mut answers = Answers::new(rb);
+    for (k, f) in rb.findings().enumerate() {
+        let pick = picks[k % picks.len()];
+        let answer = match rb.finding(f).map(|i| (i.kind, i.group.is_some())) {
+            Some((FindingKind::YesNo, false)) => {
+                [Answer::Yes, Answer::No, Answer::Unknown][usize::from(pick % 3)]
+            }
+            Some((FindingKind::Number, _)) => Answer::Number(f64::from(pick)),
+            _ => continue,
+        };
+        if !pick.is_multiple_of(4) {
+            let _ = answers.set(rb, f, answer);
+        }
+    }
+    answers.settle_disagreements(rb);
+    answers
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

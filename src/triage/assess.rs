@@ -415,29 +415,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::triage::answers::Answer;
-    use crate::triage::schema::FindingKind;
-
-    /// Answers from `picks`: each yes/no finding outside a group yes, no,
-    /// "don't know" or unanswered, each number some number or unanswered.
-    fn answers_from(rb: &RuleBase, picks: &[u8]) -> Answers {
-        let mut answers = Answers::new(rb);
-        for (k, f) in rb.findings().enumerate() {
-            let pick = picks[k % picks.len()];
-            let answer = match rb.finding(f).map(|i| (i.kind, i.group.is_some())) {
-                Some((FindingKind::YesNo, false)) => {
-                    [Answer::Yes, Answer::No, Answer::Unknown][usize::from(pick % 3)]
-                }
-                Some((FindingKind::Number, _)) => Answer::Number(f64::from(pick)),
-                _ => continue,
-            };
-            if !pick.is_multiple_of(4) {
-                let _ = answers.set(rb, f, answer);
-            }
-        }
-        answers.settle_disagreements(rb);
-        answers
-    }
+    use crate::triage::answers::{Answer, from_picks};
 
     /// An emergency after a self-care result, in the same buffers, is the
     /// emergency a fresh assessment gives (no buffer of the first shows).
@@ -515,7 +493,7 @@ mod tests {
         #[test]
         fn advice_comes_core_first_then_in_file_order(picks in prop::collection::vec(any::<u8>(), 1..60)) {
             let rb = crate::embedded::for_tests();
-            let a = assess(rb, &answers_from(rb, &picks));
+            let a = assess(rb, &from_picks(rb, &picks));
             let key = |&id: &AdviceId| (!rb.advice[usize::from(id)].core, usize::from(id));
             prop_assert!(a.advice.windows(2).all(|w| key(&w[0]) < key(&w[1])), "{:?}", a.advice);
         }
@@ -529,7 +507,7 @@ mod tests {
             let rb = crate::embedded::for_tests();
             let (mut eval, mut out) = (Evaluation::empty(rb), Assessment::default());
             for picks in &lines {
-                let answers = answers_from(rb, picks);
+                let answers = from_picks(rb, picks);
                 assess_into(rb, &answers, &mut eval, &mut out);
                 prop_assert_eq!(&out, &assess(rb, &answers));
             }

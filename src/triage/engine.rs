@@ -306,6 +306,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::triage::answers::from_picks;
     use crate::triage::schema::FindingKind;
 
     /// The rule base of `rules/` with its causes, and each cause's support
@@ -343,27 +344,6 @@ mod tests {
         })
     }
 
-    /// Answers from `picks`, for [`every_cause_scores_as_its_rules_say`].
-    fn answers_from(rb: &RuleBase, picks: &[u8]) -> Answers {
-        let mut answers = Answers::new(rb);
-        for (k, f) in rb.findings().enumerate() {
-            let pick = picks[k % picks.len()];
-            let answer = match rb.finding(f).map(|i| (i.kind, i.group.is_some())) {
-                Some((FindingKind::YesNo, false)) => {
-                    [Answer::Yes, Answer::No, Answer::Unknown][usize::from(pick % 4).min(2)]
-                }
-                Some((FindingKind::Number, _)) => Answer::Number(f64::from(pick)),
-                _ => continue,
-            };
-            if !pick.is_multiple_of(5) {
-                // Some answers are refused (a group answered no has no
-                // member yes); those stay unanswered.
-                let _ = answers.set(rb, f, answer);
-            }
-        }
-        answers
-    }
-
     proptest! {
         /// The scores and supports of the one pass over every cause's
         /// rules are, to the bit, those of walking each cause's rules: on
@@ -375,7 +355,7 @@ mod tests {
             reversed in any::<bool>(),
         ) {
             let rb = if reversed { reversed_causes() } else { crate::embedded::for_tests() };
-            let eval = Evaluation::new(rb, &answers_from(rb, &picks));
+            let eval = Evaluation::new(rb, &from_picks(rb, &picks));
             for c in 0..rb.causes.len() {
                 let cause = CauseId::at(c);
                 let (score, for_, _) = cause_score(rb, cause, &eval.state);
