@@ -278,10 +278,15 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
     for &c in eval.ranked() {
         let rule = &rb.causes[usize::from(c)];
         // A ranked cause has support, so each of its rules was evaluated.
-        let truths = &eval.rule_truth[rb.cause_rule_start[usize::from(c)] as usize..];
-        let (for_truths, against_truths) = truths.split_at(rule.support.len());
-        let because = out.add_reasons(holding_conds(&rule.support, for_truths), state);
-        let against = out.add_reasons(holding_conds(&rule.against, against_truths), state);
+        let (support, against) = rb.rule_places(c);
+        let because = out.add_reasons(
+            holding_conds(&rule.support, &eval.rule_truth[support]),
+            state,
+        );
+        let against = out.add_reasons(
+            holding_conds(&rule.against, &eval.rule_truth[against]),
+            state,
+        );
         out.causes.push(ScoredCause {
             cause: c,
             score: eval.scores[usize::from(c)],

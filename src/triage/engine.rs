@@ -39,13 +39,12 @@ pub fn certainty(
     mut holds: impl FnMut(usize, &Cond) -> bool,
 ) -> (f64, f64, f64) {
     let rule = &rb.causes[usize::from(cause)];
-    let start = rb.cause_rule_start[usize::from(cause)] as usize;
-    let for_ = combine(&rule.support, |i, when| holds(start + i, when));
+    let (support, against) = rb.rule_places(cause);
+    let for_ = combine(&rule.support, |i, when| holds(support.start + i, when));
     if for_ == 0.0 {
         return (0.0, 0.0, 0.0);
     }
-    let against_start = start + rule.support.len();
-    let against = combine(&rule.against, |i, when| holds(against_start + i, when));
+    let against = combine(&rule.against, |i, when| holds(against.start + i, when));
     (mycin(for_, against), for_, against)
 }
 
@@ -179,15 +178,16 @@ impl Evaluation {
         }
         for (c, (score, support)) in self.scores.iter_mut().zip(&mut self.supports).enumerate() {
             let for_ = *support;
-            let rule = &rb.causes[c];
-            let against = rb.cause_rule_start[c] as usize + rule.support.len();
+            let (_, against) = rb.rule_places(CauseId::at(c));
             if for_ == 0.0 {
                 // The rules against a cause without support are not weighed,
                 // and stay unknown (see `rule_truth`).
-                truths[against..against + rule.against.len()].fill(Tri::Unknown);
+                truths[against].fill(Tri::Unknown);
                 *score = 0.0;
             } else {
-                let held = combine(&rule.against, |i, _| truths[against + i] == Tri::Yes);
+                let held = combine(&rb.causes[c].against, |i, _| {
+                    truths[against.start + i] == Tri::Yes
+                });
                 *score = mycin(for_, held);
             }
             let when_truth = &mut self.urgency_when_truth[c];
@@ -382,10 +382,8 @@ mod tests {
         let eval = Evaluation::new(rb, &answers);
         let mut settled_but_unknown = 0;
         for (c, rule) in rb.causes.iter().enumerate() {
-            let start = rb.cause_rule_start[c] as usize;
-            let support = &eval.rule_truth[start..start + rule.support.len()];
-            let against =
-                &eval.rule_truth[start + rule.support.len()..rb.cause_rule_start[c + 1] as usize];
+            let (support, against) = rb.rule_places(CauseId::at(c));
+            let (support, against) = (&eval.rule_truth[support], &eval.rule_truth[against]);
             // Every support rule is evaluated, whatever the score.
             for (w, &t) in rule.support.iter().zip(support) {
                 assert_eq!(t, w.when.eval(&eval.state), "{}", rule.id);

@@ -4,6 +4,8 @@
 //! It is built by `compile::compile` from the YAML files, and for the embedded
 //! rule base this happens at build time: the binary carries the compiled form.
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
 use crate::triage::condition::{Cond, FactId};
@@ -607,10 +609,7 @@ impl RuleBase {
         self.cause_candidates = candidates;
         self.flag_levels = self.red_flags.iter().map(|r| r.urgency).collect();
         self.cause_levels = self.causes.iter().map(|c| c.urgency).collect();
-        self.rule_weights = (self.causes.iter())
-            .flat_map(|c| c.support.iter().chain(&c.against))
-            .map(|w| w.weight)
-            .collect();
+        self.rule_weights = self.cause_rules().map(|w| w.weight).collect();
         self.supported_by_rule = (self.causes.iter().enumerate())
             .flat_map(|(i, c)| {
                 let support = std::iter::repeat_n(i as u32, c.support.len());
@@ -627,12 +626,23 @@ impl RuleBase {
             }
         }
         self.flag_sweep = Sweep::new(self.red_flags.iter().map(|r| &r.when));
-        self.rule_sweep = Sweep::new(
-            self.causes
-                .iter()
-                .flat_map(|c| c.support.iter().chain(&c.against))
-                .map(|w| &w.when),
-        );
+        self.rule_sweep = Sweep::new(self.cause_rules().map(|w| &w.when));
+    }
+
+    /// Every cause's rules, cause after cause, its support rules before those
+    /// against it: the one numbering [`RuleBase::cause_rule_start`] describes.
+    pub fn cause_rules(&self) -> impl Iterator<Item = &Weighted> {
+        (self.causes.iter()).flat_map(|c| c.support.iter().chain(&c.against))
+    }
+
+    /// Where cause `c`'s support rules and its rules against it are in that
+    /// numbering.
+    #[inline]
+    pub fn rule_places(&self, c: CauseId) -> (Range<usize>, Range<usize>) {
+        let (i, rule) = (usize::from(c), &self.causes[usize::from(c)]);
+        let start = self.cause_rule_start[i] as usize;
+        let middle = start + rule.support.len();
+        (start..middle, middle..middle + rule.against.len())
     }
 
     /// The fact with this id.

@@ -666,13 +666,12 @@ impl<'a> WhatIf<'a> {
             return memo;
         }
         let (rb, base) = (self.rb, self.base);
-        let start = rb.cause_rule_start[usize::from(c)] as usize;
-        let against = start + rb.causes[usize::from(c)].support.len();
+        let (_, against) = rb.rule_places(c);
         let count = |open_holds: fn(bool) -> bool| {
             certainty(rb, c, |i, _| match base.rule_truth[i] {
                 Tri::Yes => true,
                 Tri::No => false,
-                Tri::Unknown => open_holds(i >= against),
+                Tri::Unknown => open_holds(i >= against.start),
             })
         };
         let (least, _, _) = count(|against| against);
@@ -923,12 +922,12 @@ fn could_become_strong(rb: &RuleBase, eval: &Evaluation, c: CauseId) -> bool {
     if eval.urgency_when_truth[usize::from(c)] == Tri::No {
         return false;
     }
-    let start = rb.cause_rule_start[usize::from(c)] as usize;
+    let (support, _) = rb.rule_places(c);
     let most = rb.causes[usize::from(c)]
         .support
         .iter()
         .enumerate()
-        .filter(|(i, _)| eval.rule_truth[start + i] != Tri::No)
+        .filter(|(i, _)| eval.rule_truth[support.start + i] != Tri::No)
         .fold(0.0, |acc, (_, w)| acc + w.weight * (1.0 - acc));
     most >= rb.settings.strong_support - 1e-9
 }

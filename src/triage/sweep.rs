@@ -199,12 +199,7 @@ mod tests {
             for (rule, got) in rb.red_flags.iter().zip(&out) {
                 prop_assert_eq!(*got, rule.when.eval(&facts), "{}", rule.id);
             }
-            let rules: Vec<&Cond> = rb
-                .causes
-                .iter()
-                .flat_map(|c| c.support.iter().chain(&c.against))
-                .map(|w| &w.when)
-                .collect();
+            let rules: Vec<&Cond> = rb.cause_rules().map(|w| &w.when).collect();
             let mut out = vec![Tri::Unknown; rules.len()];
             rb.rule_sweep.run(&facts, &mut out);
             for (i, (cond, got)) in rules.iter().zip(&out).enumerate() {
