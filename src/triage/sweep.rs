@@ -1,73 +1,127 @@
 //! Many conditions evaluated at once, grouped by shape: the single facts
-//! read in one loop; the `all` and the `any` of plain facts, and the `all`
-//! of plain facts and one `any` of them, in loops of their own; and only
-//! the rest walked as trees. The engine evaluates every red flag and every
-//! cause rule for each set of answers; grouped so, most of them cost a read
-//! or two, without a call or a branch on their shape.
+//! read in one loop; the `all` and the `any` of *literals* (a fact or a
+//! number test, plainly or under one `not`), the `all` of literals with
+//! one `any` of them (and the other way round), and the `at_least` of
+//! literals, in loops of their own; and only the rest walked as trees. The
+//! engine evaluates every red flag and every cause rule for each set of
+//! answers; grouped so, most of them cost a read or two, without a call or
+//! a branch on their shape.
 
-use crate::triage::condition::{Cond, FactId, Facts, Tri};
+use crate::triage::condition::{Bounds, Cond, FactId, Facts, Tri};
+
+/// A literal as a flat list holds it: the index of a fact, or of one of
+/// the list's number tests with [`TEST`], and [`NOT`] for one under a
+/// `not`. A plain fact is its own index, read with no further test.
+type Lit = u32;
+const TEST: Lit = 1 << 16;
+const NOT: Lit = 1 << 17;
+const INDEX: Lit = TEST - 1;
 
 /// The conditions of one list (red flags, or cause rules), grouped by
 /// shape, each with its place in the list.
 #[derive(Debug, Clone, Default)]
 pub struct Sweep {
     singles: Vec<(u32, FactId)>,
-    /// `all` (and, below, `any`) of plain facts: (place, start, end) in
-    /// `facts`.
+    /// `all` (and, below, `any`) of literals: (place, start, end) in
+    /// `lits`.
     alls: Vec<(u32, u32, u32)>,
     anys: Vec<(u32, u32, u32)>,
-    /// An `all` of plain facts and one `any` of plain facts, in any order:
-    /// (place, start, middle, end) in `facts`, the `all`'s facts first.
+    /// An `all` of literals and one `any` of literals, in any order:
+    /// (place, start, middle, end) in `lits`, the `all`'s literals first.
     mixed: Vec<(u32, u32, u32, u32)>,
-    facts: Vec<FactId>,
+    /// An `any` of literals and one `all` of literals: (place, start,
+    /// middle, end), the `any`'s literals first.
+    any_alls: Vec<(u32, u32, u32, u32)>,
+    /// `at_least` of literals: (place, how many, start, end).
+    at_leasts: Vec<(u32, u32, u32, u32)>,
+    lits: Vec<Lit>,
+    /// The number tests that literals name.
+    tests: Vec<(FactId, Bounds)>,
     trees: Vec<(u32, Cond)>,
 }
 
-/// The plain facts of `items`, if every item is one.
-fn plain_facts(items: &[Cond]) -> Option<Vec<FactId>> {
-    items
-        .iter()
-        .map(|c| match c {
-            Cond::Fact(f) => Some(*f),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The shape of a condition, as [`Sweep`] groups them.
-enum Shape {
+/// The shape of a condition, as [`Sweep`] groups them (the literals still
+/// as conditions).
+enum Shape<'a> {
     Single(FactId),
-    All(Vec<FactId>),
-    Any(Vec<FactId>),
-    /// The plain facts of an `all` and those of its one `any`.
-    Mixed(Vec<FactId>, Vec<FactId>),
+    All(Vec<&'a Cond>),
+    Any(Vec<&'a Cond>),
+    /// The literals of an `all` and those of its one `any`.
+    Mixed(Vec<&'a Cond>, Vec<&'a Cond>),
+    /// The literals of an `any` and those of its one `all`.
+    AnyAll(Vec<&'a Cond>, Vec<&'a Cond>),
+    AtLeast(u32, Vec<&'a Cond>),
     Tree,
 }
 
-fn shape(cond: &Cond) -> Shape {
-    let flat = match cond {
-        Cond::Fact(f) => return Shape::Single(*f),
-        Cond::All(items) => plain_facts(items).map(Shape::All),
-        Cond::Any(items) => plain_facts(items).map(Shape::Any),
-        _ => None,
-    };
-    flat.or_else(|| all_and_any(cond)).unwrap_or(Shape::Tree)
+/// Whether a condition is a literal.
+fn is_literal(cond: &Cond) -> bool {
+    match cond {
+        Cond::Fact(_) | Cond::Number(..) => true,
+        Cond::Not(inner) => matches!(**inner, Cond::Fact(_) | Cond::Number(..)),
+        _ => false,
+    }
 }
 
-/// An `all` of plain facts and exactly one `any` of plain facts, if the
-/// condition is one.
-fn all_and_any(cond: &Cond) -> Option<Shape> {
-    let Cond::All(items) = cond else { return None };
-    let mut all = Vec::new();
-    let mut any = None;
-    for item in items {
-        match item {
-            Cond::Fact(f) => all.push(*f),
-            Cond::Any(list) if any.is_none() => any = Some(plain_facts(list)?),
-            _ => return None,
+/// The items, if every one is a literal.
+fn literals(items: &[Cond]) -> Option<Vec<&Cond>> {
+    items.iter().all(is_literal).then(|| items.iter().collect())
+}
+
+fn shape(cond: &Cond) -> Shape<'_> {
+    let flat = match cond {
+        Cond::Fact(f) => return Shape::Single(*f),
+        _ if is_literal(cond) => Some(Shape::All(vec![cond])),
+        Cond::All(items) => literals(items).map(Shape::All).or_else(|| {
+            let (all, any) = with_one(items, |c| match c {
+                Cond::Any(list) => literals(list),
+                _ => None,
+            })?;
+            Some(Shape::Mixed(all, any))
+        }),
+        Cond::Any(items) => literals(items).map(Shape::Any).or_else(|| {
+            let (any, all) = with_one(items, |c| match c {
+                Cond::All(list) => literals(list),
+                _ => None,
+            })?;
+            Some(Shape::AnyAll(any, all))
+        }),
+        Cond::AtLeast(n, items) => literals(items).map(|l| Shape::AtLeast(*n, l)),
+        _ => None,
+    };
+    flat.unwrap_or(Shape::Tree)
+}
+
+/// How many number tests a condition names.
+fn number_tests(cond: &Cond) -> usize {
+    match cond {
+        Cond::Fact(_) => 0,
+        Cond::Number(..) => 1,
+        Cond::Not(inner) => number_tests(inner),
+        Cond::All(items) | Cond::Any(items) | Cond::AtLeast(_, items) => {
+            items.iter().map(number_tests).sum()
         }
     }
-    Some(Shape::Mixed(all, any?))
+}
+
+/// `items` as literals and exactly one item that `inner` reads as a list
+/// of literals, if they are that.
+fn with_one<'a>(
+    items: &'a [Cond],
+    inner: impl Fn(&'a Cond) -> Option<Vec<&'a Cond>>,
+) -> Option<(Vec<&'a Cond>, Vec<&'a Cond>)> {
+    let mut outer = Vec::new();
+    let mut nested = None;
+    for item in items {
+        if is_literal(item) {
+            outer.push(item);
+        } else if nested.is_none() {
+            nested = Some(inner(item)?);
+        } else {
+            return None;
+        }
+    }
+    Some((outer, nested?))
 }
 
 impl Sweep {
@@ -76,23 +130,35 @@ impl Sweep {
         let mut sweep = Sweep::default();
         for (i, cond) in conds.enumerate() {
             let i = i as u32;
-            let start = sweep.facts.len() as u32;
-            match shape(cond) {
+            let start = sweep.lits.len() as u32;
+            // A literal numbers its test in 16 bits: past that, a tree.
+            let shape = match shape(cond) {
+                _ if sweep.tests.len() + number_tests(cond) > INDEX as usize => Shape::Tree,
+                shape => shape,
+            };
+            match shape {
                 Shape::Single(f) => sweep.singles.push((i, f)),
-                Shape::All(facts) => {
-                    sweep.facts.extend(facts);
-                    sweep.alls.push((i, start, sweep.facts.len() as u32));
+                Shape::All(l) => {
+                    let end = sweep.push(&l);
+                    sweep.alls.push((i, start, end));
                 }
-                Shape::Any(facts) => {
-                    sweep.facts.extend(facts);
-                    sweep.anys.push((i, start, sweep.facts.len() as u32));
+                Shape::Any(l) => {
+                    let end = sweep.push(&l);
+                    sweep.anys.push((i, start, end));
                 }
                 Shape::Mixed(all, any) => {
-                    sweep.facts.extend(all);
-                    let middle = sweep.facts.len() as u32;
-                    sweep.facts.extend(any);
-                    let end = sweep.facts.len() as u32;
+                    let middle = sweep.push(&all);
+                    let end = sweep.push(&any);
                     sweep.mixed.push((i, start, middle, end));
+                }
+                Shape::AnyAll(any, all) => {
+                    let middle = sweep.push(&any);
+                    let end = sweep.push(&all);
+                    sweep.any_alls.push((i, start, middle, end));
+                }
+                Shape::AtLeast(n, l) => {
+                    let end = sweep.push(&l);
+                    sweep.at_leasts.push((i, n, start, end));
                 }
                 Shape::Tree => sweep.trees.push((i, cond.clone())),
             }
@@ -100,52 +166,129 @@ impl Sweep {
         sweep
     }
 
+    /// Adds literals to `lits`; returns where they end.
+    fn push(&mut self, literals: &[&Cond]) -> u32 {
+        for &cond in literals {
+            let (inner, not) = match cond {
+                Cond::Not(inner) => (&**inner, NOT),
+                _ => (cond, 0),
+            };
+            let lit = match inner {
+                Cond::Number(f, bounds) => {
+                    self.tests.push((*f, *bounds));
+                    (self.tests.len() - 1) as Lit | TEST
+                }
+                Cond::Fact(f) => usize::from(*f) as Lit,
+                // Only literals come here.
+                _ => continue,
+            };
+            self.lits.push(lit | not);
+        }
+        self.lits.len() as u32
+    }
+
     /// Evaluates every condition into its place in `out`.
     pub fn run(&self, facts: &impl Facts, out: &mut [Tri]) {
         for &(i, f) in &self.singles {
             out[i as usize] = facts.truth(f);
         }
-        let span = |start: u32, end: u32| &self.facts[start as usize..end as usize];
-        // Kleene: an `all` is no as soon as a fact is no, yes when every
-        // fact is yes; an `any` the other way round.
+        let span = |start: u32, end: u32| &self.lits[start as usize..end as usize];
+        // Kleene: an `all` is no as soon as a literal is no, yes when every
+        // literal is yes; an `any` the other way round.
+        let all = |start, end| self.settle(facts, span(start, end), Tri::No, Tri::Yes);
+        let any = |start, end| self.settle(facts, span(start, end), Tri::Yes, Tri::No);
         for &(i, start, end) in &self.alls {
-            out[i as usize] = settle(facts, span(start, end), Tri::No, Tri::Yes);
+            out[i as usize] = all(start, end);
         }
         for &(i, start, end) in &self.anys {
-            out[i as usize] = settle(facts, span(start, end), Tri::Yes, Tri::No);
+            out[i as usize] = any(start, end);
         }
         for &(i, start, middle, end) in &self.mixed {
-            let all = settle(facts, span(start, middle), Tri::No, Tri::Yes);
-            out[i as usize] = match all {
+            out[i as usize] = match all(start, middle) {
                 Tri::No => Tri::No,
-                _ => match settle(facts, span(middle, end), Tri::Yes, Tri::No) {
+                first => match any(middle, end) {
                     Tri::No => Tri::No,
-                    Tri::Yes => all,
+                    Tri::Yes => first,
                     Tri::Unknown => Tri::Unknown,
                 },
+            };
+        }
+        for &(i, start, middle, end) in &self.any_alls {
+            out[i as usize] = match any(start, middle) {
+                Tri::Yes => Tri::Yes,
+                first => match all(middle, end) {
+                    Tri::Yes => Tri::Yes,
+                    Tri::No => first,
+                    Tri::Unknown => Tri::Unknown,
+                },
+            };
+        }
+        // Yes once enough hold, no once too few can, else unknown.
+        for &(i, n, start, end) in &self.at_leasts {
+            let (mut yes, mut open) = (0, 0);
+            for &l in span(start, end) {
+                match self.value(facts, l) {
+                    Tri::Yes => yes += 1,
+                    Tri::Unknown => open += 1,
+                    Tri::No => {}
+                }
+            }
+            out[i as usize] = if yes >= n {
+                Tri::Yes
+            } else if yes + open < n {
+                Tri::No
+            } else {
+                Tri::Unknown
             };
         }
         for (i, cond) in &self.trees {
             out[*i as usize] = cond.eval(facts);
         }
     }
-}
 
-/// `decisive` as soon as a fact is; else `otherwise` when every fact is
-/// known, unknown when one is not.
-#[inline]
-fn settle(facts: &impl Facts, list: &[FactId], decisive: Tri, otherwise: Tri) -> Tri {
-    let mut result = otherwise;
-    for &f in list {
-        let t = facts.truth(f);
-        if t == decisive {
-            return decisive;
+    /// `decisive` as soon as a literal is; else `otherwise` when every
+    /// literal is known, unknown when one is not.
+    #[inline]
+    fn settle(&self, facts: &impl Facts, list: &[Lit], decisive: Tri, otherwise: Tri) -> Tri {
+        let mut result = otherwise;
+        for &l in list {
+            let t = self.value(facts, l);
+            if t == decisive {
+                return decisive;
+            }
+            if t == Tri::Unknown {
+                result = Tri::Unknown;
+            }
         }
-        if t == Tri::Unknown {
-            result = Tri::Unknown;
+        result
+    }
+
+    /// A literal's value: a plain fact's at once, else through
+    /// [`Sweep::other_value`].
+    #[inline]
+    fn value(&self, facts: &impl Facts, l: Lit) -> Tri {
+        if l & !INDEX == 0 {
+            facts.truth(FactId::at(l as usize))
+        } else {
+            self.other_value(facts, l)
         }
     }
-    result
+
+    /// The value of a number test or of a literal under a `not`.
+    fn other_value(&self, facts: &impl Facts, l: Lit) -> Tri {
+        let index = (l & INDEX) as usize;
+        let value = if l & TEST == 0 {
+            facts.truth(FactId::at(index))
+        } else {
+            let (f, bounds) = &self.tests[index];
+            match facts.number(*f) {
+                Some(x) if bounds.holds(x) => Tri::Yes,
+                Some(_) => Tri::No,
+                None => Tri::Unknown,
+            }
+        };
+        if l & NOT == 0 { value } else { value.negate() }
+    }
 }
 
 #[cfg(test)]
@@ -260,23 +403,88 @@ mod tests {
         }
     }
 
-    /// Each shape goes where it belongs, in its place.
+    /// Each shape goes where it belongs, in its place, with its literals:
+    /// a plain fact as its index, a number test and a `not` marked.
     #[test]
     fn conditions_are_grouped_by_shape() {
         let f = |i: usize| Cond::Fact(FactId::at(i));
+        let not = |c: Cond| Cond::Not(Box::new(c));
+        let age = Cond::Number(
+            FactId::at(9),
+            Bounds {
+                at_least: Some(50.0),
+                ..Bounds::default()
+            },
+        );
         let conds = [
             f(0),
             Cond::All(vec![f(1), f(2)]),
             Cond::Any(vec![f(3), f(4), f(5)]),
-            Cond::All(vec![f(1), Cond::Any(vec![f(2), f(3)])]),
-            Cond::Not(Box::new(f(0))),
+            Cond::All(vec![f(1), Cond::Any(vec![f(2), age.clone()])]),
+            not(f(0)),
+            Cond::Any(vec![not(f(6)), Cond::All(vec![f(7), f(8)])]),
+            Cond::AtLeast(2, vec![f(1), f(1), not(age.clone())]),
+            // A `not` of more than a literal, and two nested lists: trees.
+            not(Cond::All(vec![f(1), f(2)])),
+            Cond::All(vec![Cond::Any(vec![f(1)]), Cond::Any(vec![f(2)])]),
         ];
         let sweep = Sweep::new(conds.iter());
         assert_eq!(sweep.singles, vec![(0, FactId::at(0))]);
-        assert_eq!(sweep.alls, vec![(1, 0, 2)]);
+        assert_eq!(sweep.alls, vec![(1, 0, 2), (4, 8, 9)]);
         assert_eq!(sweep.anys, vec![(2, 2, 5)]);
         assert_eq!(sweep.mixed, vec![(3, 5, 6, 8)]);
-        assert_eq!(sweep.trees.len(), 1);
-        assert_eq!(sweep.trees[0].0, 4);
+        assert_eq!(sweep.any_alls, vec![(5, 9, 10, 12)]);
+        assert_eq!(sweep.at_leasts, vec![(6, 2, 12, 15)]);
+        assert_eq!(
+            sweep.lits,
+            vec![
+                1,
+                2,
+                3,
+                4,
+                5,
+                1,
+                2,
+                TEST,
+                NOT,
+                NOT | 6,
+                7,
+                8,
+                1,
+                1,
+                NOT | TEST | 1
+            ]
+        );
+        assert_eq!(sweep.tests.len(), 2);
+        let trees: Vec<u32> = sweep.trees.iter().map(|t| t.0).collect();
+        assert_eq!(trees, vec![7, 8]);
+    }
+
+    /// A literal numbers its test in 16 bits: a list with more number
+    /// tests walks the rest as trees, and still evaluates every one.
+    #[test]
+    fn number_tests_past_sixteen_bits_are_walked_as_trees() {
+        let n = INDEX as usize + 3;
+        let conds: Vec<Cond> = (0..n)
+            .map(|i| {
+                let bounds = Bounds {
+                    at_least: Some(i as f64),
+                    ..Bounds::default()
+                };
+                Cond::Number(FactId::at(0), bounds)
+            })
+            .collect();
+        let sweep = Sweep::new(conds.iter());
+        assert_eq!(sweep.tests.len(), INDEX as usize);
+        assert_eq!(sweep.trees.len(), 3);
+        let facts = Given {
+            truth: vec![Tri::Unknown],
+            number: vec![Some(40_000.0)],
+        };
+        let mut out = vec![Tri::Unknown; n];
+        sweep.run(&facts, &mut out);
+        for (cond, got) in conds.iter().zip(&out) {
+            assert_eq!(*got, cond.eval(&facts), "{cond:?}");
+        }
     }
 }
