@@ -356,6 +356,93 @@ struct WhatIf<'a> {
     strongest_other: f64,
 }
 
+/// A cause's score and support with the facts of `facts`, on top of
+/// `base`: the rules already yes or no in the base stay so; only the
+/// unknown ones are evaluated. Returns (score, for, support).
+fn rescore(rb: &RuleBase, base: &Evaluation, c: CauseId, facts: &impl Facts) -> (f64, f64, f64) {
+    let (score, for_, _) = certainty(rb, c, |i, when| match base.rule_truth[i] {
+        Tri::Yes => true,
+        Tri::No => false,
+        Tri::Unknown => when.holds(facts),
+    });
+    let support = support_when(rb, c, for_, |when| {
+        match base.urgency_when_truth[usize::from(c)] {
+            Tri::Yes => true,
+            Tri::No => false,
+            Tri::Unknown => when.holds(facts),
+        }
+    });
+    (score, for_, support)
+}
+
+/// How many changed facts [`OneMoreYes`] holds.
+const ONE_MORE: usize = 8;
+
+/// A state with one more finding yes (a member of a group that is yes)
+/// and the derived facts that change with it, read through without
+/// changing the state: what [`State::update`] would make of that answer.
+struct OneMoreYes<'a> {
+    state: &'a State,
+    changed: [(FactId, Tri); ONE_MORE],
+    len: usize,
+}
+
+impl<'a> OneMoreYes<'a> {
+    /// `None` when more facts change than it holds.
+    fn new(rb: &RuleBase, state: &'a State, yes: FactId) -> Option<OneMoreYes<'a>> {
+        let mut facts = OneMoreYes {
+            state,
+            changed: [(yes, Tri::Yes); ONE_MORE],
+            len: 1,
+        };
+        // Derived facts downstream, in evaluation order, and only as far
+        // as values change (as `State::update` works them out).
+        let mut queue = [FactId::at(0); ONE_MORE];
+        let mut queued = 0;
+        let push = |queue: &mut [FactId; ONE_MORE], queued: &mut usize, f: FactId| {
+            for &d in &rb.derived_users[usize::from(f)] {
+                if !queue[..*queued].contains(&d) {
+                    *queue.get_mut(*queued)? = d;
+                    *queued += 1;
+                }
+            }
+            Some(())
+        };
+        push(&mut queue, &mut queued, yes)?;
+        while queued > 0 {
+            let position = |d: &FactId| rb.derived_position[usize::from(*d)];
+            let next = (0..queued).min_by_key(|&k| position(&queue[k]))?;
+            let d = queue[next];
+            queued -= 1;
+            queue[next] = queue[queued];
+            let FactBody::Derived { when, .. } = &rb.fact(d).body else {
+                continue;
+            };
+            let value = when.eval(&facts);
+            if value != facts.truth(d) {
+                *facts.changed.get_mut(facts.len)? = (d, value);
+                facts.len += 1;
+                push(&mut queue, &mut queued, d)?;
+            }
+        }
+        Some(facts)
+    }
+}
+
+impl Facts for OneMoreYes<'_> {
+    #[inline]
+    fn truth(&self, f: FactId) -> Tri {
+        match self.changed[..self.len].iter().find(|(g, _)| *g == f) {
+            Some(&(_, t)) => t,
+            None => self.state.truth(f),
+        }
+    }
+    #[inline]
+    fn number(&self, f: FactId) -> Option<f64> {
+        self.state.number(f)
+    }
+}
+
 /// How far apart [`WhatIf::top_fixed`] wants scores before it trusts a
 /// bound: far above the rounding of a few certainty factors.
 const RANGE_MARGIN: f64 = 1e-9;
@@ -501,24 +588,10 @@ impl<'a> WhatIf<'a> {
         self.hypo.assume(self.rb, &mut self.state, f, answer)
     }
 
-    /// A cause's score and support in the hypothetical state: the rules
-    /// already yes or no in the base stay so; only the unknown ones are
-    /// evaluated. Returns (score, for, support).
+    /// A cause's score and support in the hypothetical state (see
+    /// [`rescore`]). Returns (score, for, support).
     fn rescore_one(&self, c: CauseId) -> (f64, f64, f64) {
-        let (rb, base, state) = (self.rb, self.base, &self.state);
-        let (score, for_, _) = certainty(rb, c, |i, when| match base.rule_truth[i] {
-            Tri::Yes => true,
-            Tri::No => false,
-            Tri::Unknown => when.holds(state),
-        });
-        let support = support_when(rb, c, for_, |when| {
-            match base.urgency_when_truth[usize::from(c)] {
-                Tri::Yes => true,
-                Tri::No => false,
-                Tri::Unknown => when.holds(state),
-            }
-        });
-        (score, for_, support)
+        rescore(self.rb, self.base, c, &self.state)
     }
 
     /// Rescores cause `c` in the hypothetical state and marks it touched;
@@ -618,6 +691,25 @@ impl<'a> WhatIf<'a> {
                     touched: self.touched.len(),
                 });
             }
+        }
+        // Under the group's "yes" (and unless the member is answered), a
+        // member's "yes" changes only its own value and the derived facts
+        // downstream: read through on top of
+        // the state, its causes are rescored with nothing put in the state
+        // to take back.
+        if self.hypo.answer(g) == Some(Answer::Yes)
+            && self.hypo.answer(m).is_none()
+            && let Some(facts) = OneMoreYes::new(rb, &self.state, m)
+        {
+            for &c in &rb.cause_deps_signed[usize::from(m)].0 {
+                let i = usize::from(c);
+                (self.score[i], _, self.support[i]) = rescore(rb, self.base, c, &facts);
+                if !self.is_touched[i] {
+                    self.is_touched[i] = true;
+                    self.touched.push(c);
+                }
+            }
+            return;
         }
         if !self.assume(m, Answer::Yes) {
             self.reset();
@@ -1394,6 +1486,103 @@ mod tests {
             let answers = answers_from(rb, &raw);
             check_member_reuse(rb, &answers).map_err(TestCaseError::fail)?;
         }
+    }
+
+    /// Read through [`OneMoreYes`], a member's "yes" under its group's
+    /// "yes" gives every fact the value that working the answer into the
+    /// state gives it. Returns how many members were read so, and for how
+    /// many a derived fact changed too.
+    fn check_one_more(rb: &RuleBase, answers: &Answers) -> Result<(usize, usize), String> {
+        let eval = Evaluation::new(rb, answers);
+        let (mut tried, mut derived) = (0, 0);
+        for &g in &rb.groups {
+            let Some(info) = rb.finding(g) else { continue };
+            for &m in info.members.iter().filter(|&&m| answers.get(m).is_none()) {
+                let mut hypo = Hypothesis::new(answers);
+                let mut state = eval.state.clone();
+                if !hypo.assume(rb, &mut state, g, Answer::Yes) {
+                    continue;
+                }
+                let Some(through) = OneMoreYes::new(rb, &state, m) else {
+                    continue;
+                };
+                let mut worked = state.clone();
+                if !hypo.assume(rb, &mut worked, m, Answer::Yes) {
+                    return Err(format!("{} = yes refused", rb.fact(m).id));
+                }
+                tried += 1;
+                derived += usize::from(through.len > 1);
+                for f in (0..rb.facts.len()).map(FactId::at) {
+                    let number = |n: Option<f64>| n.map(f64::to_bits);
+                    if through.truth(f) != worked.truth(f)
+                        || number(through.number(f)) != number(worked.number(f))
+                    {
+                        return Err(format!("{} after {} = yes", rb.fact(f).id, rb.fact(m).id));
+                    }
+                }
+            }
+        }
+        Ok((tried, derived))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn a_member_read_through_is_the_member_worked_in(
+            raw in prop::collection::vec((0u8..100, 0.0f64..1.0), crate::embedded::for_tests().n_findings)
+        ) {
+            let rb = crate::embedded::for_tests();
+            let answers = answers_from(rb, &raw);
+            check_one_more(rb, &answers).map_err(TestCaseError::fail)?;
+        }
+    }
+
+    #[test]
+    fn members_are_read_through_with_derived_facts_changing() {
+        let rb = crate::embedded::for_tests();
+        let (tried, derived) = check_one_more(rb, &Answers::new(rb)).unwrap();
+        assert!(tried > 0, "no member was read through");
+        assert!(derived > 0, "no derived fact changed with a member");
+    }
+
+    /// The rule base of `rules/` with a chain of more derived facts than
+    /// [`OneMoreYes`] holds, starting from the member `upper_back_pain`.
+    fn long_chain() -> &'static RuleBase {
+        static RB: std::sync::OnceLock<RuleBase> = std::sync::OnceLock::new();
+        RB.get_or_init(|| {
+            let mut texts = crate::embedded::texts();
+            let derived = (texts.iter_mut())
+                .find(|t| t.display.ends_with("derived.yaml"))
+                .expect("derived.yaml");
+            for k in 1..=ONE_MORE + 1 {
+                let when = match k {
+                    1 => "upper_back_pain".to_string(),
+                    _ => format!("chain_{}", k - 1),
+                };
+                derived.text.push_str(&format!(
+                    "\n  - id: chain_{k}\n    label: Link {k}\n    when: {when}\n    \
+                     sources: [{{id: nice_cks_sciatica}}]\n"
+                ));
+            }
+            crate::triage::load::compile_texts(&texts).expect("the longer rule base compiles")
+        })
+    }
+
+    /// A member whose "yes" changes more facts than [`OneMoreYes`] holds is
+    /// worked into the state instead, with the same scores.
+    #[test]
+    fn a_member_that_changes_too_much_to_read_through_is_worked_in() {
+        let rb = long_chain();
+        let answers = Answers::new(rb);
+        let eval = Evaluation::new(rb, &answers);
+        let (Some(g), Some(m)) = (rb.fact_id("pain_location"), rb.fact_id("upper_back_pain"))
+        else {
+            panic!("the group and its member");
+        };
+        let mut state = eval.state.clone();
+        assert!(Hypothesis::new(&answers).assume(rb, &mut state, g, Answer::Yes));
+        assert!(OneMoreYes::new(rb, &state, m).is_none(), "the chain fits");
+        assert!(check_member_reuse(rb, &answers).unwrap() > 0);
     }
 
     #[test]
