@@ -1049,32 +1049,95 @@ fn cause_question(
     capped: bool,
     work: &mut Workspace,
 ) -> Option<FactId> {
+    with_scales(rb, answers, eval, capped, work, |scales| {
+        // (changes urgency, chance of a change, movement, question)
+        let mut best: Option<(bool, f64, f64, FactId)> = None;
+        // Yes/no findings that bear on a cause, outside any checklist
+        // (members are asked through their group's).
+        for &f in &rb.cause_candidates {
+            let Some(key) = scales.weigh(f) else { continue };
+            let better = best.is_none_or(|(u, v, m, _)| {
+                (key.0, key.1, key.2).partial_cmp(&(u, v, m)) == Some(std::cmp::Ordering::Greater)
+            });
+            if better {
+                best = Some((key.0, key.1, key.2, f));
+            }
+        }
+        best.map(|(_, _, _, f)| f)
+    })
+}
+
+/// Runs `body` with the [`Scales`] for these answers, in the buffers of
+/// `work`.
+fn with_scales<R>(
+    rb: &RuleBase,
+    answers: &Answers,
+    eval: &Evaluation,
+    capped: bool,
+    work: &mut Workspace,
+    body: impl FnOnce(&mut Scales<'_, '_>) -> R,
+) -> R {
     let flag_urgency = eval.warning_urgency();
     let spare = std::mem::take(&mut work.spare);
     let mut what_if = WhatIf::new(rb, answers, eval, flag_urgency, spare);
     let now = what_if.now.urgency;
     urgency_relevant(&mut what_if, answers, eval, now, work);
-    let (relevant, raisers) = (&work.relevant, &work.raisers);
-    // (changes urgency, chance of a change, movement, question)
-    let mut best: Option<(bool, f64, f64, FactId)> = None;
-    // The "no" branch's rescored causes, and the causes either branch moved.
-    let no_scores = &mut work.no_scores;
-    let moved_causes = &mut work.moved;
-
-    // Whether `f` turning yes (or no) could make a cause raise the urgency.
-    let raises = |f: FactId, yes: bool| {
-        let (on_yes, on_no) = &rb.cause_deps_signed[usize::from(f)];
-        let deps = if yes { on_yes } else { on_no };
-        deps.iter().any(|&c| raisers[usize::from(c)])
+    let mut scales = Scales {
+        answers,
+        eval,
+        capped,
+        what_if,
+        relevant: &work.relevant,
+        raisers: &work.raisers,
+        presences: &mut work.presences,
+        no_scores: &mut work.no_scores,
+        moved_causes: &mut work.moved,
     };
-    let presences = &mut work.presences;
+    let result = body(&mut scales);
+    work.spare = scales.what_if.into_spare();
+    result
+}
 
-    // Yes/no findings that bear on a cause, outside any checklist (members
-    // are asked through their group's).
-    for &f in &rb.cause_candidates {
-        let Some(info) = rb.finding(f) else { continue };
+/// The scores of the causes the current hypothesis rescored, into `out`.
+fn keep_scores(what_if: &WhatIf<'_>, out: &mut Vec<(CauseId, f64)>) {
+    out.extend((what_if.touched.iter()).map(|&c| (c, what_if.score[usize::from(c)])));
+}
+
+/// What weighing the cause questions one after another needs: the answers
+/// and their evaluation, the hypotheses, which causes could raise the
+/// urgency and which questions could, and buffers.
+struct Scales<'a, 'w> {
+    answers: &'a Answers,
+    eval: &'a Evaluation,
+    capped: bool,
+    what_if: WhatIf<'a>,
+    relevant: &'w [bool],
+    raisers: &'w [bool],
+    presences: &'w mut Vec<f64>,
+    /// The "no" branch's rescored causes, and the causes either branch moved.
+    no_scores: &'w mut Vec<(CauseId, f64)>,
+    moved_causes: &'w mut Vec<CauseId>,
+}
+
+impl Scales<'_, '_> {
+    /// Whether `f` turning yes (or no) could make a cause raise the urgency.
+    #[inline]
+    fn raises(&self, f: FactId, yes: bool) -> bool {
+        let (on_yes, on_no) = &self.what_if.rb.cause_deps_signed[usize::from(f)];
+        let deps = if yes { on_yes } else { on_no };
+        deps.iter().any(|&c| self.raisers[usize::from(c)])
+    }
+
+    /// Cause question `f`, if it is open and worth asking: (whether its
+    /// answer could change the urgency, the chance that it changes the
+    /// outcome, how far it moves the scores).
+    fn weigh(&mut self, f: FactId) -> Option<(bool, f64, f64)> {
+        let (rb, answers, eval, capped) = (self.what_if.rb, self.answers, self.eval, self.capped);
+        let now = self.what_if.now.urgency;
+        let relevant = self.relevant[usize::from(f)];
+        let info = rb.finding(f)?;
         if !is_open(rb, answers, f) {
-            continue;
+            return None;
         }
         // For a group, "yes" means one of its members: try each.
         let single = [f];
@@ -1089,15 +1152,17 @@ fn cause_question(
         let yes_raises = targets
             .iter()
             .filter(|t| open_target(t))
-            .any(|&t| raises(t, true) || (t != f && raises(f, true)));
-        if capped && !relevant[usize::from(f)] && !yes_raises && !raises(f, false) {
+            .any(|&t| self.raises(t, true) || (t != f && self.raises(f, true)));
+        let no_raises = self.raises(f, false);
+        if capped && !relevant && !yes_raises && !no_raises {
             // Past the cap only the urgency counts, and no answer moves it.
-            continue;
+            return None;
         }
         // A "no" that can neither raise the urgency nor (by the bound of
         // `top_fixed`) move the top causes need not be tried yet.
-        let no_fixed = !relevant[usize::from(f)]
-            && !raises(f, false)
+        let what_if = &mut self.what_if;
+        let no_fixed = !relevant
+            && !no_raises
             && what_if.top_fixed(&rb.cause_deps_signed[usize::from(f)].1, &[]);
         let (no_urgency, no_same_top) = if no_fixed {
             (now, true)
@@ -1105,8 +1170,9 @@ fn cause_question(
             what_if.hypothesis(&[(f, Answer::No)], None);
             what_if.outcome()
         };
-        let mut urgency_changes = relevant[usize::from(f)] || no_urgency != now;
+        let mut urgency_changes = relevant || no_urgency != now;
         let no_changes = no_urgency != now || !no_same_top;
+        let presences = &mut *self.presences;
         presences.clear();
         presences.extend(
             targets
@@ -1127,7 +1193,7 @@ fn cause_question(
             && (capped || (!no_changes && yes_at_most < rb.settings.min_question_value))
         {
             // Whatever a "yes" does, the question is not worth asking.
-            continue;
+            return None;
         }
         // The question's value from the largest chance of a "yes" that
         // changes the outcome; through a group, any member that would
@@ -1145,48 +1211,36 @@ fn cause_question(
             // First without the movement, trying only the branches the
             // bound cannot settle: most questions end here.
             let (yes_urgency_changes, p_yes_changes) =
-                yes_changes(&mut what_if, f, open_targets(), presences);
+                yes_changes(what_if, f, open_targets(), presences);
             if !(urgency_changes || yes_urgency_changes)
                 && (capped || value_of(p_yes_changes) < rb.settings.min_question_value)
             {
-                continue;
+                return None;
             }
         }
         if no_fixed {
             // The movement needs the "no" branch's scores after all.
             what_if.hypothesis(&[(f, Answer::No)], None);
         }
+        let no_scores = &mut *self.no_scores;
         no_scores.clear();
-        no_scores.extend(
-            what_if
-                .touched
-                .iter()
-                .map(|&c| (c, what_if.score[usize::from(c)])),
-        );
+        keep_scores(what_if, no_scores);
         let (yes_urgency_changes, p_yes_changes, movement) = yes_branches(
-            &mut what_if,
+            what_if,
             eval,
             f,
             open_targets(),
             presences,
             no_scores,
-            moved_causes,
+            self.moved_causes,
         );
         urgency_changes |= yes_urgency_changes;
         let value = value_of(p_yes_changes);
         if !urgency_changes && (capped || value < rb.settings.min_question_value) {
-            continue;
+            return None;
         }
-        let key = (urgency_changes, value, movement);
-        let better = best.is_none_or(|(u, v, m, _)| {
-            (key.0, key.1, key.2).partial_cmp(&(u, v, m)) == Some(std::cmp::Ordering::Greater)
-        });
-        if better {
-            best = Some((urgency_changes, value, movement, f));
-        }
+        Some((urgency_changes, value, movement))
     }
-    work.spare = what_if.into_spare();
-    best.map(|(_, _, _, f)| f)
 }
 
 /// Whether a "yes" branch of question `f` changes the urgency, and the
