@@ -1164,10 +1164,15 @@ impl Scales<'_, '_> {
         let no_fixed = !relevant
             && !no_raises
             && what_if.top_fixed(&rb.cause_deps_signed[usize::from(f)].1, &[]);
+        // The "no" branch's rescored causes are kept for the movement as
+        // soon as it is tried: the "yes" branches tried next replace them.
+        let no_scores = &mut *self.no_scores;
+        no_scores.clear();
         let (no_urgency, no_same_top) = if no_fixed {
             (now, true)
         } else {
             what_if.hypothesis(&[(f, Answer::No)], None);
+            keep_scores(what_if, no_scores);
             what_if.outcome()
         };
         let mut urgency_changes = relevant || no_urgency != now;
@@ -1221,10 +1226,8 @@ impl Scales<'_, '_> {
         if no_fixed {
             // The movement needs the "no" branch's scores after all.
             what_if.hypothesis(&[(f, Answer::No)], None);
+            keep_scores(what_if, no_scores);
         }
-        let no_scores = &mut *self.no_scores;
-        no_scores.clear();
-        keep_scores(what_if, no_scores);
         let (yes_urgency_changes, p_yes_changes, movement) = yes_branches(
             what_if,
             eval,
@@ -1637,6 +1640,77 @@ mod tests {
         assert!(Hypothesis::new(&answers).assume(rb, &mut state, g, Answer::Yes));
         assert!(OneMoreYes::new(rb, &state, m).is_none(), "the chain fits");
         assert!(check_member_reuse(rb, &answers).unwrap() > 0);
+    }
+
+    /// How far question `f` moves the scores, worked out the plain way:
+    /// each branch tried on its own, the "no" against each open target's
+    /// "yes", summed over the causes either rescored, in cause order.
+    fn plain_movement(rb: &RuleBase, answers: &Answers, eval: &Evaluation, f: FactId) -> f64 {
+        let fresh = || WhatIf::new(rb, answers, eval, eval.warning_urgency(), Spare::default());
+        let mut no = fresh();
+        no.hypothesis(&[(f, Answer::No)], None);
+        let no_score = |c: CauseId| no.score[usize::from(c)];
+        let members = &rb.finding(f).expect("a finding").members;
+        let targets: Vec<FactId> = if members.is_empty() {
+            vec![f]
+        } else {
+            members
+                .iter()
+                .copied()
+                .filter(|&m| answers.get(m).is_none())
+                .collect()
+        };
+        let mut movement: f64 = 0.0;
+        for t in targets {
+            let mut yes = fresh();
+            match t == f {
+                true => yes.hypothesis(&[(f, Answer::Yes)], None),
+                false => yes.hypothesis(&[(t, Answer::Yes)], Some(f)),
+            }
+            let mut moved: Vec<CauseId> = yes.touched.iter().chain(&no.touched).copied().collect();
+            moved.sort_unstable();
+            moved.dedup();
+            let sum: f64 = (moved.iter())
+                .map(|&c| (yes.score[usize::from(c)] - no_score(c)).abs())
+                .sum();
+            movement = movement.max(sum);
+        }
+        movement
+    }
+
+    /// Every cause question worth asking is weighed with the movement of
+    /// its own branches. Returns how many were weighed.
+    fn check_movement(rb: &RuleBase, answers: &Answers) -> Result<usize, String> {
+        let eval = Evaluation::new(rb, answers);
+        let mut work = Workspace::default();
+        let keys: Vec<(FactId, f64)> =
+            with_scales(rb, answers, &eval, false, &mut work, |scales| {
+                (rb.cause_candidates.iter())
+                    .filter_map(|&f| scales.weigh(f).map(|key| (f, key.2)))
+                    .collect()
+            });
+        for &(f, movement) in &keys {
+            let plain = plain_movement(rb, answers, &eval, f);
+            if movement.to_bits() != plain.to_bits() {
+                return Err(format!(
+                    "{}: moves {movement}, on its own {plain}",
+                    rb.fact(f).id
+                ));
+            }
+        }
+        Ok(keys.len())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn a_question_is_weighed_with_the_movement_of_its_own_branches(
+            raw in prop::collection::vec((0u8..100, 0.0f64..1.0), crate::embedded::for_tests().n_findings)
+        ) {
+            let rb = crate::embedded::for_tests();
+            let answers = answers_from(rb, &raw);
+            check_movement(rb, &answers).map_err(TestCaseError::fail)?;
+        }
     }
 
     #[test]
