@@ -1215,11 +1215,15 @@ impl Scales<'_, '_> {
         if !yes_raises {
             // First without the movement, trying only the branches the
             // bound cannot settle: most questions end here.
-            let (yes_urgency_changes, p_yes_changes) =
-                yes_changes(what_if, f, open_targets(), presences);
-            if !(urgency_changes || yes_urgency_changes)
-                && (capped || value_of(p_yes_changes) < rb.settings.min_question_value)
-            {
+            // Worth asking once a branch changes the urgency or is likely
+            // enough to change the outcome: both only grow as branches are
+            // tried, so the first branch that makes it so settles it.
+            let worth = |yes_urgency_changes: bool, p_yes_changes: f64| {
+                urgency_changes
+                    || yes_urgency_changes
+                    || (!capped && value_of(p_yes_changes) >= rb.settings.min_question_value)
+            };
+            if !yes_changes(what_if, f, open_targets(), presences, worth) {
                 return None;
             }
         }
@@ -1246,17 +1250,20 @@ impl Scales<'_, '_> {
     }
 }
 
-/// Whether a "yes" branch of question `f` changes the urgency, and the
-/// largest chance of one that changes the outcome: [`yes_branches`] without
-/// the movement, trying only the branches [`WhatIf::top_fixed`] cannot
-/// settle. Meant for a question whose "yes" cannot raise the urgency; a
-/// settled branch changes nothing, so the answer is exact.
+/// Whether the "yes" branches of question `f` make it `worth` asking,
+/// told whether one changes the urgency and the largest chance of one that
+/// changes the outcome (both only grow, branch by branch, and `worth` must
+/// only grow with them): [`yes_branches`] without the movement, trying
+/// only the branches [`WhatIf::top_fixed`] cannot settle, and only until
+/// `worth` holds. Meant for a question whose "yes" cannot raise the
+/// urgency; a settled branch changes nothing, so the answer is exact.
 fn yes_changes(
     what_if: &mut WhatIf<'_>,
     f: FactId,
     targets: impl Iterator<Item = FactId>,
     presences: &[f64],
-) -> (bool, f64) {
+    worth: impl Fn(bool, f64) -> bool,
+) -> bool {
     let rb = what_if.rb;
     let now = what_if.now.urgency;
     let mut urgency_changes = false;
@@ -1276,9 +1283,12 @@ fn yes_changes(
         urgency_changes |= yes_urgency != now;
         if yes_urgency != now || !yes_same_top {
             p_yes_changes = p_yes_changes.max(p);
+            if worth(urgency_changes, p_yes_changes) {
+                return true;
+            }
         }
     }
-    (urgency_changes, p_yes_changes)
+    worth(urgency_changes, p_yes_changes)
 }
 
 /// What the "yes" branches of question `f` do, one per open target (`f`
@@ -1711,6 +1721,73 @@ mod tests {
             let answers = answers_from(rb, &raw);
             check_movement(rb, &answers).map_err(TestCaseError::fail)?;
         }
+    }
+
+    /// For every open cause question: trying its "yes" branches only
+    /// until `worth` holds decides as trying them all does. Returns how
+    /// many questions were worth asking.
+    fn check_early_stop(rb: &RuleBase, answers: &Answers, threshold: f64) -> Result<usize, String> {
+        let eval = Evaluation::new(rb, answers);
+        let urgency = eval.warning_urgency();
+        let mut what_if = WhatIf::new(rb, answers, &eval, urgency, Spare::default());
+        let mut worth_asking = 0;
+        for &f in rb
+            .cause_candidates
+            .iter()
+            .filter(|&&f| is_open(rb, answers, f))
+        {
+            let members = &rb.finding(f).expect("a finding").members;
+            let targets: Vec<FactId> = if members.is_empty() {
+                vec![f]
+            } else {
+                members
+                    .iter()
+                    .copied()
+                    .filter(|&m| answers.get(m).is_none())
+                    .collect()
+            };
+            let presences: Vec<f64> = (targets.iter())
+                .map(|&t| presence(rb, answers, &eval, t))
+                .collect();
+            let worth = |urgency: bool, p: f64| urgency || p > threshold;
+            let early = yes_changes(&mut what_if, f, targets.iter().copied(), &presences, worth);
+            let last = std::cell::Cell::new((false, 0.0));
+            let record = |urgency, p| {
+                last.set((urgency, p));
+                false
+            };
+            yes_changes(&mut what_if, f, targets.iter().copied(), &presences, record);
+            let (urgency, p) = last.get();
+            if early != worth(urgency, p) {
+                return Err(format!(
+                    "{}: {early} until worth, all tried {urgency} {p}",
+                    rb.fact(f).id
+                ));
+            }
+            worth_asking += usize::from(early);
+        }
+        Ok(worth_asking)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn trying_branches_until_worth_decides_as_trying_all(
+            raw in prop::collection::vec((0u8..100, 0.0f64..1.0), crate::embedded::for_tests().n_findings),
+            threshold in 0.0f64..0.5,
+        ) {
+            let rb = crate::embedded::for_tests();
+            let answers = answers_from(rb, &raw);
+            check_early_stop(rb, &answers, threshold).map_err(TestCaseError::fail)?;
+        }
+    }
+
+    /// With nothing answered, some "yes" changes the outcome: the stop
+    /// inside the loop is reached at all.
+    #[test]
+    fn some_questions_are_worth_asking_before_every_branch_is_tried() {
+        let rb = crate::embedded::for_tests();
+        assert!(check_early_stop(rb, &Answers::new(rb), 0.0).unwrap() > 0);
     }
 
     #[test]
