@@ -1055,7 +1055,10 @@ fn cause_question(
         // Yes/no findings that bear on a cause, outside any checklist
         // (members are asked through their group's).
         for &f in &rb.cause_candidates {
-            let Some(key) = scales.weigh(f) else { continue };
+            let to_beat = best.map(|(u, v, _, _)| (u, v));
+            let Some(key) = scales.weigh(f, to_beat) else {
+                continue;
+            };
             let better = best.is_none_or(|(u, v, m, _)| {
                 (key.0, key.1, key.2).partial_cmp(&(u, v, m)) == Some(std::cmp::Ordering::Greater)
             });
@@ -1130,8 +1133,11 @@ impl Scales<'_, '_> {
 
     /// Cause question `f`, if it is open and worth asking: (whether its
     /// answer could change the urgency, the chance that it changes the
-    /// outcome, how far it moves the scores).
-    fn weigh(&mut self, f: FactId) -> Option<(bool, f64, f64)> {
+    /// outcome, how far it moves the scores). `None` too when it cannot
+    /// beat `to_beat` (the urgency and chance of the best question so
+    /// far), whatever its movement: a question wins only with a greater
+    /// key, so its movement need not be worked out.
+    fn weigh(&mut self, f: FactId, to_beat: Option<(bool, f64)>) -> Option<(bool, f64, f64)> {
         let (rb, answers, eval, capped) = (self.what_if.rb, self.answers, self.eval, self.capped);
         let now = self.what_if.now.urgency;
         let relevant = self.relevant[usize::from(f)];
@@ -1211,6 +1217,12 @@ impl Scales<'_, '_> {
             };
             yes_value + if no_changes { 1.0 - p_yes } else { 0.0 }
         };
+        // At most: a "yes" changes the urgency only through a cause it
+        // could make strong, and the value grows with the chance.
+        let at_most = (urgency_changes || yes_raises, value_of(yes_at_most));
+        if to_beat.is_some_and(|best| at_most < best) {
+            return None;
+        }
         let open_targets = || targets.iter().copied().filter(|t| open_target(t));
         if !yes_raises {
             // First without the movement, trying only the branches the
@@ -1696,7 +1708,7 @@ mod tests {
         let keys: Vec<(FactId, f64)> =
             with_scales(rb, answers, &eval, false, &mut work, |scales| {
                 (rb.cause_candidates.iter())
-                    .filter_map(|&f| scales.weigh(f).map(|key| (f, key.2)))
+                    .filter_map(|&f| scales.weigh(f, None).map(|key| (f, key.2)))
                     .collect()
             });
         for &(f, movement) in &keys {
@@ -1788,6 +1800,66 @@ mod tests {
     fn some_questions_are_worth_asking_before_every_branch_is_tried() {
         let rb = crate::embedded::for_tests();
         assert!(check_early_stop(rb, &Answers::new(rb), 0.0).unwrap() > 0);
+    }
+
+    /// The cause question chosen while passing over those that cannot beat
+    /// the best so far is the one chosen by weighing every question in
+    /// full. Returns whether there was one.
+    fn check_passing_over(rb: &RuleBase, answers: &Answers, capped: bool) -> Result<bool, String> {
+        let eval = Evaluation::new(rb, answers);
+        let mut work = Workspace::default();
+        let chosen = cause_question(rb, answers, &eval, capped, &mut work);
+        let full = with_scales(rb, answers, &eval, capped, &mut work, |scales| {
+            let mut best: Option<((bool, f64, f64), FactId)> = None;
+            for &f in &rb.cause_candidates {
+                let Some(key) = scales.weigh(f, None) else {
+                    continue;
+                };
+                if best
+                    .is_none_or(|(b, _)| key.partial_cmp(&b) == Some(std::cmp::Ordering::Greater))
+                {
+                    best = Some((key, f));
+                }
+            }
+            best.map(|(_, f)| f)
+        });
+        if chosen != full {
+            let id = |q: Option<FactId>| q.map(|f| rb.fact(f).id.clone());
+            return Err(format!(
+                "chose {:?}, weighing all {:?}",
+                id(chosen),
+                id(full)
+            ));
+        }
+        Ok(chosen.is_some())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn passing_over_questions_that_cannot_win_chooses_the_same(
+            raw in prop::collection::vec((0u8..100, 0.0f64..1.0), crate::embedded::for_tests().n_findings),
+            capped in any::<bool>(),
+            sparse in any::<bool>(),
+        ) {
+            let rb = crate::embedded::for_tests();
+            // Sparse: four in five findings not asked, so that more
+            // questions stay open and compete.
+            let raw: Vec<(u8, f64)> = match sparse {
+                true => raw.iter().map(|&(c, x)| (if c < 80 { 0 } else { c }, x)).collect(),
+                false => raw,
+            };
+            let answers = answers_from(rb, &raw);
+            check_passing_over(rb, &answers, capped).map_err(TestCaseError::fail)?;
+        }
+    }
+
+    /// With nothing answered every cause question is open: one is chosen
+    /// among many.
+    #[test]
+    fn passing_over_is_checked_where_questions_compete() {
+        let rb = crate::embedded::for_tests();
+        assert_eq!(check_passing_over(rb, &Answers::new(rb), false), Ok(true));
     }
 
     #[test]
