@@ -252,6 +252,27 @@ pub enum Tri {
 }
 
 impl Tri {
+    /// Whether at least `n` of `values` hold: yes once enough do, no once
+    /// too few can, else unknown.
+    #[inline]
+    pub fn at_least(n: u32, values: impl Iterator<Item = Tri>) -> Tri {
+        let (mut yes, mut open) = (0, 0);
+        for value in values {
+            match value {
+                Tri::Yes => yes += 1,
+                Tri::Unknown => open += 1,
+                Tri::No => {}
+            }
+        }
+        if yes >= n {
+            Tri::Yes
+        } else if yes + open < n {
+            Tri::No
+        } else {
+            Tri::Unknown
+        }
+    }
+
     /// Kleene negation.
     pub fn negate(self) -> Tri {
         match self {
@@ -346,24 +367,7 @@ impl Cond {
                 result
             }
             Cond::Not(c) => c.eval(facts).negate(),
-            // Yes once enough hold, no once too few can, else unknown.
-            Cond::AtLeast(n, items) => {
-                let (mut yes, mut open) = (0, 0);
-                for c in items {
-                    match child(c) {
-                        Tri::Yes => yes += 1,
-                        Tri::Unknown => open += 1,
-                        Tri::No => {}
-                    }
-                }
-                if yes >= *n {
-                    Tri::Yes
-                } else if yes + open < *n {
-                    Tri::No
-                } else {
-                    Tri::Unknown
-                }
-            }
+            Cond::AtLeast(n, items) => Tri::at_least(*n, items.iter().map(child)),
             Cond::Number(f, bounds) => match facts.number(*f) {
                 Some(x) if bounds.holds(x) => Tri::Yes,
                 Some(_) => Tri::No,

@@ -15,7 +15,9 @@ use crate::triage::condition::{Bounds, Cond, FactId, Facts, Tri};
 type Lit = u32;
 const TEST: Lit = 1 << 16;
 const NOT: Lit = 1 << 17;
-const INDEX: Lit = TEST - 1;
+/// The index part of a literal. (So a list numbers at most 65,535 number
+/// tests, one fewer than 16 bits could: the limit stays a plain mask.)
+const INDEX_MASK: Lit = TEST - 1;
 
 /// The conditions of one list (red flags, or cause rules), grouped by
 /// shape, each with its place in the list.
@@ -40,38 +42,49 @@ pub struct Sweep {
     trees: Vec<(u32, Cond)>,
 }
 
-/// The shape of a condition, as [`Sweep`] groups them (the literals still
-/// as conditions).
+/// The shape of a condition, as [`Sweep`] groups them.
 enum Shape<'a> {
     Single(FactId),
-    All(Vec<&'a Cond>),
-    Any(Vec<&'a Cond>),
+    All(Vec<Literal<'a>>),
+    Any(Vec<Literal<'a>>),
     /// The literals of an `all` and those of its one `any`.
-    Mixed(Vec<&'a Cond>, Vec<&'a Cond>),
+    Mixed(Vec<Literal<'a>>, Vec<Literal<'a>>),
     /// The literals of an `any` and those of its one `all`.
-    AnyAll(Vec<&'a Cond>, Vec<&'a Cond>),
-    AtLeast(u32, Vec<&'a Cond>),
+    AnyAll(Vec<Literal<'a>>, Vec<Literal<'a>>),
+    AtLeast(u32, Vec<Literal<'a>>),
     Tree,
 }
 
-/// Whether a condition is a literal.
-fn is_literal(cond: &Cond) -> bool {
-    match cond {
-        Cond::Fact(_) | Cond::Number(..) => true,
-        Cond::Not(inner) => matches!(**inner, Cond::Fact(_) | Cond::Number(..)),
-        _ => false,
+/// A literal: a fact or a number test, and whether it is under a `not`.
+#[derive(Clone, Copy)]
+enum Literal<'a> {
+    Fact(FactId, bool),
+    Test(FactId, &'a Bounds, bool),
+}
+
+/// The literal a condition is, if it is one.
+fn literal(cond: &Cond) -> Option<Literal<'_>> {
+    let (inner, not) = match cond {
+        Cond::Not(inner) => (&**inner, true),
+        _ => (cond, false),
+    };
+    match inner {
+        Cond::Fact(f) => Some(Literal::Fact(*f, not)),
+        Cond::Number(f, bounds) => Some(Literal::Test(*f, bounds, not)),
+        _ => None,
     }
 }
 
-/// The items, if every one is a literal.
-fn literals(items: &[Cond]) -> Option<Vec<&Cond>> {
-    items.iter().all(is_literal).then(|| items.iter().collect())
+/// The items as literals, if every one is a literal.
+fn literals(items: &[Cond]) -> Option<Vec<Literal<'_>>> {
+    items.iter().map(literal).collect()
 }
 
 fn shape(cond: &Cond) -> Shape<'_> {
     let flat = match cond {
         Cond::Fact(f) => return Shape::Single(*f),
-        _ if is_literal(cond) => Some(Shape::All(vec![cond])),
+        // Any other literal alone: an `all` of one.
+        _ if literal(cond).is_some() => literal(cond).map(|l| Shape::All(vec![l])),
         Cond::All(items) => literals(items).map(Shape::All).or_else(|| {
             let (all, any) = with_one(items, |c| match c {
                 Cond::Any(list) => literals(list),
@@ -108,17 +121,15 @@ fn number_tests(cond: &Cond) -> usize {
 /// of literals, if they are that.
 fn with_one<'a>(
     items: &'a [Cond],
-    inner: impl Fn(&'a Cond) -> Option<Vec<&'a Cond>>,
-) -> Option<(Vec<&'a Cond>, Vec<&'a Cond>)> {
+    inner: impl Fn(&'a Cond) -> Option<Vec<Literal<'a>>>,
+) -> Option<(Vec<Literal<'a>>, Vec<Literal<'a>>)> {
     let mut outer = Vec::new();
     let mut nested = None;
     for item in items {
-        if is_literal(item) {
-            outer.push(item);
-        } else if nested.is_none() {
-            nested = Some(inner(item)?);
-        } else {
-            return None;
+        match literal(item) {
+            Some(l) => outer.push(l),
+            None if nested.is_none() => nested = Some(inner(item)?),
+            None => return None,
         }
     }
     Some((outer, nested?))
@@ -133,7 +144,7 @@ impl Sweep {
             let start = sweep.lits.len() as u32;
             // A literal numbers its test in 16 bits: past that, a tree.
             let shape = match shape(cond) {
-                _ if sweep.tests.len() + number_tests(cond) > INDEX as usize => Shape::Tree,
+                _ if sweep.tests.len() + number_tests(cond) > INDEX_MASK as usize => Shape::Tree,
                 shape => shape,
             };
             match shape {
@@ -167,22 +178,16 @@ impl Sweep {
     }
 
     /// Adds literals to `lits`; returns where they end.
-    fn push(&mut self, literals: &[&Cond]) -> u32 {
-        for &cond in literals {
-            let (inner, not) = match cond {
-                Cond::Not(inner) => (&**inner, NOT),
-                _ => (cond, 0),
-            };
-            let lit = match inner {
-                Cond::Number(f, bounds) => {
-                    self.tests.push((*f, *bounds));
-                    (self.tests.len() - 1) as Lit | TEST
+    fn push(&mut self, literals: &[Literal<'_>]) -> u32 {
+        for &l in literals {
+            let (lit, not) = match l {
+                Literal::Fact(f, not) => (usize::from(f) as Lit, not),
+                Literal::Test(f, bounds, not) => {
+                    self.tests.push((f, *bounds));
+                    ((self.tests.len() - 1) as Lit | TEST, not)
                 }
-                Cond::Fact(f) => usize::from(*f) as Lit,
-                // Only literals come here.
-                _ => continue,
             };
-            self.lits.push(lit | not);
+            self.lits.push(if not { lit | NOT } else { lit });
         }
         self.lits.len() as u32
     }
@@ -223,23 +228,9 @@ impl Sweep {
                 },
             };
         }
-        // Yes once enough hold, no once too few can, else unknown.
         for &(i, n, start, end) in &self.at_leasts {
-            let (mut yes, mut open) = (0, 0);
-            for &l in span(start, end) {
-                match self.value(facts, l) {
-                    Tri::Yes => yes += 1,
-                    Tri::Unknown => open += 1,
-                    Tri::No => {}
-                }
-            }
-            out[i as usize] = if yes >= n {
-                Tri::Yes
-            } else if yes + open < n {
-                Tri::No
-            } else {
-                Tri::Unknown
-            };
+            let values = span(start, end).iter().map(|&l| self.value(facts, l));
+            out[i as usize] = Tri::at_least(n, values);
         }
         for (i, cond) in &self.trees {
             out[*i as usize] = cond.eval(facts);
@@ -267,7 +258,7 @@ impl Sweep {
     /// [`Sweep::other_value`].
     #[inline]
     fn value(&self, facts: &impl Facts, l: Lit) -> Tri {
-        if l & !INDEX == 0 {
+        if l & !INDEX_MASK == 0 {
             facts.truth(FactId::at(l as usize))
         } else {
             self.other_value(facts, l)
@@ -276,7 +267,7 @@ impl Sweep {
 
     /// The value of a number test or of a literal under a `not`.
     fn other_value(&self, facts: &impl Facts, l: Lit) -> Tri {
-        let index = (l & INDEX) as usize;
+        let index = (l & INDEX_MASK) as usize;
         let value = if l & TEST == 0 {
             facts.truth(FactId::at(index))
         } else {
@@ -464,7 +455,7 @@ mod tests {
     /// tests walks the rest as trees, and still evaluates every one.
     #[test]
     fn number_tests_past_sixteen_bits_are_walked_as_trees() {
-        let n = INDEX as usize + 3;
+        let n = INDEX_MASK as usize + 3;
         let conds: Vec<Cond> = (0..n)
             .map(|i| {
                 let bounds = Bounds {
@@ -475,7 +466,7 @@ mod tests {
             })
             .collect();
         let sweep = Sweep::new(conds.iter());
-        assert_eq!(sweep.tests.len(), INDEX as usize);
+        assert_eq!(sweep.tests.len(), INDEX_MASK as usize);
         assert_eq!(sweep.trees.len(), 3);
         let facts = Given {
             truth: vec![Tri::Unknown],
@@ -485,6 +476,37 @@ mod tests {
         sweep.run(&facts, &mut out);
         for (cond, got) in conds.iter().zip(&out) {
             assert_eq!(*got, cond.eval(&facts), "{cond:?}");
+        }
+    }
+
+    /// Facts at the top of the 16-bit range, plainly and under `not`, in
+    /// every kind of list: their literals do not run into the marks.
+    #[test]
+    fn the_highest_facts_are_read_as_themselves() {
+        let top = usize::from(u16::MAX);
+        let f = |i: usize| Cond::Fact(FactId::at(i));
+        let not = |c: Cond| Cond::Not(Box::new(c));
+        let mut truth = vec![Tri::Unknown; top + 1];
+        (truth[top], truth[top - 1]) = (Tri::Yes, Tri::No);
+        let facts = Given {
+            truth,
+            number: vec![None; top + 1],
+        };
+        let conds = [
+            Cond::All(vec![f(top), not(f(top - 1))]),
+            Cond::Any(vec![not(f(top)), f(top - 1)]),
+            Cond::AtLeast(2, vec![f(top), f(top), not(f(top))]),
+            Cond::All(vec![f(top), Cond::Any(vec![f(top - 1), not(f(top - 1))])]),
+            not(f(top)),
+        ];
+        let sweep = Sweep::new(conds.iter());
+        assert!(sweep.trees.is_empty());
+        let mut out = vec![Tri::Unknown; conds.len()];
+        sweep.run(&facts, &mut out);
+        let expected = [Tri::Yes, Tri::No, Tri::Yes, Tri::Yes, Tri::No];
+        for ((cond, got), want) in conds.iter().zip(&out).zip(expected) {
+            assert_eq!(*got, cond.eval(&facts), "{cond:?}");
+            assert_eq!(*got, want, "{cond:?}");
         }
     }
 }
