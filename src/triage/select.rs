@@ -356,10 +356,19 @@ struct WhatIf<'a> {
     strongest_other: f64,
 }
 
+/// Marks cause `c` rescored by the current hypothesis (in a [`WhatIf`]'s
+/// `is_touched` and `touched`).
+fn touch(is_touched: &mut [bool], touched: &mut Vec<CauseId>, c: CauseId) {
+    if !is_touched[usize::from(c)] {
+        is_touched[usize::from(c)] = true;
+        touched.push(c);
+    }
+}
+
 /// A cause's score and support with the facts of `facts`, on top of
 /// `base`: the rules already yes or no in the base stay so; only the
 /// unknown ones are evaluated. Returns (score, for, support).
-fn rescore(rb: &RuleBase, base: &Evaluation, c: CauseId, facts: &impl Facts) -> (f64, f64, f64) {
+fn score_with(rb: &RuleBase, base: &Evaluation, c: CauseId, facts: &impl Facts) -> (f64, f64, f64) {
     let (score, for_, _) = certainty(rb, c, |i, when| match base.rule_truth[i] {
         Tri::Yes => true,
         Tri::No => false,
@@ -388,8 +397,15 @@ struct OneMoreYes<'a> {
 }
 
 impl<'a> OneMoreYes<'a> {
-    /// `None` when more facts change than it holds.
+    /// Member `yes` of a group that is yes in `state` (a consistent state,
+    /// as [`State::update`] leaves it), itself unanswered. `None` when more
+    /// facts change than it holds, or should anything be amiss: the caller
+    /// then works the answer into the state.
     fn new(rb: &RuleBase, state: &'a State, yes: FactId) -> Option<OneMoreYes<'a>> {
+        debug_assert!(
+            (rb.finding(yes).and_then(|i| i.group)).is_some_and(|g| state.truth(g) == Tri::Yes),
+            "a member of a group that is yes"
+        );
         let mut facts = OneMoreYes {
             state,
             changed: [(yes, Tri::Yes); ONE_MORE],
@@ -415,8 +431,9 @@ impl<'a> OneMoreYes<'a> {
             let d = queue[next];
             queued -= 1;
             queue[next] = queue[queued];
+            // (Only derived facts use facts.)
             let FactBody::Derived { when, .. } = &rb.fact(d).body else {
-                continue;
+                return None;
             };
             let value = when.eval(&facts);
             if value != facts.truth(d) {
@@ -589,9 +606,9 @@ impl<'a> WhatIf<'a> {
     }
 
     /// A cause's score and support in the hypothetical state (see
-    /// [`rescore`]). Returns (score, for, support).
+    /// [`score_with`]). Returns (score, for, support).
     fn rescore_one(&self, c: CauseId) -> (f64, f64, f64) {
-        rescore(self.rb, self.base, c, &self.state)
+        score_with(self.rb, self.base, c, &self.state)
     }
 
     /// Rescores cause `c` in the hypothetical state and marks it touched;
@@ -601,10 +618,7 @@ impl<'a> WhatIf<'a> {
         if self.is_touched[i] && !again {
             return;
         }
-        if !self.is_touched[i] {
-            self.is_touched[i] = true;
-            self.touched.push(c);
-        }
+        touch(&mut self.is_touched, &mut self.touched, c);
         let (score, _, support) = self.rescore_one(c);
         self.score[i] = score;
         self.support[i] = support;
@@ -694,20 +708,16 @@ impl<'a> WhatIf<'a> {
         }
         // Under the group's "yes" (and unless the member is answered), a
         // member's "yes" changes only its own value and the derived facts
-        // downstream: read through on top of
-        // the state, its causes are rescored with nothing put in the state
-        // to take back.
+        // downstream: its causes are rescored reading those on top of the
+        // state, with nothing put in the state to take back.
         if self.hypo.answer(g) == Some(Answer::Yes)
             && self.hypo.answer(m).is_none()
             && let Some(facts) = OneMoreYes::new(rb, &self.state, m)
         {
             for &c in &rb.cause_deps_signed[usize::from(m)].0 {
                 let i = usize::from(c);
-                (self.score[i], _, self.support[i]) = rescore(rb, self.base, c, &facts);
-                if !self.is_touched[i] {
-                    self.is_touched[i] = true;
-                    self.touched.push(c);
-                }
+                (self.score[i], _, self.support[i]) = score_with(rb, self.base, c, &facts);
+                touch(&mut self.is_touched, &mut self.touched, c);
             }
             return;
         }
@@ -1860,6 +1870,136 @@ mod tests {
     fn passing_over_is_checked_where_questions_compete() {
         let rb = crate::embedded::for_tests();
         assert_eq!(check_passing_over(rb, &Answers::new(rb), false), Ok(true));
+    }
+
+    /// A member's "yes" under its group's is read through, not worked into
+    /// the state: only the group's "yes" is in the hypothesis after it.
+    #[test]
+    fn a_member_yes_is_read_through() {
+        let rb = crate::embedded::for_tests();
+        let answers = Answers::new(rb);
+        let eval = Evaluation::new(rb, &answers);
+        let mut what_if = WhatIf::new(rb, &answers, &eval, None, Spare::default());
+        let (Some(g), Some(m)) = (rb.fact_id("pain_location"), rb.fact_id("lower_back_pain"))
+        else {
+            panic!("the group and its member");
+        };
+        let mut kept = None;
+        what_if.member_yes(g, m, &mut kept);
+        assert_eq!(what_if.hypo.applied(), &[g]);
+        assert!(
+            !what_if.touched.is_empty(),
+            "the member's causes were rescored"
+        );
+    }
+
+    /// A random condition over members, their groups, the other derived
+    /// facts (only those before it, as a rule base must) and numbers, in
+    /// YAML.
+    fn derived_condition(before: usize) -> impl Strategy<Value = String> {
+        let named = prop::sample::select(vec![
+            "lower_back_pain",
+            "upper_back_pain",
+            "flank_pain",
+            "pain_location",
+            "muscle_spasm",
+            "lifting_or_strain",
+            "mechanical_pattern",
+        ])
+        .prop_map(str::to_owned);
+        let number = (
+            prop::sample::select(vec!["age", "days"]),
+            0u32..100,
+            any::<bool>(),
+        )
+            .prop_map(|(n, x, less)| {
+                format!(
+                    "{{number: {n}, {}: {x}}}",
+                    if less { "less_than" } else { "at_least" }
+                )
+            });
+        let earlier = (1..=before.max(1)).prop_map(|k| format!("chained_{k}"));
+        let leaf =
+            prop_oneof![4 => named, 1 => number, (if before == 0 { 0 } else { 3 }) => earlier];
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            let list = prop::collection::vec(inner.clone(), 1..4);
+            prop_oneof![
+                list.clone()
+                    .prop_map(|v| format!("{{all: [{}]}}", v.join(", "))),
+                list.clone()
+                    .prop_map(|v| format!("{{any: [{}]}}", v.join(", "))),
+                inner.prop_map(|c| format!("{{not: {c}}}")),
+                list.prop_map(|v| format!(
+                    "{{at_least: {}, of: [{}]}}",
+                    v.len().div_ceil(2),
+                    v.join(", ")
+                )),
+            ]
+        })
+    }
+
+    /// The rule base of `rules/` with derived facts on these conditions,
+    /// each supporting a self-care cause and every other one against it.
+    fn with_derived(conditions: &[String]) -> Option<RuleBase> {
+        let mut texts = crate::embedded::texts();
+        let find = |texts: &mut Vec<crate::triage::problem::RuleText>, name: &str| {
+            texts.iter().position(|t| t.display.ends_with(name))
+        };
+        let d = find(&mut texts, "derived.yaml")?;
+        for (k, when) in conditions.iter().enumerate() {
+            texts[d].text.push_str(&format!(
+                "\n  - id: chained_{n}\n    label: Link {n}\n    when: {when}\n    \
+                 sources: [{{id: nice_cks_sciatica}}]\n",
+                n = k + 1
+            ));
+        }
+        let c = find(&mut texts, "causes.yaml")?;
+        let (support, against) = (
+            "      - {when: lifting_or_strain, weight: 0.6}\n",
+            "      - {when: muscle_spasm, weight: 0.7}\n",
+        );
+        let mut more = String::from(support);
+        let mut less = String::from(against);
+        for k in 1..=conditions.len() {
+            more.push_str(&format!(
+                "      - {{when: chained_{k}, weight: 0.{}}}\n",
+                1 + k % 8
+            ));
+            if k % 2 == 0 {
+                less.push_str(&format!(
+                    "      - {{when: {{not: chained_{k}}}, weight: 0.25}}\n"
+                ));
+            }
+        }
+        let text = &mut texts[c].text;
+        if !text.contains(support) || !text.contains(against) {
+            return None;
+        }
+        *text = text.replacen(support, &more, 1).replacen(against, &less, 1);
+        crate::triage::load::compile_texts(&texts).ok()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+        /// On rule bases with chains and diamonds of derived facts from
+        /// members and groups, reading a member's "yes" through gives the
+        /// values and the scores of working it in.
+        #[test]
+        fn reading_through_holds_for_chains_of_derived_facts(
+            conditions in (1usize..8).prop_flat_map(|n| (0..n).map(derived_condition).collect::<Vec<_>>()),
+            raws in prop::collection::vec(prop::collection::vec((0u8..100, 0.0f64..1.0), 100), 3),
+        ) {
+            // (A rule base the checker refuses, a condition too large to
+            // check, is not one to try.)
+            let rb = with_derived(&conditions);
+            prop_assume!(rb.is_some());
+            let Some(rb) = rb.as_ref() else { return Ok(()) };
+            let empty = Answers::new(rb);
+            for answers in raws.iter().map(|raw| answers_from(rb, &raw[..rb.n_findings])).chain([empty]) {
+                check_one_more(rb, &answers).map_err(TestCaseError::fail)?;
+                check_member_reuse(rb, &answers).map_err(TestCaseError::fail)?;
+            }
+        }
     }
 
     #[test]
