@@ -252,18 +252,10 @@ pub enum Tri {
 }
 
 impl Tri {
-    /// Whether at least `n` of `values` hold: yes once enough do, no once
-    /// too few can, else unknown.
+    /// Whether at least `n` values hold, of which `yes` do and `open` are
+    /// unknown: yes once enough do, no once too few can, else unknown.
     #[inline]
-    pub fn at_least(n: u32, values: impl Iterator<Item = Tri>) -> Tri {
-        let (mut yes, mut open) = (0, 0);
-        for value in values {
-            match value {
-                Tri::Yes => yes += 1,
-                Tri::Unknown => open += 1,
-                Tri::No => {}
-            }
-        }
+    pub fn at_least(n: u32, yes: u32, open: u32) -> Tri {
         if yes >= n {
             Tri::Yes
         } else if yes + open < n {
@@ -367,7 +359,17 @@ impl Cond {
                 result
             }
             Cond::Not(c) => c.eval(facts).negate(),
-            Cond::AtLeast(n, items) => Tri::at_least(*n, items.iter().map(child)),
+            Cond::AtLeast(n, items) => {
+                let (mut yes, mut open) = (0, 0);
+                for c in items {
+                    match child(c) {
+                        Tri::Yes => yes += 1,
+                        Tri::Unknown => open += 1,
+                        Tri::No => {}
+                    }
+                }
+                Tri::at_least(*n, yes, open)
+            }
             Cond::Number(f, bounds) => match facts.number(*f) {
                 Some(x) if bounds.holds(x) => Tri::Yes,
                 Some(_) => Tri::No,

@@ -229,8 +229,15 @@ impl Sweep {
             };
         }
         for &(i, n, start, end) in &self.at_leasts {
-            let values = span(start, end).iter().map(|&l| self.value(facts, l));
-            out[i as usize] = Tri::at_least(n, values);
+            let (mut yes, mut open) = (0, 0);
+            for &l in span(start, end) {
+                match self.value(facts, l) {
+                    Tri::Yes => yes += 1,
+                    Tri::Unknown => open += 1,
+                    Tri::No => {}
+                }
+            }
+            out[i as usize] = Tri::at_least(n, yes, open);
         }
         for (i, cond) in &self.trees {
             out[*i as usize] = cond.eval(facts);
