@@ -1494,6 +1494,15 @@ mod tests {
         Ok(settled)
     }
 
+    /// One choice per finding of the rule base of `rules/`, for
+    /// [`answers_from`].
+    fn raw_answers() -> impl Strategy<Value = Vec<(u8, f64)>> {
+        prop::collection::vec(
+            (0u8..100, 0.0f64..1.0),
+            crate::embedded::for_tests().n_findings,
+        )
+    }
+
     /// Answers from per-finding choices: not asked, yes, no, don't know
     /// (numbers from `x`), mostly "no" so that the cause stage is reached.
     fn answers_from(rb: &RuleBase, raw: &[(u8, f64)]) -> Answers {
@@ -1569,7 +1578,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(1000))]
         #[test]
         fn trying_members_with_the_group_kept_gives_the_plain_scores(
-            raw in prop::collection::vec((0u8..100, 0.0f64..1.0), crate::embedded::for_tests().n_findings)
+            raw in raw_answers()
         ) {
             let rb = crate::embedded::for_tests();
             let answers = answers_from(rb, &raw);
@@ -1618,7 +1627,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(1000))]
         #[test]
         fn a_member_read_through_is_the_member_worked_in(
-            raw in prop::collection::vec((0u8..100, 0.0f64..1.0), crate::embedded::for_tests().n_findings)
+            raw in raw_answers()
         ) {
             let rb = crate::embedded::for_tests();
             let answers = answers_from(rb, &raw);
@@ -1674,6 +1683,18 @@ mod tests {
         assert!(check_member_reuse(rb, &answers).unwrap() > 0);
     }
 
+    /// What a "yes" to question `f` may be: `f` itself, or each of its
+    /// members not answered.
+    fn open_targets(rb: &RuleBase, answers: &Answers, f: FactId) -> Vec<FactId> {
+        let members = &rb.finding(f).expect("a finding").members;
+        if members.is_empty() {
+            return vec![f];
+        }
+        (members.iter().copied())
+            .filter(|&m| answers.get(m).is_none())
+            .collect()
+    }
+
     /// How far question `f` moves the scores, worked out the plain way:
     /// each branch tried on its own, the "no" against each open target's
     /// "yes", summed over the causes either rescored, in cause order.
@@ -1682,18 +1703,8 @@ mod tests {
         let mut no = fresh();
         no.hypothesis(&[(f, Answer::No)], None);
         let no_score = |c: CauseId| no.score[usize::from(c)];
-        let members = &rb.finding(f).expect("a finding").members;
-        let targets: Vec<FactId> = if members.is_empty() {
-            vec![f]
-        } else {
-            members
-                .iter()
-                .copied()
-                .filter(|&m| answers.get(m).is_none())
-                .collect()
-        };
         let mut movement: f64 = 0.0;
-        for t in targets {
+        for t in open_targets(rb, answers, f) {
             let mut yes = fresh();
             match t == f {
                 true => yes.hypothesis(&[(f, Answer::Yes)], None),
@@ -1737,7 +1748,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(1000))]
         #[test]
         fn a_question_is_weighed_with_the_movement_of_its_own_branches(
-            raw in prop::collection::vec((0u8..100, 0.0f64..1.0), crate::embedded::for_tests().n_findings)
+            raw in raw_answers()
         ) {
             let rb = crate::embedded::for_tests();
             let answers = answers_from(rb, &raw);
@@ -1758,16 +1769,7 @@ mod tests {
             .iter()
             .filter(|&&f| is_open(rb, answers, f))
         {
-            let members = &rb.finding(f).expect("a finding").members;
-            let targets: Vec<FactId> = if members.is_empty() {
-                vec![f]
-            } else {
-                members
-                    .iter()
-                    .copied()
-                    .filter(|&m| answers.get(m).is_none())
-                    .collect()
-            };
+            let targets = open_targets(rb, answers, f);
             let presences: Vec<f64> = (targets.iter())
                 .map(|&t| presence(rb, answers, &eval, t))
                 .collect();
@@ -1795,7 +1797,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(1000))]
         #[test]
         fn trying_branches_until_worth_decides_as_trying_all(
-            raw in prop::collection::vec((0u8..100, 0.0f64..1.0), crate::embedded::for_tests().n_findings),
+            raw in raw_answers(),
             threshold in 0.0f64..0.5,
         ) {
             let rb = crate::embedded::for_tests();
@@ -1848,7 +1850,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(1000))]
         #[test]
         fn passing_over_questions_that_cannot_win_chooses_the_same(
-            raw in prop::collection::vec((0u8..100, 0.0f64..1.0), crate::embedded::for_tests().n_findings),
+            raw in raw_answers(),
             capped in any::<bool>(),
             sparse in any::<bool>(),
         ) {
@@ -2013,7 +2015,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
         fn the_top_causes_bound_never_settles_a_branch_that_moves_them(
-            raw in prop::collection::vec((0u8..100, 0.0f64..1.0), crate::embedded::for_tests().n_findings)
+            raw in raw_answers()
         ) {
             let rb = crate::embedded::for_tests();
             let answers = answers_from(rb, &raw);
@@ -2055,7 +2057,7 @@ mod tests {
         /// level, ties to file order.
         #[test]
         fn the_warning_question_is_the_one_that_settles_most(
-            raw in prop::collection::vec((0u8..100, 0.0f64..1.0), crate::embedded::for_tests().n_findings)
+            raw in raw_answers()
         ) {
             let rb = crate::embedded::for_tests();
             let answers = answers_from(rb, &raw);
