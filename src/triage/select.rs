@@ -798,11 +798,29 @@ impl<'a> WhatIf<'a> {
     /// weakest top cause and strongest other one stand in for those not
     /// changed.)
     fn top_fixed(&mut self, a: &[CauseId], b: &[CauseId]) -> bool {
-        if a.is_empty() && b.is_empty() {
+        let start = self.bounds_of(b, (self.weakest_top, self.strongest_other));
+        self.top_fixed_from(a, b.is_empty(), start)
+    }
+
+    /// [`WhatIf::top_fixed`] with the causes of `b` already folded into
+    /// `bounds` by [`WhatIf::bounds_of`] (`b_empty`: whether there were
+    /// none): for the members of one group, which share `b`.
+    fn top_fixed_from(&mut self, a: &[CauseId], b_empty: bool, bounds: (f64, f64)) -> bool {
+        if a.is_empty() && b_empty {
             return true;
         }
-        let (mut least, mut most) = (self.weakest_top, self.strongest_other);
-        for &c in a.iter().chain(b) {
+        let (least, most) = self.bounds_of(a, bounds);
+        if self.now.top.len() < self.rb.settings.top_causes {
+            // Every cause above 0 is in the top: none may join it, none leave.
+            return most == 0.0 && least > RANGE_MARGIN;
+        }
+        least > RANGE_MARGIN && least > most + RANGE_MARGIN
+    }
+
+    /// `(least, most)` lowered to the least of the top causes among
+    /// `causes` and raised to the most of the others.
+    fn bounds_of(&mut self, causes: &[CauseId], (mut least, mut most): (f64, f64)) -> (f64, f64) {
+        for &c in causes {
             let (lo, hi) = self.score_range(c);
             if self.is_top(c) {
                 least = least.min(lo);
@@ -810,11 +828,7 @@ impl<'a> WhatIf<'a> {
                 most = most.max(hi);
             }
         }
-        if self.now.top.len() < self.rb.settings.top_causes {
-            // Every cause above 0 is in the top: none may join it, none leave.
-            return most == 0.0 && least > RANGE_MARGIN;
-        }
-        least > RANGE_MARGIN && least > most + RANGE_MARGIN
+        (least, most)
     }
 
     /// Whether a cause is among the base's top causes.
@@ -1291,14 +1305,19 @@ fn yes_changes(
     let mut urgency_changes = false;
     let mut p_yes_changes: f64 = 0.0;
     let mut kept = None;
+    // The group's causes, which every member's "yes" rescores too, folded
+    // into the bound once.
+    let group = &rb.cause_deps_signed[usize::from(f)].0;
+    let start = (what_if.weakest_top, what_if.strongest_other);
+    let with_group = what_if.bounds_of(group, start);
     for (target, &p) in targets.zip(presences) {
         let own = &rb.cause_deps_signed[usize::from(target)].0;
-        let via = if target == f {
-            &[][..]
+        let fixed = if target == f {
+            what_if.top_fixed_from(own, true, start)
         } else {
-            &rb.cause_deps_signed[usize::from(f)].0[..]
+            what_if.top_fixed_from(own, group.is_empty(), with_group)
         };
-        if what_if.top_fixed(own, via) {
+        if fixed {
             continue;
         }
         let (yes_urgency, yes_same_top) = what_if.yes_to(f, target, &mut kept);
