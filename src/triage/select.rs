@@ -1184,8 +1184,10 @@ impl Scales<'_, '_> {
             .filter(|t| open_target(t))
             .any(|&t| self.raises(t, true) || (t != f && self.raises(f, true)));
         let no_raises = self.raises(f, false);
-        if capped && !relevant && !yes_raises && !no_raises {
-            // Past the cap only the urgency counts, and no answer moves it.
+        let may_change_urgency = relevant || yes_raises || no_raises;
+        if !may_change_urgency && (capped || to_beat.is_some_and(|(urgency, _)| urgency)) {
+            // Past the cap only the urgency counts, and no answer moves it;
+            // nor can it beat a question that may change the urgency.
             return None;
         }
         // A "no" that can neither raise the urgency nor (by the bound of
