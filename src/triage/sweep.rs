@@ -81,10 +81,13 @@ fn literals(items: &[Cond]) -> Option<Vec<Literal<'_>>> {
 }
 
 fn shape(cond: &Cond) -> Shape<'_> {
-    let flat = match cond {
-        Cond::Fact(f) => return Shape::Single(*f),
+    match literal(cond) {
+        Some(Literal::Fact(f, false)) => return Shape::Single(f),
         // Any other literal alone: an `all` of one.
-        _ if literal(cond).is_some() => literal(cond).map(|l| Shape::All(vec![l])),
+        Some(l) => return Shape::All(vec![l]),
+        None => {}
+    }
+    let flat = match cond {
         Cond::All(items) => literals(items).map(Shape::All).or_else(|| {
             let (all, any) = with_one(items, |c| match c {
                 Cond::Any(list) => literals(list),
