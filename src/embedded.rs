@@ -26,6 +26,25 @@ pub(crate) fn for_tests() -> &'static RuleBase {
     RB.get_or_init(|| rule_base().expect("the embedded rule base"))
 }
 
+/// For unit tests: an edit of one rule file's text, the file named by the
+/// end of its path.
+#[cfg(test)]
+pub(crate) type Edit<'a> = (&'a str, &'a mut dyn FnMut(&mut String));
+
+/// For unit tests: the rule base of `rules/` with some of its files
+/// edited first; `None` when the result does not compile.
+#[cfg(test)]
+pub(crate) fn compile_edited(edits: &mut [Edit<'_>]) -> Option<RuleBase> {
+    let mut texts = texts();
+    for (name, edit) in edits.iter_mut() {
+        let file = (texts.iter_mut())
+            .find(|t| t.display.ends_with(*name))
+            .unwrap_or_else(|| panic!("no rule file {name}"));
+        edit(&mut file.text);
+    }
+    crate::triage::load::compile_texts(&texts).ok()
+}
+
 /// The embedded YAML texts, for `rules check` and `rules list`.
 pub fn texts() -> Vec<RuleText> {
     RULE_TEXTS

@@ -315,24 +315,22 @@ mod tests {
     fn reversed_causes() -> &'static RuleBase {
         static RB: std::sync::OnceLock<RuleBase> = std::sync::OnceLock::new();
         RB.get_or_init(|| {
-            let mut texts = crate::embedded::texts();
-            let causes = (texts.iter_mut())
-                .find(|t| t.display.ends_with("causes.yaml"))
-                .expect("causes.yaml");
-            let mut doc: serde_yaml::Value = serde_yaml::from_str(&causes.text).expect("YAML");
-            let list = (doc.get_mut("causes"))
-                .and_then(|c| c.as_sequence_mut())
-                .expect("a list of causes");
-            list.reverse();
-            for cause in list.iter_mut() {
-                for key in ["support", "against"] {
-                    if let Some(rules) = cause.get_mut(key).and_then(|r| r.as_sequence_mut()) {
-                        rules.reverse();
+            let mut reverse = |text: &mut String| {
+                let mut doc: serde_yaml::Value = serde_yaml::from_str(text).expect("YAML");
+                let list = (doc.get_mut("causes"))
+                    .and_then(|c| c.as_sequence_mut())
+                    .expect("a list of causes");
+                list.reverse();
+                for cause in list.iter_mut() {
+                    for key in ["support", "against"] {
+                        if let Some(rules) = cause.get_mut(key).and_then(|r| r.as_sequence_mut()) {
+                            rules.reverse();
+                        }
                     }
                 }
-            }
-            causes.text = serde_yaml::to_string(&doc).expect("YAML");
-            let rb = crate::triage::load::compile_texts(&texts)
+                *text = serde_yaml::to_string(&doc).expect("YAML");
+            };
+            let rb = crate::embedded::compile_edited(&mut [("causes.yaml", &mut reverse)])
                 .expect("the reordered rule base compiles");
             let first = &crate::embedded::for_tests().causes;
             assert_eq!(

@@ -1669,21 +1669,17 @@ mod tests {
     fn long_chain() -> &'static RuleBase {
         static RB: std::sync::OnceLock<RuleBase> = std::sync::OnceLock::new();
         RB.get_or_init(|| {
-            let mut texts = crate::embedded::texts();
-            let derived = (texts.iter_mut())
-                .find(|t| t.display.ends_with("derived.yaml"))
-                .expect("derived.yaml");
-            for k in 1..=ONE_MORE + 1 {
-                let when = match k {
-                    1 => "upper_back_pain".to_string(),
-                    _ => format!("chain_{}", k - 1),
-                };
-                derived.text.push_str(&format!(
-                    "\n  - id: chain_{k}\n    label: Link {k}\n    when: {when}\n    \
-                     sources: [{{id: nice_cks_sciatica}}]\n"
-                ));
-            }
-            crate::triage::load::compile_texts(&texts).expect("the longer rule base compiles")
+            let mut chain = |text: &mut String| {
+                for k in 1..=ONE_MORE + 1 {
+                    let when = match k {
+                        1 => "upper_back_pain".to_string(),
+                        _ => format!("chain_{}", k - 1),
+                    };
+                    text.push_str(&derived_fact(&format!("chain_{k}"), &when));
+                }
+            };
+            crate::embedded::compile_edited(&mut [("derived.yaml", &mut chain)])
+                .expect("the longer rule base compiles")
         })
     }
 
@@ -1964,42 +1960,47 @@ mod tests {
     /// The rule base of `rules/` with derived facts on these conditions,
     /// each supporting a self-care cause and every other one against it.
     fn with_derived(conditions: &[String]) -> Option<RuleBase> {
-        let mut texts = crate::embedded::texts();
-        let find = |texts: &mut Vec<crate::triage::problem::RuleText>, name: &str| {
-            texts.iter().position(|t| t.display.ends_with(name))
+        let mut add_facts = |text: &mut String| {
+            for (k, when) in conditions.iter().enumerate() {
+                text.push_str(&derived_fact(&format!("chained_{}", k + 1), when));
+            }
         };
-        let d = find(&mut texts, "derived.yaml")?;
-        for (k, when) in conditions.iter().enumerate() {
-            texts[d].text.push_str(&format!(
-                "\n  - id: chained_{n}\n    label: Link {n}\n    when: {when}\n    \
-                 sources: [{{id: nice_cks_sciatica}}]\n",
-                n = k + 1
-            ));
-        }
-        let c = find(&mut texts, "causes.yaml")?;
         let (support, against) = (
             "      - {when: lifting_or_strain, weight: 0.6}\n",
             "      - {when: muscle_spasm, weight: 0.7}\n",
         );
-        let mut more = String::from(support);
-        let mut less = String::from(against);
-        for k in 1..=conditions.len() {
-            more.push_str(&format!(
-                "      - {{when: chained_{k}, weight: 0.{}}}\n",
-                1 + k % 8
-            ));
-            if k % 2 == 0 {
-                less.push_str(&format!(
-                    "      - {{when: {{not: chained_{k}}}, weight: 0.25}}\n"
+        let mut add_rules = |text: &mut String| {
+            let mut more = String::from(support);
+            let mut less = String::from(against);
+            for k in 1..=conditions.len() {
+                more.push_str(&format!(
+                    "      - {{when: chained_{k}, weight: 0.{}}}\n",
+                    1 + k % 8
                 ));
+                if k % 2 == 0 {
+                    less.push_str(&format!(
+                        "      - {{when: {{not: chained_{k}}}, weight: 0.25}}\n"
+                    ));
+                }
             }
-        }
-        let text = &mut texts[c].text;
-        if !text.contains(support) || !text.contains(against) {
-            return None;
-        }
-        *text = text.replacen(support, &more, 1).replacen(against, &less, 1);
-        crate::triage::load::compile_texts(&texts).ok()
+            assert!(
+                text.contains(support) && text.contains(against),
+                "the rules the derived facts are added beside"
+            );
+            *text = text.replacen(support, &more, 1).replacen(against, &less, 1);
+        };
+        crate::embedded::compile_edited(&mut [
+            ("derived.yaml", &mut add_facts),
+            ("causes.yaml", &mut add_rules),
+        ])
+    }
+
+    /// A derived fact in the YAML of `derived.yaml`, with a source.
+    fn derived_fact(id: &str, when: &str) -> String {
+        format!(
+            "\n  - id: {id}\n    label: Link {id}\n    when: {when}\n    \
+             sources: [{{id: nice_cks_sciatica}}]\n"
+        )
     }
 
     proptest! {
