@@ -233,43 +233,55 @@ impl Answers {
 
     /// Records an answer. The same answer twice is fine; two different ones,
     /// or a member "yes" under a group "no", are refused.
+    #[inline]
     pub fn set(&mut self, rb: &RuleBase, f: FactId, answer: Answer) -> Result<(), AnswerError> {
-        let id = &rb.fact(f).id;
+        match self.check(rb, f, answer) {
+            Ok(true) => {
+                self.put(f, Some(answer));
+                Ok(())
+            }
+            Ok(false) => Ok(()),
+            Err(refusal) => Err(refusal.error(rb, f, answer)),
+        }
+    }
+
+    /// Whether `answer` is new for `f` (false: the same answer was given
+    /// before), or why [`Answers::set`] refuses it. Batch mode sets every
+    /// answer of every line, so this stays small and the messages are
+    /// written apart.
+    #[inline]
+    fn check(&self, rb: &RuleBase, f: FactId, answer: Answer) -> Result<bool, Refusal> {
         let Some(info) = rb.finding(f) else {
-            return Err(AnswerError::Derived { id: id.clone() });
+            return Err(Refusal::Derived);
         };
         if let Some(first) = self.get(f) {
-            if first == answer {
-                return Ok(());
-            }
-            return Err(AnswerError::Conflict {
-                id: id.clone(),
-                first,
-                second: answer,
-            });
+            return if first == answer {
+                Ok(false)
+            } else {
+                Err(Refusal::Conflict(first))
+            };
         }
         if answer == Answer::Yes
             && let Some(g) = info.group
             && self.get(g) == Some(Answer::No)
         {
-            return Err(AnswerError::GroupConflict {
-                member: id.clone(),
-                group: rb.fact(g).id.clone(),
+            return Err(Refusal::GroupConflict {
+                member: f,
+                group: g,
             });
         }
         if answer == Answer::No
             && let Some(&m) = info
                 .members
                 .iter()
-                .find(|&&m| self.get(m) == Some(Answer::Yes))
+                .find(|&&m| self.truths[usize::from(m)] == Tri::Yes)
         {
-            return Err(AnswerError::GroupConflict {
-                member: rb.fact(m).id.clone(),
-                group: id.clone(),
+            return Err(Refusal::GroupConflict {
+                member: m,
+                group: f,
             });
         }
-        self.put(f, Some(answer));
-        Ok(())
+        Ok(true)
     }
 
     /// Puts `answer` in a finding's slot as it is, without any check, and
@@ -298,6 +310,7 @@ impl Answers {
 
     /// Puts an answer in a finding's slot, keeping `truths` and `numbers`
     /// in step.
+    #[inline]
     fn put(&mut self, f: FactId, answer: Option<Answer>) {
         let i = usize::from(f);
         let unsure = |a: Option<Answer>| usize::from(a == Some(Answer::Unknown));
@@ -310,6 +323,38 @@ impl Answers {
     pub fn unset(&mut self, f: FactId) {
         if usize::from(f) < self.values.len() {
             self.put(f, None);
+        }
+    }
+}
+
+/// Why [`Answers::set`] refuses an answer, before its message is written.
+#[derive(Debug, Clone, Copy)]
+enum Refusal {
+    /// The fact is derived, never answered.
+    Derived,
+    /// The finding was answered before, with this other answer.
+    Conflict(Answer),
+    /// A member answered yes under its group answered no.
+    GroupConflict { member: FactId, group: FactId },
+}
+
+impl Refusal {
+    /// The error for refusing `answer` to `f`.
+    #[cold]
+    #[inline(never)]
+    fn error(self, rb: &RuleBase, f: FactId, answer: Answer) -> AnswerError {
+        let id = |f: FactId| rb.fact(f).id.clone();
+        match self {
+            Refusal::Derived => AnswerError::Derived { id: id(f) },
+            Refusal::Conflict(first) => AnswerError::Conflict {
+                id: id(f),
+                first,
+                second: answer,
+            },
+            Refusal::GroupConflict { member, group } => AnswerError::GroupConflict {
+                member: id(member),
+                group: id(group),
+            },
         }
     }
 }
