@@ -166,16 +166,14 @@ impl Evaluation {
         // over the rules (the same additions in the same order; few rules
         // hold, and a loop per cause would mispredict its end each time).
         self.supports.fill(0.0);
-        for ((truth, &weight), &cause) in truths
-            .iter()
-            .zip(&rb.rule_weights)
-            .zip(&rb.supported_by_rule)
-        {
-            if *truth == Tri::Yes && cause != u32::MAX {
-                let acc = &mut self.supports[cause as usize];
-                *acc += weight * (1.0 - *acc);
+        let supports = &mut self.supports;
+        for_each_yes(truths, |r| {
+            let cause = rb.supported_by_rule[r];
+            if cause != u32::MAX {
+                let acc = &mut supports[cause as usize];
+                *acc += rb.rule_weights[r] * (1.0 - *acc);
             }
-        }
+        });
         for (c, (score, support)) in self.scores.iter_mut().zip(&mut self.supports).enumerate() {
             let for_ = *support;
             let (_, against) = rb.rule_places(CauseId::at(c));
@@ -226,6 +224,34 @@ impl Evaluation {
     /// Causes with a score above 0, most likely first (ties in rule order).
     pub fn ranked(&self) -> &[CauseId] {
         &self.ranking
+    }
+}
+
+/// Calls `each` with the place of every value that is yes, in order. Few
+/// are: the values are taken eight at a time, and a block without a yes is
+/// passed over with one test of the eight read as a word.
+#[inline]
+fn for_each_yes(truths: &[Tri], mut each: impl FnMut(usize)) {
+    let mut blocks = truths.chunks_exact(8);
+    let mut base = 0;
+    for block in blocks.by_ref() {
+        let word = u64::from_le_bytes(std::array::from_fn(|k| block[k] as u8));
+        // A byte equal to yes's code is 0 after the xor; a zero byte is
+        // flagged where subtracting one borrows into a clear top bit.
+        let x = word ^ (0x0101_0101_0101_0101 * Tri::Yes as u64);
+        if x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080 != 0 {
+            for (k, &t) in block.iter().enumerate() {
+                if t == Tri::Yes {
+                    each(base + k);
+                }
+            }
+        }
+        base += 8;
+    }
+    for (k, &t) in blocks.remainder().iter().enumerate() {
+        if t == Tri::Yes {
+            each(base + k);
+        }
     }
 }
 
@@ -361,6 +387,22 @@ mod tests {
                 let support = urgency_support(rb, cause, &eval.state, for_);
                 prop_assert_eq!(eval.supports[c].to_bits(), support.to_bits(), "{}", rb.causes[c].id);
             }
+        }
+    }
+
+    proptest! {
+        /// Every yes is found, in order, whatever the length (blocks of
+        /// eight and the rest) and wherever the yeses fall in a block.
+        #[test]
+        fn each_yes_is_found_in_order(codes in prop::collection::vec(0..3u8, 0..40)) {
+            let truths: Vec<Tri> = codes
+                .iter()
+                .map(|c| [Tri::Yes, Tri::No, Tri::Unknown][usize::from(*c)])
+                .collect();
+            let mut found = Vec::new();
+            for_each_yes(&truths, |i| found.push(i));
+            let expected: Vec<usize> = (0..truths.len()).filter(|&i| truths[i] == Tri::Yes).collect();
+            prop_assert_eq!(found, expected);
         }
     }
 
