@@ -160,7 +160,8 @@ impl Evaluation {
         self.fired = fired;
         self.warning = fired.max(possible);
         rb.rule_sweep.run(&self.state, &mut self.rule_truth);
-        let state = &self.state;
+        // The causes without an `urgency_when` keep the yes they start with.
+        rb.when_sweep.run(&self.state, &mut self.urgency_when_truth);
         let truths = &mut self.rule_truth;
         // What `certainty` works out, the support of every cause in one pass
         // over the rules (the same additions in the same order; few rules
@@ -188,11 +189,8 @@ impl Evaluation {
                 });
                 *score = mycin(for_, held);
             }
-            let when_truth = &mut self.urgency_when_truth[c];
-            *support = support_when(rb, CauseId::at(c), for_, |when| {
-                *when_truth = when.eval(state);
-                *when_truth == Tri::Yes
-            });
+            let when_truth = self.urgency_when_truth[c];
+            *support = support_when(rb, CauseId::at(c), for_, |_| when_truth == Tri::Yes);
         }
         self.causes_urgency = cause_urgency(rb, &self.supports);
         rank_into(&self.scores, &mut self.ranking);

@@ -319,6 +319,10 @@ pub struct RuleBase {
     pub cause_advice: Vec<Vec<AdviceId>>,
     #[serde(skip)]
     pub rule_sweep: Sweep,
+    /// Per cause with an `urgency_when`: that condition, into the cause's
+    /// place (built with the index).
+    #[serde(skip)]
+    pub when_sweep: Sweep,
     #[serde(skip)]
     index: IdTable,
 }
@@ -369,6 +373,7 @@ impl RuleBase {
             advice_order: Vec::new(),
             cause_advice: Vec::new(),
             rule_sweep: Sweep::default(),
+            when_sweep: Sweep::default(),
             cause_candidates: Vec::new(),
             required: Vec::new(),
             prompts: Vec::new(),
@@ -627,6 +632,10 @@ impl RuleBase {
         }
         self.flag_sweep = Sweep::new(self.red_flags.iter().map(|r| &r.when));
         self.rule_sweep = Sweep::new(self.cause_rules().map(|w| &w.when));
+        self.when_sweep = Sweep::placed(
+            (self.causes.iter().enumerate())
+                .filter_map(|(c, rule)| rule.urgency_when.as_ref().map(|w| (c, w))),
+        );
     }
 
     /// Every cause's rules, cause after cause, its support rules before those

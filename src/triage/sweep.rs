@@ -139,10 +139,17 @@ fn with_one<'a>(
 }
 
 impl Sweep {
-    /// Groups the conditions of a list, in its order.
+    /// Groups the conditions of a list, in its order: the condition at
+    /// position `i` is evaluated into `out[i]`.
     pub fn new<'a>(conds: impl Iterator<Item = &'a Cond>) -> Sweep {
+        Sweep::placed(conds.enumerate())
+    }
+
+    /// Groups conditions each with its own place in `out`; the places not
+    /// named are never written.
+    pub fn placed<'a>(conds: impl Iterator<Item = (usize, &'a Cond)>) -> Sweep {
         let mut sweep = Sweep::default();
-        for (i, cond) in conds.enumerate() {
+        for (i, cond) in conds {
             let i = i as u32;
             let start = sweep.lits.len() as u32;
             // A literal numbers its test in 16 bits: past that, a tree.
@@ -348,6 +355,14 @@ mod tests {
             rb.rule_sweep.run(&facts, &mut out);
             for (i, (cond, got)) in rules.iter().zip(&out).enumerate() {
                 prop_assert_eq!(*got, cond.eval(&facts), "rule {}", i);
+            }
+            // Placed: each cause's `urgency_when` into its place, and the
+            // places of causes without one left as they were.
+            let mut out = vec![Tri::Unknown; rb.causes.len()];
+            rb.when_sweep.run(&facts, &mut out);
+            for (cause, got) in rb.causes.iter().zip(&out) {
+                let expected = cause.urgency_when.as_ref().map_or(Tri::Unknown, |w| w.eval(&facts));
+                prop_assert_eq!(*got, expected, "{}", cause.id);
             }
         }
     }
