@@ -149,7 +149,7 @@ impl Answers {
         Answers {
             values: vec![None; rb.n_findings],
             truths: vec![Tri::Unknown; rb.n_findings],
-            numbers: vec![None; rb.n_findings],
+            numbers: vec![None; rb.number_slots],
             unsure: 0,
             disagreed: Vec::new(),
         }
@@ -254,6 +254,9 @@ impl Answers {
         let Some(info) = rb.finding(f) else {
             return Err(Refusal::Derived);
         };
+        if matches!(answer, Answer::Number(_)) && info.kind != FindingKind::Number {
+            return Err(Refusal::NotANumber(info.kind));
+        }
         if let Some(first) = self.get(f) {
             return if first == answer {
                 Ok(false)
@@ -316,7 +319,12 @@ impl Answers {
         let unsure = |a: Option<Answer>| usize::from(a == Some(Answer::Unknown));
         self.unsure = self.unsure - unsure(self.values[i]) + unsure(answer);
         self.values[i] = answer;
-        (self.truths[i], self.numbers[i]) = value_of(answer);
+        let number;
+        (self.truths[i], number) = value_of(answer);
+        match self.numbers.get_mut(i) {
+            Some(slot) => *slot = number,
+            None => debug_assert!(number.is_none(), "a number for a finding without a slot"),
+        }
     }
 
     /// Takes an answer back (the interview's `back`).
@@ -332,6 +340,9 @@ impl Answers {
 enum Refusal {
     /// The fact is derived, never answered.
     Derived,
+    /// A number for a finding of this other kind (only number findings
+    /// have a slot for one).
+    NotANumber(FindingKind),
     /// The finding was answered before, with this other answer.
     Conflict(Answer),
     /// A member answered yes under its group answered no.
@@ -346,6 +357,11 @@ impl Refusal {
         let id = |f: FactId| rb.fact(f).id.clone();
         match self {
             Refusal::Derived => AnswerError::Derived { id: id(f) },
+            Refusal::NotANumber(expected) => AnswerError::WrongKind {
+                id: id(f),
+                expected,
+                got: answer.to_string(),
+            },
             Refusal::Conflict(first) => AnswerError::Conflict {
                 id: id(f),
                 first,
@@ -490,8 +506,28 @@ mod tests {
         for f in rb.findings() {
             let (truth, number) = value_of(answers.get(f));
             assert_eq!(answers.truths()[usize::from(f)], truth);
-            assert_eq!(answers.numbers()[usize::from(f)], number);
+            // Only findings up to the last number finding have a slot.
+            let slot = answers.numbers().get(usize::from(f)).copied().flatten();
+            assert_eq!(slot, number);
         }
+    }
+
+    /// A number for a yes/no finding is refused (it has no slot to keep
+    /// one in); a number finding takes it.
+    #[test]
+    fn a_number_is_only_taken_by_a_number_finding() {
+        let rb = crate::embedded::for_tests();
+        let id = |s: &str| rb.fact_id(s).expect(s);
+        let mut answers = Answers::new(rb);
+        let refused = answers.set(rb, id("fever"), Answer::Number(3.0));
+        assert!(
+            matches!(&refused, Err(AnswerError::WrongKind { id, expected: FindingKind::YesNo, got }) if id == "fever" && got == "3"),
+            "{refused:?}"
+        );
+        assert_eq!(answers.get(id("fever")), None);
+        answers.set(rb, id("days"), Answer::Number(3.0)).unwrap();
+        assert_eq!(answers.get(id("days")), Some(Answer::Number(3.0)));
+        assert_in_step(rb, &answers);
     }
 
     #[test]

@@ -146,10 +146,8 @@ impl Evaluation {
     pub fn fill(&mut self, rb: &RuleBase, answers: &Answers) {
         self.state.fill(rb, answers);
         rb.flag_sweep.run(&self.state, &mut self.flags);
-        let fired = (self.flags.iter().zip(&rb.flag_levels))
-            .filter(|(t, _)| **t == Tri::Yes)
-            .map(|(_, &level)| level)
-            .max();
+        let mut fired = None;
+        for_each_yes(&self.flags, |i| fired = fired.max(Some(rb.flag_levels[i])));
         let possible = possible_flags(
             rb,
             answers,

@@ -323,6 +323,10 @@ pub struct RuleBase {
     /// place (built with the index).
     #[serde(skip)]
     pub when_sweep: Sweep,
+    /// One more than the last finding answered with a number: the slots
+    /// kept for numbers (built with the index).
+    #[serde(skip)]
+    pub number_slots: usize,
     #[serde(skip)]
     index: IdTable,
 }
@@ -374,6 +378,7 @@ impl RuleBase {
             cause_advice: Vec::new(),
             rule_sweep: Sweep::default(),
             when_sweep: Sweep::default(),
+            number_slots: 0,
             cause_candidates: Vec::new(),
             required: Vec::new(),
             prompts: Vec::new(),
@@ -632,6 +637,14 @@ impl RuleBase {
         }
         self.flag_sweep = Sweep::new(self.red_flags.iter().map(|r| &r.when));
         self.rule_sweep = Sweep::new(self.cause_rules().map(|w| &w.when));
+        self.number_slots = (self.findings())
+            .filter(|&f| {
+                self.finding(f)
+                    .is_some_and(|i| i.kind == FindingKind::Number)
+            })
+            .map(|f| usize::from(f) + 1)
+            .max()
+            .unwrap_or(0);
         self.when_sweep = Sweep::placed(
             (self.causes.iter().enumerate())
                 .filter_map(|(c, rule)| rule.urgency_when.as_ref().map(|w| (c, w))),

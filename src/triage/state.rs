@@ -181,7 +181,7 @@ impl State {
     pub(crate) fn empty(rb: &RuleBase) -> State {
         State {
             truth: vec![Tri::Unknown; rb.facts.len()],
-            number: vec![None; rb.facts.len()],
+            number: vec![None; rb.number_slots],
         }
     }
 
@@ -190,6 +190,17 @@ impl State {
         let mut state = State::empty(rb);
         state.fill(rb, answers);
         state
+    }
+
+    fn number_at(&self, i: usize) -> Option<f64> {
+        self.number.get(i).copied().flatten()
+    }
+
+    fn set_number(&mut self, i: usize, number: Option<f64>) {
+        match self.number.get_mut(i) {
+            Some(slot) => *slot = number,
+            None => debug_assert!(number.is_none(), "a number for a fact without a slot"),
+        }
     }
 
     /// Becomes a copy of `other`, reusing the buffers.
@@ -201,9 +212,12 @@ impl State {
     /// Recomputes every fact in place (reusing the buffers).
     pub fn fill(&mut self, rb: &RuleBase, answers: &Answers) {
         let n = rb.n_findings;
-        match (self.truth.get_mut(..n), self.number.get_mut(..n)) {
+        match (
+            self.truth.get_mut(..n),
+            self.number.get_mut(..answers.numbers().len()),
+        ) {
             (Some(truth), Some(number))
-                if answers.truths().len() == n && answers.numbers().len() == n =>
+                if answers.truths().len() == n && answers.numbers().len() == number.len() =>
             {
                 truth.copy_from_slice(answers.truths());
                 number.copy_from_slice(answers.numbers());
@@ -212,7 +226,7 @@ impl State {
                 for f in rb.findings() {
                     let (truth, number) = value_of(answers.get(f));
                     self.truth[usize::from(f)] = truth;
-                    self.number[usize::from(f)] = number;
+                    self.set_number(usize::from(f), number);
                 }
             }
         }
@@ -224,7 +238,7 @@ impl State {
             }
             for &m in rb.finding(g).map_or(&[][..], |i| &i.members) {
                 let m = usize::from(m);
-                if self.truth[m] == Tri::Unknown && self.number[m].is_none() {
+                if self.truth[m] == Tri::Unknown && self.number_at(m).is_none() {
                     self.truth[m] = Tri::No;
                 }
             }
@@ -281,9 +295,9 @@ impl State {
 
     fn put(&mut self, f: FactId, truth: Tri, number: Option<f64>, changes: &mut Changes) {
         let i = usize::from(f);
-        changes.undo.push((f, self.truth[i], self.number[i]));
+        changes.undo.push((f, self.truth[i], self.number_at(i)));
         self.truth[i] = truth;
-        self.number[i] = number;
+        self.set_number(i, number);
     }
 
     /// Puts a fact's new value, and queues the derived facts that use it,
@@ -298,7 +312,7 @@ impl State {
     ) {
         let i = usize::from(f);
         let bits = |n: Option<f64>| n.map(f64::to_bits);
-        if self.truth[i] == truth && bits(self.number[i]) == bits(number) {
+        if self.truth[i] == truth && bits(self.number_at(i)) == bits(number) {
             return;
         }
         self.put(f, truth, number, changes);
@@ -354,7 +368,7 @@ impl State {
         while changes.undo.len() > len {
             if let Some((f, truth, number)) = changes.undo.pop() {
                 self.truth[usize::from(f)] = truth;
-                self.number[usize::from(f)] = number;
+                self.set_number(usize::from(f), number);
             }
         }
     }
