@@ -111,9 +111,9 @@ pub struct Evaluation {
     /// for them several times.
     fired: Option<Urgency>,
     warning: Option<Urgency>,
-    /// [`cause_urgency`] of the supports, worked out once likewise.
+    /// [`Evaluation::causes_urgency`], worked out once likewise.
     causes_urgency: Urgency,
-    /// The causes with a score above 0, highest first (see [`rank_into`]).
+    /// The causes with a score above 0, highest first, ties in rule order.
     ranking: Vec<CauseId>,
 }
 
@@ -173,28 +173,53 @@ impl Evaluation {
                 *acc += rb.rule_weights[r] * (1.0 - *acc);
             }
         });
+        // One pass over the causes settles each score and support, and
+        // gathers the causes' urgency (the most urgent level of a cause with
+        // strong support) and the ranking (the causes above 0, highest
+        // first, ties in rule order: a stable sort).
+        let strong = rb.settings.strong_support;
+        let mut causes_urgency = Urgency::SelfCare;
+        self.ranking.clear();
         for (c, (score, support)) in self.scores.iter_mut().zip(&mut self.supports).enumerate() {
             let for_ = *support;
             let (_, against) = rb.rule_places(CauseId::at(c));
             if for_ == 0.0 {
                 // The rules against a cause without support are not weighed,
-                // and stay unknown (see `rule_truth`).
-                truths[against].fill(Tri::Unknown);
+                // and stay unknown (see `rule_truth`). (Most are already:
+                // writing only those that are not costs less than a call to
+                // `memset` for a rule or two.)
+                for t in &mut truths[against] {
+                    if *t != Tri::Unknown {
+                        *t = Tri::Unknown;
+                    }
+                }
+                // Without support, the support that counts is 0 whatever
+                // the `urgency_when`.
                 *score = 0.0;
-            } else {
-                let held = combine(&rb.causes[c].against, |i, _| {
-                    truths[against.start + i] == Tri::Yes
-                });
-                *score = mycin(for_, held);
+                continue;
+            }
+            let held = combine(&rb.causes[c].against, |i, _| {
+                truths[against.start + i] == Tri::Yes
+            });
+            *score = mycin(for_, held);
+            if *score > 0.0 {
+                self.ranking.push(CauseId::at(c));
             }
             let when_truth = self.urgency_when_truth[c];
             *support = support_when(rb, CauseId::at(c), for_, |_| when_truth == Tri::Yes);
+            if *support >= strong {
+                causes_urgency = causes_urgency.max(rb.cause_levels[c]);
+            }
         }
-        self.causes_urgency = cause_urgency(rb, &self.supports);
-        rank_into(&self.scores, &mut self.ranking);
+        self.causes_urgency = causes_urgency;
+        let scores = &self.scores;
+        self.ranking
+            .sort_by(|&a, &b| scores[usize::from(b)].total_cmp(&scores[usize::from(a)]));
     }
 
-    /// The urgency the causes ask for ([`cause_urgency`] of the supports).
+    /// The urgency the causes ask for: the most urgent level of a cause
+    /// with strong support (see [`Evaluation::supports`]), self-care when
+    /// none has.
     pub fn causes_urgency(&self) -> Urgency {
         self.causes_urgency
     }
@@ -295,32 +320,9 @@ fn possible_flags(
     most
 }
 
-/// The urgency the causes ask for: only causes whose support is strong
-/// count (see [`Evaluation::supports`]).
-pub fn cause_urgency(rb: &RuleBase, supports: &[f64]) -> Urgency {
-    supports
-        .iter()
-        .zip(&rb.cause_levels)
-        .filter(|(s, _)| **s >= rb.settings.strong_support)
-        .map(|(_, &u)| u)
-        .max()
-        .unwrap_or(Urgency::SelfCare)
-}
-
 /// The highest of the warning signs' urgency and the causes'.
 pub fn combined_urgency(warning: Option<Urgency>, causes: Urgency) -> Urgency {
     warning.map_or(causes, |w| w.max(causes))
-}
-
-/// The causes with a score above zero, highest first, ties in rule order.
-pub fn rank_into(scores: &[f64], ranked: &mut Vec<CauseId>) {
-    ranked.clear();
-    ranked.extend(
-        (0..scores.len())
-            .filter(|&c| scores[c] > 0.0)
-            .map(CauseId::at),
-    );
-    ranked.sort_by(|&a, &b| scores[usize::from(b)].total_cmp(&scores[usize::from(a)]));
 }
 
 #[cfg(test)]
@@ -383,6 +385,46 @@ mod tests {
                 let support = urgency_support(rb, cause, &eval.state, for_);
                 prop_assert_eq!(eval.supports[c].to_bits(), support.to_bits(), "{}", rb.causes[c].id);
             }
+        }
+    }
+
+    /// The plain way to the urgency the causes ask for: only causes whose
+    /// support is strong count (see [`Evaluation::supports`]).
+    fn cause_urgency(rb: &RuleBase, supports: &[f64]) -> Urgency {
+        supports
+            .iter()
+            .zip(&rb.cause_levels)
+            .filter(|(s, _)| **s >= rb.settings.strong_support)
+            .map(|(_, &u)| u)
+            .max()
+            .unwrap_or(Urgency::SelfCare)
+    }
+
+    /// The plain way to the ranking: the causes with a score above zero,
+    /// highest first, ties in rule order.
+    fn rank_into(scores: &[f64], ranked: &mut Vec<CauseId>) {
+        ranked.clear();
+        ranked.extend(
+            (0..scores.len())
+                .filter(|&c| scores[c] > 0.0)
+                .map(CauseId::at),
+        );
+        ranked.sort_by(|&a, &b| scores[usize::from(b)].total_cmp(&scores[usize::from(a)]));
+    }
+
+    proptest! {
+        /// The causes' urgency and ranking gathered in the one pass over
+        /// the causes are what `cause_urgency` and `rank_into` say.
+        #[test]
+        fn the_one_pass_ranks_and_levels_as_the_plain_ways(
+            picks in prop::collection::vec(any::<u8>(), 1..120),
+        ) {
+            let rb = crate::embedded::for_tests();
+            let eval = Evaluation::new(rb, &from_picks(rb, &picks));
+            prop_assert_eq!(eval.causes_urgency(), cause_urgency(rb, &eval.supports));
+            let mut ranked = Vec::new();
+            rank_into(&eval.scores, &mut ranked);
+            prop_assert_eq!(eval.ranked(), &ranked[..]);
         }
     }
 

@@ -872,7 +872,7 @@ impl<'a> WhatIf<'a> {
         }
 
         // The ranking's order: score, highest first, then rule order
-        // (`rank_into`'s stable sort).
+        // (the evaluation's stable sort).
         let score = &self.score;
         let first = |a: CauseId, b: CauseId| {
             score[usize::from(b)]
