@@ -392,6 +392,7 @@ fn ids_and_errors_carry_no_terminal_controls() {
         "{\"id\": \"a\u{9b}2Kb\", \"answers\": {\"fever\": \"no\"}}\n",
         "{\"id\": [\"\u{202e}x\", 1], \"answers\": {\"fe\u{7f}ver\": \"no\"}}\n",
         "{\"id\": \"ok\", \"answers\": {\"fever\": \"\\u001b[8m\u{9b}no\"}}\n",
+        "{\"id\": \"d\u{7f}el\", \"answers\": {\"fever\": \"no\"}}\n",
     );
     let out = Cmd::new(["assess", "--batch", "-"]).stdin(input).run();
     assert_eq!(out.code, 1);
@@ -413,6 +414,13 @@ fn ids_and_errors_carry_no_terminal_controls() {
     assert_eq!(
         r[2]["error"],
         "line 3: 'fever' is answered yes, no or unknown, not '\\u{1b}[8m\\u{9b}no'"
+    );
+    // DEL in an id of plain ASCII otherwise.
+    assert_eq!(r[3]["id"], "d\u{7f}el");
+    assert!(
+        out.stdout.contains("{\"id\":\"d\\u007fel\","),
+        "{}",
+        out.stdout
     );
 }
 

@@ -452,7 +452,8 @@ fn json_message(e: &serde_json::Error) -> String {
 fn inert_id(id: &RawValue) -> Option<Box<RawValue>> {
     let text = id.get();
     let escaped = |c: char| controls::kind(c).is_some() && !matches!(c, '\t' | '\n' | '\r');
-    if text.is_ascii() && !text.contains('\u{7f}') || !text.chars().any(escaped) {
+    // ASCII below DEL (most ids) holds none: one pass over the bytes.
+    if text.bytes().all(|b| b < 0x7f) || !text.chars().any(escaped) {
         return None;
     }
     let mut out = String::with_capacity(text.len() + 16);
