@@ -353,7 +353,7 @@ proptest! {
 
         let mut fast = Vec::new();
         let id = serde_json::value::to_raw_value(&42).expect("an id");
-        write_json(&mut fast, &Texts::new(rb), &a, Some(&id), explanation.as_ref())
+        write_json(&mut fast, &Texts::new(rb), &a, Some(id.get()), explanation.as_ref())
             .expect("writes");
         let line: Value = serde_json::from_slice(&fast).expect("JSON");
         prop_assert!(batch.is_valid(&line), "{line}");

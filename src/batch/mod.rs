@@ -319,7 +319,7 @@ impl<'r> Work<'r> {
             Ok(()) => summary.highest = summary.highest.max(Some(self.assessment.urgency)),
             Err((id, message)) => {
                 summary.errors += 1;
-                let inert = id.as_deref().and_then(inert_id);
+                let inert = id.as_deref().and_then(|id| inert_id(id.get()));
                 serde_json::to_writer(
                     &mut *out,
                     &ErrorLine {
@@ -362,7 +362,7 @@ fn assess_line(
     let id = match simple::read(rb, text, &mut work.answers) {
         Some(id) => id,
         None => match read_line(rb, text, n, &mut work.answers) {
-            Ok(id) => id,
+            Ok(id) => id.get(),
             Err(e) => return Ok(Err(e)),
         },
     };
@@ -373,7 +373,7 @@ fn assess_line(
         .explain
         .then(|| triage::explain::explain(rb, &work.eval));
     let inert = inert_id(id);
-    let id = inert.as_deref().unwrap_or(id);
+    let id = inert.as_deref().map_or(id, RawValue::get);
     if work.options.compact {
         compact::write_json(
             out,
@@ -449,8 +449,7 @@ fn json_message(e: &serde_json::Error) -> String {
 /// showing the output would act on. `None` (nothing to change) for other
 /// ids. Such characters can only stand inside JSON strings; the C0
 /// controls a JSON text may hold raw are white space between tokens.
-fn inert_id(id: &RawValue) -> Option<Box<RawValue>> {
-    let text = id.get();
+fn inert_id(text: &str) -> Option<Box<RawValue>> {
     let escaped = |c: char| controls::kind(c).is_some() && !matches!(c, '\t' | '\n' | '\r');
     // ASCII below DEL (most ids) holds none: one pass over the bytes.
     if text.bytes().all(|b| b < 0x7f) || !text.chars().any(escaped) {

@@ -220,12 +220,13 @@ impl CompactTexts {
 
 /// Writes an assessment as one compact JSON object (no newline), byte for
 /// byte what serializing its [`CompactLine`] writes (a test holds the two
-/// equal), from the fragments in `texts`.
+/// equal), from the fragments in `texts`. `id` is the line's id, the JSON
+/// text echoed as given (the caller has checked it is JSON).
 pub fn write_json(
     out: &mut Vec<u8>,
     texts: &CompactTexts,
     a: &Assessment,
-    id: &RawValue,
+    id: &str,
     explanation: Option<&Explanation>,
 ) -> io::Result<()> {
     let put = |out: &mut Vec<u8>, text: &str| out.extend_from_slice(text.as_bytes());
@@ -235,7 +236,7 @@ pub fn write_json(
         });
     };
     put(out, "{\"id\":");
-    put(out, id.get());
+    put(out, id);
     out.push(b',');
     put(out, &texts.head[a.urgency.index()]);
     put(
@@ -343,7 +344,7 @@ mod tests {
             let id = serde_json::value::to_raw_value("line-1").expect("an id");
 
             let mut fast = Vec::new();
-            write_json(&mut fast, &CompactTexts::new(rb), &a, &id, explanation.as_ref())
+            write_json(&mut fast, &CompactTexts::new(rb), &a, id.get(), explanation.as_ref())
                 .expect("writes");
             let line = CompactLine::new(rb, &a, &id, explanation.as_ref());
             let slow = serde_json::to_vec(&line).expect("serializes");

@@ -7,7 +7,6 @@
 use std::io;
 
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use crate::output::view::{
     AdviceView, SCHEMA_VERSION, TOOL_VERSION, WarningView, question_view, round3, warning,
@@ -236,19 +235,20 @@ fn write_list<T: Copy>(out: &mut Vec<u8>, items: &[T], mut write: impl FnMut(&mu
 
 /// Writes an assessment as one JSON object (no newline), byte for byte what
 /// serializing its [`View`] writes (a test holds the two equal). `id` is a
-/// batch line's id, echoed as given; `explanation` is added by `--explain`.
+/// batch line's id, the JSON text echoed as given (the caller has checked
+/// it is JSON); `explanation` is added by `--explain`.
 pub fn write_json(
     out: &mut Vec<u8>,
     frags: &Texts<'_>,
     a: &Assessment,
-    id: Option<&RawValue>,
+    id: Option<&str>,
     explanation: Option<&Explanation>,
 ) -> io::Result<()> {
     let fact = |out: &mut Vec<u8>, f: FactId| frags.fact_id(out, f);
     out.push(b'{');
     if let Some(id) = id {
         out.extend_from_slice(b"\"id\":");
-        out.extend_from_slice(id.get().as_bytes());
+        out.extend_from_slice(id.as_bytes());
         out.push(b',');
     }
     frags.head(out, a.urgency);
@@ -381,7 +381,7 @@ mod tests {
             let id = serde_json::value::to_raw_value("line-1").expect("an id");
 
             let mut fast = Vec::new();
-            write_json(&mut fast, &Texts::new(rb), &a, Some(&id), explanation.as_ref())
+            write_json(&mut fast, &Texts::new(rb), &a, Some(id.get()), explanation.as_ref())
                 .expect("writes");
             let view = View::new(rb, &answers, &a, explanation);
             let slow = serde_json::to_vec(&Line { id: &id, view: &view }).expect("serializes");
