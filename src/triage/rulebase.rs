@@ -668,6 +668,7 @@ impl RuleBase {
     }
 
     /// The fact with this id.
+    #[inline]
     pub fn fact_id(&self, id: &str) -> Option<FactId> {
         self.index.get(id)
     }

@@ -1039,17 +1039,16 @@ fn could_become_strong(rb: &RuleBase, eval: &Evaluation, c: CauseId) -> bool {
         return false;
     }
     let (support, _) = rb.rule_places(c);
-    let most = rb.causes[usize::from(c)]
-        .support
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| eval.rule_truth[support.start + i] != Tri::No)
-        .fold(0.0, |acc, (_, w)| acc + w.weight * (1.0 - acc));
+    let most = (rb.causes[usize::from(c)].support.iter())
+        .zip(&eval.rule_truth[support])
+        .filter(|(_, t)| **t != Tri::No)
+        .fold(0.0, |acc, (w, _)| acc + w.weight * (1.0 - acc));
     most >= rb.settings.strong_support - 1e-9
 }
 
 /// Whether some answers could make a cause raise the urgency above `now`:
 /// it is more urgent, not yet strong, and could still become strong.
+#[inline]
 fn may_raise(rb: &RuleBase, eval: &Evaluation, c: CauseId, now: Urgency) -> bool {
     let strong = rb.settings.strong_support;
     rb.cause_levels[usize::from(c)] > now
