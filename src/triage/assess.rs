@@ -241,11 +241,11 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
     out.causes.clear();
     out.advice.clear();
     out.reasons.clear();
-    for (i, (truth, rule)) in eval.flags.iter().zip(&rb.red_flags).enumerate() {
-        let groups = &eval.possible[i];
+    for (i, (truth, groups)) in eval.flags.iter().zip(&eval.possible).enumerate() {
         match truth {
+            Tri::No => {}
             Tri::Yes => {
-                let because = out.add_reasons(std::iter::once(&rule.when), state);
+                let because = out.add_reasons(std::iter::once(&rb.red_flags[i].when), state);
                 out.red_flags.push(FiredFlag {
                     flag: FlagId::at(i),
                     because,
@@ -268,7 +268,6 @@ pub fn assess_into(rb: &RuleBase, answers: &Answers, eval: &mut Evaluation, out:
                 });
             }
             Tri::Unknown => out.unchecked_red_flags.push(FlagId::at(i)),
-            Tri::No => {}
         }
     }
     // Most urgent first; rule order within a level.
