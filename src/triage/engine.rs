@@ -14,14 +14,21 @@ use crate::triage::rulebase::{RuleBase, Weighted};
 use crate::triage::schema::Urgency;
 use crate::triage::state::{Hypothesis, State, yes_groups};
 
-/// Combines certainty factors: `a + b(1 - a)` for each rule that holds
+/// Combines certainty factors: [`add_weight`] for each rule that holds
 /// (`holds` is given each rule's place in its list).
 fn combine(rules: &[Weighted], mut holds: impl FnMut(usize, &Cond) -> bool) -> f64 {
     rules
         .iter()
         .enumerate()
         .filter(|(i, w)| holds(*i, &w.when))
-        .fold(0.0, |acc, (_, w)| acc + w.weight * (1.0 - acc))
+        .fold(0.0, |acc, (_, w)| add_weight(acc, w.weight))
+}
+
+/// The certainty `acc` with one more rule of `weight` holding:
+/// `acc + weight(1 - acc)`. Every sum of rules is this, in rule order.
+#[inline]
+pub(crate) fn add_weight(acc: f64, weight: f64) -> f64 {
+    acc + weight * (1.0 - acc)
 }
 
 /// The MYCIN certainty of one cause: `(for - against) / (1 - min(for, against))`,
@@ -50,7 +57,7 @@ pub fn certainty(
 
 /// The score from the combined support and evidence against:
 /// `(for - against) / (1 - min(for, against))`.
-fn mycin(for_: f64, against: f64) -> f64 {
+pub(crate) fn mycin(for_: f64, against: f64) -> f64 {
     let denominator = 1.0 - for_.min(against);
     if denominator <= f64::EPSILON {
         0.0
@@ -170,7 +177,7 @@ impl Evaluation {
             let cause = rb.supported_by_rule[r];
             if cause != u32::MAX {
                 let acc = &mut supports[cause as usize];
-                *acc += rb.rule_weights[r] * (1.0 - *acc);
+                *acc = add_weight(*acc, rb.rule_weights[r]);
             }
         });
         // One pass over the causes settles each score and support, and
