@@ -26,7 +26,7 @@ use crate::triage::engine::{
     Evaluation, add_weight, certainty, combined_urgency, mycin, support_when,
 };
 use crate::triage::ids::CauseId;
-use crate::triage::rulebase::{FactBody, RuleBase};
+use crate::triage::rulebase::{FactBody, RuleBase, Weighted};
 use crate::triage::schema::{FindingKind, Urgency};
 use crate::triage::state::{Hypothesis, Mark, State, yes_groups};
 
@@ -772,30 +772,25 @@ impl<'a> WhatIf<'a> {
         let (rb, base) = (self.rb, self.base);
         let rule = &rb.causes[usize::from(c)];
         let (support, against) = rb.rule_places(c);
-        // Both ends in one pass over the rules: each sum is the same
+        // Both ends in one pass over each list of rules: the sum of those
+        // that are yes, and of those yes or unknown, each the same
         // additions in rule order as `certainty` would make.
-        let (mut least_for, mut most_for) = (0.0, 0.0);
-        for (w, t) in rule.support.iter().zip(&base.rule_truth[support]) {
-            match t {
-                Tri::Yes => {
-                    least_for = add_weight(least_for, w.weight);
-                    most_for = add_weight(most_for, w.weight);
+        let sums = |rules: &[Weighted], values: &[Tri]| {
+            let (mut yes, mut open) = (0.0, 0.0);
+            for (w, t) in rules.iter().zip(values) {
+                match t {
+                    Tri::Yes => {
+                        yes = add_weight(yes, w.weight);
+                        open = add_weight(open, w.weight);
+                    }
+                    Tri::Unknown => open = add_weight(open, w.weight),
+                    Tri::No => {}
                 }
-                Tri::Unknown => most_for = add_weight(most_for, w.weight),
-                Tri::No => {}
             }
-        }
-        let (mut least_against, mut most_against) = (0.0, 0.0);
-        for (w, t) in rule.against.iter().zip(&base.rule_truth[against]) {
-            match t {
-                Tri::Yes => {
-                    least_against = add_weight(least_against, w.weight);
-                    most_against = add_weight(most_against, w.weight);
-                }
-                Tri::Unknown => least_against = add_weight(least_against, w.weight),
-                Tri::No => {}
-            }
-        }
+            (yes, open)
+        };
+        let (least_for, most_for) = sums(&rule.support, &base.rule_truth[support]);
+        let (most_against, least_against) = sums(&rule.against, &base.rule_truth[against]);
         let score = |for_: f64, against: f64| {
             if for_ == 0.0 {
                 0.0
