@@ -212,12 +212,14 @@ impl State {
     /// Recomputes every fact in place (reusing the buffers).
     pub fn fill(&mut self, rb: &RuleBase, answers: &Answers) {
         let n = rb.n_findings;
+        // Answers for this rule base have the state's shape: one copy each.
+        let slots = self.number.len();
         match (
             self.truth.get_mut(..n),
             self.number.get_mut(..answers.numbers().len()),
         ) {
             (Some(truth), Some(number))
-                if answers.truths().len() == n && answers.numbers().len() == number.len() =>
+                if answers.truths().len() == n && answers.numbers().len() == slots =>
             {
                 truth.copy_from_slice(answers.truths());
                 number.copy_from_slice(answers.numbers());
