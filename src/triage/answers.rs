@@ -134,7 +134,8 @@ pub struct Answers {
     /// Per finding: what its answer alone says, yes, no or unknown (kept
     /// with `values`, so that a state is filled by one copy).
     truths: Vec<Tri>,
-    /// Per finding: its number, if answered with one.
+    /// Per finding up to the last number finding
+    /// ([`RuleBase::number_slots`]): its number, if answered with one.
     numbers: Vec<Option<f64>>,
     /// How many answers are "don't know".
     unsure: usize,
@@ -306,7 +307,9 @@ impl Answers {
         &self.truths
     }
 
-    /// Each finding's number, in finding order, where answered with one.
+    /// Each finding's number, in finding order, where answered with one;
+    /// the slots end at the last number finding ([`RuleBase::number_slots`]),
+    /// so read a later finding's with `get`.
     pub fn numbers(&self) -> &[Option<f64>] {
         &self.numbers
     }
@@ -340,8 +343,8 @@ impl Answers {
 enum Refusal {
     /// The fact is derived, never answered.
     Derived,
-    /// A number for a finding of this other kind (only number findings
-    /// have a slot for one).
+    /// A number for a finding of this other kind: only a number finding
+    /// takes one (and the number slots end at the last of them).
     NotANumber(FindingKind),
     /// The finding was answered before, with this other answer.
     Conflict(Answer),
@@ -501,6 +504,7 @@ mod tests {
 
     /// The kept columns and count agree with the answers themselves.
     fn assert_in_step(rb: &RuleBase, answers: &Answers) {
+        assert_eq!(answers.numbers().len(), rb.number_slots);
         let unsure = answers.iter().any(|(_, a)| a == Answer::Unknown);
         assert_eq!(answers.any_unsure(), unsure);
         for f in rb.findings() {
@@ -512,8 +516,9 @@ mod tests {
         }
     }
 
-    /// A number for a yes/no finding is refused (it has no slot to keep
-    /// one in); a number finding takes it.
+    /// A number for a yes/no finding is refused, whether or not it comes
+    /// before the last number finding (and so has a slot); a number finding
+    /// takes it.
     #[test]
     fn a_number_is_only_taken_by_a_number_finding() {
         let rb = crate::embedded::for_tests();
@@ -525,6 +530,19 @@ mod tests {
             "{refused:?}"
         );
         assert_eq!(answers.get(id("fever")), None);
+        // A yes/no finding before the last number finding has a slot, and
+        // is refused all the same.
+        let early = (rb.findings())
+            .find(|&f| {
+                usize::from(f) < rb.number_slots
+                    && rb.finding(f).is_some_and(|i| i.kind == FindingKind::YesNo)
+            })
+            .expect("a yes/no finding before the number findings");
+        assert!(matches!(
+            answers.set(rb, early, Answer::Number(3.0)),
+            Err(AnswerError::WrongKind { .. })
+        ));
+        assert_eq!(answers.get(early), None);
         answers.set(rb, id("days"), Answer::Number(3.0)).unwrap();
         assert_eq!(answers.get(id("days")), Some(Answer::Number(3.0)));
         assert_in_step(rb, &answers);

@@ -323,8 +323,8 @@ pub struct RuleBase {
     /// place (built with the index).
     #[serde(skip)]
     pub when_sweep: Sweep,
-    /// One more than the last finding answered with a number: the slots
-    /// kept for numbers (built with the index).
+    /// One more than the index of the last finding of kind number: the
+    /// slots answers and states keep for numbers (built with the index).
     #[serde(skip)]
     pub number_slots: usize,
     #[serde(skip)]

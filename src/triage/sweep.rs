@@ -3,9 +3,9 @@
 //! number test, plainly or under one `not`), the `all` of literals with
 //! one `any` of them (and the other way round), and the `at_least` of
 //! literals, in loops of their own; and only the rest walked as trees. The
-//! engine evaluates every red flag and every cause rule for each set of
-//! answers; grouped so, most of them cost a read or two, without a call or
-//! a branch on their shape.
+//! engine evaluates every red flag, every cause rule and every cause's
+//! `urgency_when` for each set of answers; grouped so, most of them cost a
+//! read or two, without a call or a branch on their shape.
 
 use crate::triage::condition::{Bounds, Cond, FactId, Facts, Tri};
 
@@ -19,8 +19,10 @@ const NOT: Lit = 1 << 17;
 /// tests, one fewer than 16 bits could: the limit stays a plain mask.)
 const INDEX_MASK: Lit = TEST - 1;
 
-/// The conditions of one list (red flags, or cause rules), grouped by
-/// shape, each with its place in the list.
+/// Conditions grouped by shape, each with the place in the output it is
+/// evaluated into: its position in a list (the red flags, the cause rules)
+/// or a place given with it (each cause's `urgency_when`, into the cause's
+/// place; see [`Sweep::placed`]).
 #[derive(Debug, Clone, Default)]
 pub struct Sweep {
     singles: Vec<(u32, FactId)>,
