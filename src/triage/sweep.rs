@@ -220,25 +220,13 @@ impl Sweep {
         for &(i, start, end) in &self.anys {
             out[i as usize] = any(start, end);
         }
+        // An `all` with one `any` is their Kleene "and" (no decides); an
+        // `any` with one `all`, their "or" (yes decides).
         for &(i, start, middle, end) in &self.mixed {
-            out[i as usize] = match all(start, middle) {
-                Tri::No => Tri::No,
-                first => match any(middle, end) {
-                    Tri::No => Tri::No,
-                    Tri::Yes => first,
-                    Tri::Unknown => Tri::Unknown,
-                },
-            };
+            out[i as usize] = join(all(start, middle), Tri::No, || any(middle, end));
         }
         for &(i, start, middle, end) in &self.any_alls {
-            out[i as usize] = match any(start, middle) {
-                Tri::Yes => Tri::Yes,
-                first => match all(middle, end) {
-                    Tri::Yes => Tri::Yes,
-                    Tri::No => first,
-                    Tri::Unknown => Tri::Unknown,
-                },
-            };
+            out[i as usize] = join(any(start, middle), Tri::Yes, || all(middle, end));
         }
         for &(i, n, start, end) in &self.at_leasts {
             let (mut yes, mut open) = (0, 0);
@@ -298,6 +286,21 @@ impl Sweep {
             }
         };
         if l & NOT == 0 { value } else { value.negate() }
+    }
+}
+
+/// Two parts joined in Kleene logic where `decisive` decides ("and": no;
+/// "or": yes): the second is read only when the first does not decide;
+/// then `decisive` if it is, unknown if it is unknown, else the first.
+#[inline]
+fn join(first: Tri, decisive: Tri, second: impl FnOnce() -> Tri) -> Tri {
+    if first == decisive {
+        return decisive;
+    }
+    match second() {
+        t if t == decisive => decisive,
+        Tri::Unknown => Tri::Unknown,
+        _ => first,
     }
 }
 
