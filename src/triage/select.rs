@@ -772,23 +772,7 @@ impl<'a> WhatIf<'a> {
         let (rb, base) = (self.rb, self.base);
         let rule = &rb.causes[usize::from(c)];
         let (support, against) = rb.rule_places(c);
-        // Both ends in one pass over each list of rules: the sum of those
-        // that are yes, and of those yes or unknown, each the same
-        // additions in rule order as `certainty` would make.
-        let sums = |rules: &[Weighted], values: &[Tri]| {
-            let (mut yes, mut open) = (0.0, 0.0);
-            for (w, t) in rules.iter().zip(values) {
-                match t {
-                    Tri::Yes => {
-                        yes = add_weight(yes, w.weight);
-                        open = add_weight(open, w.weight);
-                    }
-                    Tri::Unknown => open = add_weight(open, w.weight),
-                    Tri::No => {}
-                }
-            }
-            (yes, open)
-        };
+        // Both ends in one pass over each list of rules.
         let (least_for, most_for) = sums(&rule.support, &base.rule_truth[support]);
         let (most_against, least_against) = sums(&rule.against, &base.rule_truth[against]);
         let score = |for_: f64, against: f64| {
@@ -1061,11 +1045,30 @@ fn could_become_strong(rb: &RuleBase, eval: &Evaluation, c: CauseId) -> bool {
         return false;
     }
     let (support, _) = rb.rule_places(c);
-    let most = (rb.causes[usize::from(c)].support.iter())
-        .zip(&eval.rule_truth[support])
-        .filter(|(_, t)| **t != Tri::No)
-        .fold(0.0, |acc, (w, _)| add_weight(acc, w.weight));
+    let (_, most) = sums(
+        &rb.causes[usize::from(c)].support,
+        &eval.rule_truth[support],
+    );
     most >= rb.settings.strong_support - 1e-9
+}
+
+/// The certainty of the rules that are yes, and of those yes or unknown
+/// (not ruled out), by their values: each the same additions in rule order
+/// as `certainty` would make.
+#[inline]
+fn sums(rules: &[Weighted], values: &[Tri]) -> (f64, f64) {
+    let (mut yes, mut open) = (0.0, 0.0);
+    for (w, t) in rules.iter().zip(values) {
+        match t {
+            Tri::Yes => {
+                yes = add_weight(yes, w.weight);
+                open = add_weight(open, w.weight);
+            }
+            Tri::Unknown => open = add_weight(open, w.weight),
+            Tri::No => {}
+        }
+    }
+    (yes, open)
 }
 
 /// Whether some answers could make a cause raise the urgency above `now`:
